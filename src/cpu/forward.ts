@@ -1,4 +1,5 @@
 // The notebook's feed_forward on the CPU: Z_l = W_l·A_{l-1} + b_l, A_l = relu(Z_l), ReLU on every layer.
+import { UserError } from '../errors.ts';
 import { type Matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import { relu } from './activations.ts';
@@ -13,7 +14,7 @@ export interface FeedForwardResult {
 /** Checks that X has shape (dims[0], m) for these parameters, with one sentence if not. */
 export function checkInputShape(X: Matrix, dims: readonly number[]): void {
   if (X.rows !== dims[0]) {
-    throw new RangeError(
+    throw new UserError(
       `The input has ${X.rows} rows (features) but the model expects ${dims[0]}; X must have shape (${dims[0]}, m).`,
     );
   }

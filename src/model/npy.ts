@@ -1,10 +1,11 @@
 // numpy's .npy format (version 1.0/2.0/3.0), read and written in memory: float32/float64, C order, 1-D or 2-D.
+import { UserError } from '../errors.ts';
 import { type FloatArray, type Matrix, matrix } from './matrix.ts';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** A user-facing problem with a .npy file; the message is one sentence. */
-export class NpyError extends Error {
+export class NpyError extends UserError {
   override name = 'NpyError';
 }
 
