@@ -1,0 +1,17 @@
+// The list of `spotify-mlp` commands: each module exports `register(program)`, and adding a command is one line here.
+import type { Command } from 'commander';
+import * as forward from './forward.ts';
+import * as init from './init.ts';
+
+/** A command module: adds its subcommand with `program.command(…)` so it inherits the CLI's error settings. */
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+/** The commands in the order `--help` lists them. */
+const COMMANDS: readonly CommandModule[] = [init, forward];
+
+/** Adds every command to `program`. */
+export function registerCommands(program: Command): void {
+  for (const command of COMMANDS) command.register(program);
+}

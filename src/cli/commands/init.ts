@@ -1,0 +1,48 @@
+// `spotify-mlp init`: the notebook's He initialization written as a model file.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { initialization } from '../../cpu/init.ts';
+import { UserError } from '../../errors.ts';
+import { serializeModel } from '../../model/model-file.ts';
+import { NOTEBOOK_DIMS, parameterCount } from '../../model/params.ts';
+import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
+import { writeOutputFile } from '../io.ts';
+import { choiceArg, intArg, parseDims } from '../options.ts';
+
+/** The options of `spotify-mlp init` after parsing. */
+export interface InitCommandOptions {
+  readonly dims: number[];
+  readonly seed: number;
+  readonly rng: RngKind;
+  readonly out: string;
+  readonly force: boolean;
+}
+
+/** Adds `init` to the program. */
+export function register(program: Command): void {
+  program
+    .command('init')
+    .description("write a freshly initialized model (the notebook's He init: W_l ~ randn·sqrt(2/n_{l-1}), b_l = 0)")
+    .option('--dims <widths>', 'layer widths, input first', (v) => parseDims(v, '--dims'), [...NOTEBOOK_DIMS])
+    .option('--seed <n>', 'seed of the random generator', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), 42)
+    .option('--rng <kind>', "random engine: 'numpy' reproduces np.random.seed(seed); np.random.randn bit for bit", choiceArg('--rng', RNG_KINDS), 'seedrandom' as RngKind)
+    .option('--out <file>', "where to write the model ('-' for stdout)", 'model.json')
+    .option('--force', 'overwrite --out if it exists', false)
+    .action((options: InitCommandOptions) => runInit(options));
+}
+
+/** Initializes the parameters and writes the model file; a summary goes to stderr. */
+export function runInit(options: InitCommandOptions): void {
+  const { dims, seed, rng, out, force } = options;
+  if (out !== '-' && !force && existsSync(out)) {
+    throw new UserError(`${out} already exists; pass --force to overwrite it or choose another --out.`);
+  }
+  const params = initialization(dims, { seed, rng });
+  const text = serializeModel(params);
+  if (out === '-') process.stdout.write(text);
+  else writeOutputFile(out, text, 'the model file');
+  const where = out === '-' ? 'stdout' : out;
+  process.stderr.write(
+    `init: wrote ${where}: dims [${dims.join(', ')}], ${parameterCount(dims)} parameters, He init with rng ${rng} seed ${seed}\n`,
+  );
+}

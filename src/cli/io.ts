@@ -1,0 +1,95 @@
+// File input and output for the CLI commands: every failure of the file system becomes one sentence naming the file.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError } from '../errors.ts';
+import type { Matrix } from '../model/matrix.ts';
+import { readNpy, writeNpy } from '../model/npy.ts';
+
+/** The error codes of Node's fs that mean "the user's path is wrong", not "we have a bug". */
+const FILE_ERROR_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EROFS', 'EEXIST', 'ENAMETOOLONG', 'ELOOP']);
+
+/** True for a Node file-system error (ENOENT, EACCES, …) that is the user's to fix. */
+export function isFileSystemError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string'
+    && FILE_ERROR_CODES.has((err as NodeJS.ErrnoException).code as string);
+}
+
+/**
+ * One sentence for a file-system error: `what` names the file's role ("the model file"), `path` the file.
+ * `doing` is "read" or "write".
+ */
+export function fileErrorMessage(err: NodeJS.ErrnoException, what: string, path: string, doing: 'read' | 'write'): string {
+  const where = `${what} '${path}'`;
+  switch (err.code) {
+    case 'ENOENT':
+      return doing === 'read'
+        ? `Cannot read ${where}: it does not exist; check the path.`
+        : `Cannot write ${where}: its folder does not exist; create it or choose another path.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `Cannot ${doing} ${where}: permission denied; check the file's permissions.`;
+    case 'EISDIR':
+      return `Cannot ${doing} ${where}: it is a folder, not a file.`;
+    case 'ENOTDIR':
+      return `Cannot ${doing} ${where}: a part of the path is a file, not a folder.`;
+    case 'ENOSPC':
+      return `Cannot write ${where}: the disk is full.`;
+    case 'EROFS':
+      return `Cannot write ${where}: the file system is read-only.`;
+    case 'EEXIST':
+      return `Cannot create ${where}: a file with that name is in the way.`;
+    default:
+      return `Cannot ${doing} ${where} (${err.code}).`;
+  }
+}
+
+/** Reads a whole file; `what` names it in errors, e.g. `readInputFile('X.npy', 'the input')`. */
+export function readInputFile(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    if (isFileSystemError(err)) throw new UserError(fileErrorMessage(err, what, path, 'read'), { cause: err });
+    throw err;
+  }
+}
+
+/** Reads a whole UTF-8 text file with the same errors as {@link readInputFile}. */
+export function readTextFile(path: string, what: string): string {
+  return new TextDecoder('utf-8').decode(readInputFile(path, what));
+}
+
+/** Reads a .npy file (float32 or float64, C order) as a matrix; a malformed file is a one-sentence UserError. */
+export function readNpyFile(path: string, what: string): Matrix {
+  return readNpy(readInputFile(path, what), `${what} '${path}'`);
+}
+
+/** Creates `dir` and its parents if needed (like `mkdir -p`); `what` names it in errors. */
+export function ensureDir(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    if (isFileSystemError(err)) throw new UserError(fileErrorMessage(err, what, dir, 'write'), { cause: err });
+    throw err;
+  }
+}
+
+/** Writes `data` to `path`, creating its folder first; `what` names the file in errors. */
+export function writeOutputFile(path: string, data: Uint8Array | string, what: string): void {
+  ensureDir(dirname(path), `the folder of ${what}`);
+  try {
+    writeFileSync(path, data);
+  } catch (err) {
+    if (isFileSystemError(err)) throw new UserError(fileErrorMessage(err, what, path, 'write'), { cause: err });
+    throw err;
+  }
+}
+
+/**
+ * Writes a matrix as `dir/name.npy` in the notebook's (units, m) layout, C order; float32 unless asked
+ * otherwise. Returns the path written.
+ */
+export function writeNpyFile(dir: string, name: string, m: Matrix, dtype: 'float32' | 'float64' = 'float32'): string {
+  const path = join(dir, `${name}.npy`);
+  writeOutputFile(path, writeNpy(m, dtype), `the output file`);
+  return path;
+}

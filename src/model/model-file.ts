@@ -1,0 +1,218 @@
+// The model file: the notebook's W_l and b_l in JSON, read with validation that names every problem in one sentence.
+import { UserError } from '../errors.ts';
+import { matrix } from './matrix.ts';
+import type { Params } from './params.ts';
+
+/** The value of the file's "format" field. */
+export const MODEL_FORMAT = 'spotify-mlp';
+/** The format version this code writes and reads. */
+export const MODEL_VERSION = 1;
+
+/**
+ * The min-max scaler the data pipeline fitted (src/data/scaler.ts). Kept opaque here so that the model file does
+ * not depend on the data code; the data code validates its own fields when it loads one.
+ */
+export type ScalerRecord = Record<string, unknown>;
+
+/** What training records about itself (settings, metrics, loss history); preserved unchanged on a round trip. */
+export type TrainingRecord = Record<string, unknown>;
+
+/** The optional parts of a model file besides the parameters. */
+export interface ModelExtras {
+  readonly scaler?: ScalerRecord;
+  readonly training?: TrainingRecord;
+}
+
+/** A parsed model file. */
+export interface ModelFile extends ModelExtras {
+  readonly params: Params;
+}
+
+/** A problem with a model file that the user can fix; the message is one sentence. */
+export class ModelFileError extends UserError {
+  override name = 'ModelFileError';
+}
+
+const KNOWN_KEYS = ['format', 'version', 'dims', 'W', 'b', 'scaler', 'training'];
+
+/**
+ * The model as JSON text: one line per weight row, numbers written so that JSON.parse gives back the exact
+ * float64 (including -0). Non-finite weights cannot be saved, since JSON has no NaN or Infinity.
+ */
+export function serializeModel(params: Params, extras: ModelExtras = {}): string {
+  const L = params.W.length;
+  const lines: string[] = ['{', `  "format": "${MODEL_FORMAT}",`, `  "version": ${MODEL_VERSION},`];
+  lines.push(`  "dims": [${params.dims.join(', ')}],`);
+  lines.push('  "W": [');
+  params.W.forEach((W, l) => {
+    lines.push('    [');
+    for (let r = 0; r < W.rows; r++) {
+      const row = W.data.subarray(r * W.cols, (r + 1) * W.cols);
+      lines.push(`      [${numbers(row, `W${l + 1}`, r)}]${r + 1 < W.rows ? ',' : ''}`);
+    }
+    lines.push(`    ]${l + 1 < L ? ',' : ''}`);
+  });
+  lines.push('  ],');
+  lines.push('  "b": [');
+  params.b.forEach((b, l) => lines.push(`    [${numbers(b, `b${l + 1}`)}]${l + 1 < L ? ',' : ''}`));
+  const extraEntries = (['scaler', 'training'] as const).filter((k) => extras[k] !== undefined);
+  lines.push(`  ]${extraEntries.length > 0 ? ',' : ''}`);
+  extraEntries.forEach((key, i) => {
+    const json = JSON.stringify(extras[key], null, 2).replace(/\n/g, '\n  ');
+    lines.push(`  "${key}": ${json}${i + 1 < extraEntries.length ? ',' : ''}`);
+  });
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Parses and validates a model file. `label` names it in errors, e.g. `the model file 'model.json'`. Every
+ * problem (malformed JSON, wrong format or version, shapes that disagree with "dims", ragged rows,
+ * non-numbers) is a {@link ModelFileError} with one sentence.
+ */
+export function parseModel(text: string, label = 'the model file'): ModelFile {
+  const fail = (problem: string): never => {
+    throw new ModelFileError(`${capitalize(label)} ${problem}`);
+  };
+  if (text.trim().length === 0) fail('is empty; write a model with `spotify-mlp init` or `spotify-mlp train`.');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    fail(`is not valid JSON: ${describeJsonError(text, err)}.`);
+  }
+  if (!isPlainObject(doc)) fail(`must hold a JSON object with "format", "version", "dims", "W" and "b", not ${kindOf(doc)}.`);
+  const obj = doc as Record<string, unknown>;
+  if (obj.format !== MODEL_FORMAT) {
+    fail(`is not a spotify-mlp model: its "format" is ${obj.format === undefined ? 'missing' : JSON.stringify(obj.format)}, expected "${MODEL_FORMAT}".`);
+  }
+  if (obj.version !== MODEL_VERSION) {
+    const newer = typeof obj.version === 'number' && Number.isInteger(obj.version) && obj.version > MODEL_VERSION;
+    fail(newer
+      ? `has format version ${obj.version}, from a newer spotify-mlp; this one reads version ${MODEL_VERSION}, so upgrade spotify-mlp.`
+      : `has "version" ${obj.version === undefined ? 'missing' : JSON.stringify(obj.version)}; it must be ${MODEL_VERSION}.`);
+  }
+  const unknown = Object.keys(obj).filter((k) => !KNOWN_KEYS.includes(k));
+  if (unknown.length > 0) fail(`has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the fields are ${KNOWN_KEYS.join(', ')}.`);
+
+  const dims = obj.dims;
+  if (!Array.isArray(dims) || dims.length < 2 || dims.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1)) {
+    fail(`has "dims" ${truncate(JSON.stringify(dims) ?? 'missing')}; it must list at least two positive integer layer widths, like [13, 64, 32, 16, 1].`);
+  }
+  const widths = dims as number[];
+  const L = widths.length - 1;
+  const Ws = obj.W;
+  const bs = obj.b;
+  if (!Array.isArray(Ws) || Ws.length !== L) {
+    fail(`has ${Array.isArray(Ws) ? `${Ws.length} weight matrices in "W"` : 'no "W" list'}, but dims [${widths.join(', ')}] needs ${L} (W1 … W${L}).`);
+  }
+  if (!Array.isArray(bs) || bs.length !== L) {
+    fail(`has ${Array.isArray(bs) ? `${bs.length} bias vectors in "b"` : 'no "b" list'}, but dims [${widths.join(', ')}] needs ${L} (b1 … b${L}).`);
+  }
+
+  const W = (Ws as unknown[]).map((Wl, i) => {
+    const name = `W${i + 1}`;
+    const rows = widths[i + 1];
+    const cols = widths[i];
+    const shape = `(${rows}, ${cols}) as dims [${widths.join(', ')}] says`;
+    if (!Array.isArray(Wl)) return fail(`has ${name} as ${kindOf(Wl)}; it must be a list of ${rows} rows of ${cols} numbers, shape ${shape}.`);
+    if (Wl.length !== rows) fail(`has ${name} with ${Wl.length} rows; it must have shape ${shape}.`);
+    const data = new Float64Array(rows * cols);
+    Wl.forEach((row: unknown, r: number) => {
+      if (!Array.isArray(row)) return fail(`has row ${r} of ${name} as ${kindOf(row)}; it must be a list of ${cols} numbers.`);
+      if (row.length !== cols) fail(`has row ${r} of ${name} with ${row.length} numbers; every row must have ${cols}, shape ${shape}.`);
+      row.forEach((v: unknown, c: number) => {
+        data[r * cols + c] = finite(v, `${name}[${r}][${c}]`, fail);
+      });
+    });
+    return matrix(rows, cols, data);
+  });
+  const b = (bs as unknown[]).map((bl, i) => {
+    const name = `b${i + 1}`;
+    const units = widths[i + 1];
+    if (!Array.isArray(bl)) return fail(`has ${name} as ${kindOf(bl)}; it must be a flat list of ${units} numbers.`);
+    if (bl.some((v) => Array.isArray(v))) {
+      fail(`has ${name} as a nested list; it must be a flat list of ${units} numbers (from numpy write b.ravel().tolist()).`);
+    }
+    if (bl.length !== units) fail(`has ${name} with ${bl.length} numbers; dims [${widths.join(', ')}] needs ${units}.`);
+    return Float64Array.from(bl as unknown[], (v, j) => finite(v, `${name}[${j}]`, fail));
+  });
+
+  const result: { params: Params; scaler?: ScalerRecord; training?: TrainingRecord } = { params: { dims: [...widths], W, b } };
+  for (const key of ['scaler', 'training'] as const) {
+    const value = obj[key];
+    if (value === undefined) continue;
+    if (!isPlainObject(value)) fail(`has "${key}" as ${kindOf(value)}; it must be a JSON object or be left out.`);
+    result[key] = value as Record<string, unknown>;
+  }
+  return result;
+}
+
+function numbers(values: ArrayLike<number>, name: string, row?: number): string {
+  const out = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      const where = row === undefined ? `${name}[${i}]` : `${name}[${row}][${i}]`;
+      throw new ModelFileError(`The model cannot be saved because ${where} is ${v}; JSON has no NaN or Infinity (did training diverge?).`);
+    }
+    // String() is the shortest text that parses back to the same double; -0 needs spelling out.
+    out[i] = Object.is(v, -0) ? '-0' : String(v);
+  }
+  return out.join(', ');
+}
+
+function finite(v: unknown, where: string, fail: (problem: string) => never): number {
+  if (typeof v !== 'number') return fail(`has ${where} = ${truncate(JSON.stringify(v) ?? String(v))}, which is not a number.`);
+  if (!Number.isFinite(v)) return fail(`has ${where} out of the float64 range; every weight must be a finite number.`);
+  return v;
+}
+
+/** V8's JSON.parse message, reworded with a line and column where it gives a position. */
+function describeJsonError(text: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const positioned = /^(.*?) in JSON at position (\d+)/s.exec(message);
+  if (positioned) return `${lowerFirst(positioned[1])} at ${lineColumn(text, Number(positioned[2]))}`;
+  const token = /^Unexpected token '(.+?)', /s.exec(message);
+  if (token) {
+    // Python's json.dump writes nan and inf as NaN and Infinity, which JSON does not allow.
+    const bad = /\b(NaN|-?Infinity)\b/.exec(text);
+    if (bad && (token[1] === 'N' || token[1] === 'I' || token[1] === '-')) {
+      return `${bad[1]} at ${lineColumn(text, bad.index)} is not a JSON number, and every weight must be finite`;
+    }
+    return `unexpected '${token[1]}'`;
+  }
+  if (/Unexpected end of JSON input/.test(message)) return 'the text ends in the middle (is the file truncated?)';
+  return lowerFirst(message.split('\n')[0]).replace(/\.$/, '');
+}
+
+function lineColumn(text: string, position: number): string {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `the string ${truncate(JSON.stringify(v))}`;
+  return `${typeof v === 'number' ? 'the number' : 'the value'} ${String(v)}`;
+}
+
+function truncate(s: string, max = 40): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
