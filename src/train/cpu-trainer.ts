@@ -1,0 +1,116 @@
+// The CPU reference trainer: float64 forward, backward and update, behind the same TrainableBackend as the GPU.
+import { lossAndGradients } from '../cpu/backward.ts';
+import { CpuBackend } from '../cpu/backend.ts';
+import { feedForward } from '../cpu/forward.ts';
+import { mseLoss } from '../cpu/loss.ts';
+import { CpuOptimizer } from '../cpu/optimizers.ts';
+import { type Matrix, matrix } from '../model/matrix.ts';
+import type { Params } from '../model/params.ts';
+import {
+  type Evaluation, flatten, type ParamLayout, paramLayout, type StepSettings, type TrainableBackend,
+  type TrainingData, unflatten,
+} from '../model/trainable.ts';
+import { batchPlan, type BatchPlan, batchRange, EpochShuffler } from './batches.ts';
+
+/** Columns `order[start..start+count)` of `src` as a new float64 matrix (a mini-batch). */
+export function gatherColumns(src: Matrix, order: ArrayLike<number>, start: number, count: number): Matrix<Float64Array> {
+  const out = new Float64Array(src.rows * count);
+  for (let r = 0; r < src.rows; r++) {
+    for (let j = 0; j < count; j++) out[r * count + j] = src.data[r * src.cols + order[start + j]];
+  }
+  return matrix(src.rows, count, out);
+}
+
+/** The CPU reference, able to train: each step runs feedForward, backward and one CpuOptimizer update. */
+export class CpuTrainer extends CpuBackend implements TrainableBackend {
+  private layout: ParamLayout;
+  private run?: {
+    data: TrainingData;
+    plan: BatchPlan;
+    shuffler: EpochShuffler;
+    optimizer: CpuOptimizer;
+    theta: Float64Array;
+    best: Float64Array;
+  };
+
+  constructor(params: Params) {
+    super(params);
+    this.layout = paramLayout(params.dims);
+  }
+
+  async startTraining(data: TrainingData, settings: StepSettings): Promise<void> {
+    const p = this.getParams();
+    this.layout = paramLayout(p.dims);
+    const theta = flatten(this.layout, p.W, p.b);
+    this.run = {
+      data,
+      plan: batchPlan(data.xTrain.cols, settings),
+      shuffler: new EpochShuffler(data.xTrain.cols, settings),
+      optimizer: new CpuOptimizer(settings.optimizer, this.layout.size),
+      theta,
+      best: theta.slice(),
+    };
+  }
+
+  async trainEpoch(): Promise<void> {
+    const run = this.requireRun();
+    const order = run.shuffler.next();
+    for (let b = 0; b < run.plan.count; b++) {
+      const grad = this.gradientsAt(order, b);
+      run.optimizer.step(run.theta, grad);
+    }
+    await this.setParams(unflatten(this.layout, run.theta));
+  }
+
+  async evaluate(): Promise<Evaluation> {
+    const { data } = this.requireRun();
+    const params = this.getParams();
+    const train = feedForward(data.xTrain, params).yOut;
+    let live = 0;
+    for (const v of train.data) if (v > 0) live++;
+    return {
+      trainLoss: mseLoss(train, data.yTrain),
+      testLoss: data.xTest.cols > 0 ? mseLoss(feedForward(data.xTest, params).yOut, data.yTest) : Number.NaN,
+      liveOutputs: live,
+    };
+  }
+
+  async saveBest(): Promise<void> {
+    const run = this.requireRun();
+    run.best.set(run.theta);
+  }
+
+  async restoreBest(): Promise<void> {
+    const run = this.requireRun();
+    run.theta.set(run.best);
+    await this.setParams(unflatten(this.layout, run.theta));
+  }
+
+  async batchGradients(batch: number): Promise<Float64Array> {
+    const run = this.requireRun();
+    return this.gradientsAt(Int32Array.from({ length: run.plan.m }, (_, i) => i), batch);
+  }
+
+  async readParams(): Promise<Params> {
+    return this.getParams();
+  }
+
+  private gradientsAt(order: ArrayLike<number>, batch: number): Float64Array {
+    const run = this.requireRun();
+    const { start, count } = batchRange(run.plan, batch);
+    const X = gatherColumns(run.data.xTrain, order, start, count);
+    const Y = gatherColumns(run.data.yTrain, order, start, count);
+    const { grads } = lossAndGradients(X, Y, unflatten(this.layout, run.theta));
+    return flatten(this.layout, grads.dW, grads.db);
+  }
+
+  private requireRun(): NonNullable<CpuTrainer['run']> {
+    if (!this.run) throw new Error('startTraining must be called before training.');
+    return this.run;
+  }
+}
+
+/** A CPU trainer starting from `params`. */
+export function createCpuTrainer(params: Params): CpuTrainer {
+  return new CpuTrainer(params);
+}
