@@ -1,0 +1,22 @@
+// The notebook's drelu element-wise: 1 where Z > 0, otherwise 0 (so 0 at Z = 0 and at -0.0).
+
+struct Sizes {
+  count: u32,   // number of elements
+  rowStride: u32, // elements per dispatch row: num_workgroups.x * WG
+  _pad0: u32,
+  _pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> sizes: Sizes;
+@group(0) @binding(1) var<storage, read> Z: array<f32>;
+@group(0) @binding(2) var<storage, read_write> mask: array<f32>;
+
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  // Dispatches wider than 65535 workgroups spill into y; see dispatch1d in src/gpu/kernels.ts.
+  let i = gid.y * sizes.rowStride + gid.x;
+  if (i >= sizes.count) { return; }
+  mask[i] = select(0.0, 1.0, Z[i] > 0.0);
+}

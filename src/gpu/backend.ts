@@ -1,0 +1,74 @@
+// The GPU implementation of MlpBackend: parameters live in float32 GPU buffers, forward runs the scheduler.
+import type { ForwardOptions, ForwardResult, MlpBackend } from '../model/backend.ts';
+import type { Matrix } from '../model/matrix.ts';
+import { type Params, validateDims } from '../model/params.ts';
+import { UserError } from '../errors.ts';
+import { BufferManager } from './buffers.ts';
+import { assertAlive, type GpuContext } from './device.ts';
+import { type KernelChoice, type LayerBuffers, runForward, uploadParams } from './forward.ts';
+
+/** Backend options beyond the common interface; tests use them to force chunking and each kernel variant. */
+export interface GpuBackendOptions extends KernelChoice {
+  /** Most examples per chunk (defaults to what the device limits allow). */
+  readonly chunkColumns?: number;
+}
+
+/** The MLP on a WebGPU device, computing in float32 in the notebook's (units, m) layout. */
+export class GpuBackend implements MlpBackend {
+  readonly kind = 'gpu' as const;
+  readonly description: string;
+  private readonly buffers: BufferManager;
+  private layers: LayerBuffers[] = [];
+  private currentDims: readonly number[] = [];
+  private disposed = false;
+
+  /** Use {@link createGpuBackend}; the constructor holds no parameters yet. */
+  constructor(readonly ctx: GpuContext, private readonly options: GpuBackendOptions = {}) {
+    this.description = `WebGPU on ${ctx.description}`;
+    this.buffers = new BufferManager(ctx.device, 'GpuBackend');
+  }
+
+  get dims(): readonly number[] {
+    return this.currentDims;
+  }
+
+  /** Buffers and bytes the backend holds now. */
+  get bufferStats() {
+    return this.buffers.stats;
+  }
+
+  async setParams(params: Params): Promise<void> {
+    this.assertUsable();
+    validateDims(params.dims);
+    for (const b of this.layers.flatMap((l) => [l.W, l.b])) this.buffers.destroy(b);
+    this.layers = uploadParams(this.buffers, params);
+    this.currentDims = [...params.dims];
+  }
+
+  async forward(X: Matrix, options: ForwardOptions & GpuBackendOptions = {}): Promise<ForwardResult> {
+    this.assertUsable();
+    const { out, cache } = await runForward(this.ctx, this.buffers, this.currentDims, this.layers, X, {
+      ...this.options,
+      ...options,
+    });
+    return cache ? { out, cache } : { out };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.layers = [];
+    this.buffers.dispose();
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new UserError('This GPU backend was disposed; create a new one with createGpuBackend.');
+    assertAlive(this.ctx);
+  }
+}
+
+/** A GPU backend on `ctx` with `params` uploaded. */
+export async function createGpuBackend(ctx: GpuContext, params: Params, options: GpuBackendOptions = {}): Promise<GpuBackend> {
+  const backend = new GpuBackend(ctx, options);
+  await backend.setParams(params);
+  return backend;
+}

@@ -1,0 +1,183 @@
+// The forward scheduler: uploads X, encodes every layer into one command encoder, submits once, reads back what
+// was asked (A_L, or the whole cache), and splits m into chunks where a buffer would outgrow the device's limits.
+import { checkInputShape } from '../cpu/forward.ts';
+import { type Matrix, sliceCols, toFloat32 } from '../model/matrix.ts';
+import type { Params } from '../model/params.ts';
+import type { BufferManager } from './buffers.ts';
+import { assertAlive, type GpuContext, lostErrorAfterFailure } from './device.ts';
+import { encodeMatmulBias, encodeRelu, maxMatmulColumns } from './kernels.ts';
+import { DEFAULT_MAX_CHUNK_COLUMNS, type MatmulTiling } from './tuning.ts';
+
+/** One layer's parameters on the GPU, in float32: W_l (dims[l], dims[l-1]) and b_l (dims[l]). */
+export interface LayerBuffers {
+  readonly W: GPUBuffer;
+  readonly b: GPUBuffer;
+}
+
+/** Uploads every W_l and b_l as float32 storage buffers. */
+export function uploadParams(buffers: BufferManager, params: Params): LayerBuffers[] {
+  return params.W.map((W, l) => ({
+    W: buffers.upload(`W${l + 1}`, Float32Array.from(W.data)),
+    b: buffers.upload(`b${l + 1}`, Float32Array.from(params.b[l])),
+  }));
+}
+
+/** Kernel choices for the forward pass; the defaults are the fastest, the others exist so tests can run each. */
+export interface KernelChoice {
+  /** Force one matmul tiling for every layer instead of picking per layer. */
+  readonly tiling?: MatmulTiling;
+  /** Run ReLU as its own kernel after a Z-only matmul instead of the fused epilogue. */
+  readonly separateRelu?: boolean;
+}
+
+/** What {@link encodeForward} needs: the layers, X (dims[0], m), and where each layer's A (and Z) go. */
+export interface ForwardEncoding extends KernelChoice {
+  readonly dims: readonly number[];
+  readonly layers: readonly LayerBuffers[];
+  readonly X: GPUBuffer;
+  readonly m: number;
+  /** A_l for l = 1…L, each at least (dims[l], m); buffers may repeat (ping-pong) when no cache is kept. */
+  readonly A: readonly GPUBuffer[];
+  /** Z_l for l = 1…L when the cache is wanted; without it, Z is never written (unless separateRelu needs scratch). */
+  readonly Z?: readonly GPUBuffer[];
+}
+
+/**
+ * Encodes the whole forward pass into `encoder` as one compute pass, writing into the caller's buffers. The
+ * training code calls this to keep the cache on the GPU; nothing is submitted or read back here.
+ */
+export function encodeForward(ctx: GpuContext, buffers: BufferManager, encoder: GPUCommandEncoder, f: ForwardEncoding): void {
+  const L = f.dims.length - 1;
+  if (f.layers.length !== L || f.A.length !== L || (f.Z && f.Z.length !== L)) {
+    throw new Error(`encodeForward needs ${L} layers and A (and Z) buffers for dims [${f.dims.join(', ')}].`);
+  }
+  if (f.separateRelu && !f.Z) throw new Error('encodeForward with separateRelu needs Z buffers.');
+  const pass = encoder.beginComputePass({ label: `forward m=${f.m}` });
+  let Aprev = f.X;
+  for (let l = 0; l < L; l++) {
+    const args = {
+      W: f.layers[l].W, b: f.layers[l].b, Aprev, n: f.dims[l + 1], k: f.dims[l], m: f.m,
+      tiling: f.tiling, label: `layer ${l + 1}`,
+    };
+    if (f.separateRelu) {
+      encodeMatmulBias(ctx, buffers, pass, { ...args, Z: f.Z![l], epilogue: 'z' });
+      encodeRelu(ctx, buffers, pass, f.Z![l], f.A[l], f.dims[l + 1] * f.m);
+    } else if (f.Z) {
+      encodeMatmulBias(ctx, buffers, pass, { ...args, Z: f.Z[l], A: f.A[l], epilogue: 'z+relu' });
+    } else {
+      encodeMatmulBias(ctx, buffers, pass, { ...args, A: f.A[l], epilogue: 'relu' });
+    }
+    Aprev = f.A[l];
+  }
+  pass.end();
+}
+
+/** Options of {@link runForward}. */
+export interface RunForwardOptions extends KernelChoice {
+  /** Read back [Z1, A1, …, ZL, AL], not only A_L. */
+  readonly cache?: boolean;
+  /** Most examples per chunk; lower it to force chunking (tests). Defaults to what the limits allow. */
+  readonly chunkColumns?: number;
+}
+
+/** A forward pass read back to the CPU, in the (units, m) layout. */
+export interface ForwardReadback {
+  readonly out: Matrix<Float32Array>;
+  readonly cache?: Matrix<Float32Array>[];
+}
+
+/** Largest chunk of examples whose widest buffer fits the binding and buffer limits and one dispatch. */
+export function maxChunkColumns(ctx: GpuContext, dims: readonly number[]): number {
+  const perBuffer = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
+  const widest = Math.max(...dims);
+  return Math.max(1, Math.min(Math.floor(perBuffer / (4 * widest)), maxMatmulColumns(ctx), DEFAULT_MAX_CHUNK_COLUMNS));
+}
+
+/** Runs the network on X (dims[0], m) and reads back A_L, or the whole cache; m is chunked transparently. */
+export async function runForward(
+  ctx: GpuContext,
+  buffers: BufferManager,
+  dims: readonly number[],
+  layers: readonly LayerBuffers[],
+  X: Matrix,
+  opts: RunForwardOptions = {},
+): Promise<ForwardReadback> {
+  assertAlive(ctx);
+  checkInputShape(X, dims);
+  const m = X.cols;
+  const L = dims.length - 1;
+  const chunk = Math.max(1, Math.min(opts.chunkColumns ?? Infinity, maxChunkColumns(ctx, dims)));
+  const wanted = opts.cache ? 2 * L : 1;
+  const rowsOf = (i: number) => dims[(opts.cache ? (i >> 1) : L - 1) + 1];
+  const outputs = Array.from({ length: wanted }, (_, i) => new Float32Array(rowsOf(i) * m));
+
+  const width = Math.min(chunk, Math.max(1, m));
+  const workspace = allocateWorkspace(buffers, dims, width, opts);
+  try {
+    for (let c0 = 0; c0 < m; c0 += chunk) {
+      const c1 = Math.min(m, c0 + chunk);
+      const part = c0 === 0 && c1 === m ? toFloat32(X) : toFloat32(sliceCols(X, c0, c1));
+      ctx.device.queue.writeBuffer(workspace.X, 0, part.data as Float32Array<ArrayBuffer>);
+      const mc = c1 - c0;
+      const encoder = ctx.device.createCommandEncoder({ label: `forward chunk [${c0}, ${c1})` });
+      encodeForward(ctx, buffers, encoder, { ...opts, dims, layers, X: workspace.X, m: mc, A: workspace.A, Z: workspace.Z });
+      // Everything asked for goes into one staging buffer, so one map serves the whole chunk.
+      const sources = opts.cache ? workspace.Z!.flatMap((z, l) => [z, workspace.A[l]]) : [workspace.A[L - 1]];
+      const sizes = sources.map((_, i) => rowsOf(i) * mc);
+      const total = sizes.reduce((a, s) => a + s, 0);
+      const staging = buffers.acquireStaging(total * 4);
+      let offset = 0;
+      sources.forEach((src, i) => {
+        encoder.copyBufferToBuffer(src, 0, staging, offset * 4, sizes[i] * 4);
+        offset += sizes[i];
+      });
+      ctx.device.queue.submit([encoder.finish()]);
+      const data = await buffers.readStaging(staging, total);
+      offset = 0;
+      sources.forEach((_, i) => {
+        scatterColumns(data.subarray(offset, offset + sizes[i]), outputs[i], rowsOf(i), mc, m, c0);
+        offset += sizes[i];
+      });
+    }
+  } catch (e) {
+    throw (await lostErrorAfterFailure(ctx)) ?? e;
+  } finally {
+    for (const b of workspace.owned) buffers.destroy(b);
+  }
+  const mats = outputs.map((d, i) => ({ rows: rowsOf(i), cols: m, data: d }));
+  return opts.cache ? { out: mats[2 * L - 1], cache: mats } : { out: mats[0] };
+}
+
+interface Workspace {
+  readonly X: GPUBuffer;
+  readonly A: GPUBuffer[];
+  readonly Z?: GPUBuffer[];
+  readonly owned: GPUBuffer[];
+}
+
+// Without a cache, two buffers of the widest layer take turns as A_l; with one, every Z_l and A_l is kept.
+function allocateWorkspace(buffers: BufferManager, dims: readonly number[], width: number, opts: RunForwardOptions): Workspace {
+  const L = dims.length - 1;
+  const X = buffers.storage(`X chunk (${dims[0]}x${width})`, dims[0] * width * 4);
+  if (opts.cache) {
+    const Z = dims.slice(1).map((n, l) => buffers.storage(`Z${l + 1} (${n}x${width})`, n * width * 4));
+    const A = dims.slice(1).map((n, l) => buffers.storage(`A${l + 1} (${n}x${width})`, n * width * 4));
+    return { X, A, Z, owned: [X, ...Z, ...A] };
+  }
+  const widest = Math.max(...dims.slice(1));
+  const ping = [0, 1].map((i) => buffers.storage(`A ping-pong ${i} (${widest}x${width})`, widest * width * 4));
+  const A = dims.slice(1).map((_, l) => ping[l % 2]);
+  const owned = [X, ...ping];
+  if (!opts.separateRelu) return { X, A, owned };
+  const scratch = buffers.storage(`Z scratch (${widest}x${width})`, widest * width * 4);
+  return { X, A, Z: A.map(() => scratch), owned: [...owned, scratch] };
+}
+
+// Copies a (rows, mc) chunk into columns [c0, c0 + mc) of a (rows, m) row-major matrix.
+function scatterColumns(chunk: Float32Array, out: Float32Array, rows: number, mc: number, m: number, c0: number): void {
+  if (mc === m) {
+    out.set(chunk);
+    return;
+  }
+  for (let r = 0; r < rows; r++) out.set(chunk.subarray(r * mc, (r + 1) * mc), r * m + c0);
+}

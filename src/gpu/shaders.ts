@@ -1,0 +1,31 @@
+// The WGSL sources as one library (kernel name → text), and the one interface through which a platform loads them.
+
+/** The kernels in shaders/, one per file, keyed by file name without `.wgsl` (e.g. `matmul_bias`). */
+export type ShaderLibrary = Readonly<Record<string, string>>;
+
+/** Loads the shader library: Vite's `?raw` imports in the browser, the file system in Node. */
+export interface ShaderLoader {
+  load(): ShaderLibrary;
+}
+
+/** The forward kernels every GpuContext must have. */
+export const FORWARD_SHADERS = ['matmul_bias', 'relu', 'relu_mask'] as const;
+
+/** Builds a library from `path → text` entries, naming each kernel by its file name without directory or `.wgsl`. */
+export function libraryFromFiles(files: Readonly<Record<string, string>>): ShaderLibrary {
+  const lib: Record<string, string> = {};
+  for (const [path, text] of Object.entries(files)) {
+    const name = path.replace(/^.*[\\/]/, '').replace(/\.wgsl$/, '');
+    lib[name] = text;
+  }
+  return Object.freeze(lib);
+}
+
+/** The WGSL text of kernel `name`; a missing kernel is a packaging bug, so it is not a UserError. */
+export function shaderSource(lib: ShaderLibrary, name: string): string {
+  const text = lib[name];
+  if (text === undefined) {
+    throw new Error(`No shader '${name}' in the library (have: ${Object.keys(lib).join(', ')}).`);
+  }
+  return text;
+}
