@@ -60,7 +60,9 @@ export function readTextFile(path: string, what: string): string {
 
 /** Reads a .npy file (float32 or float64, C order) as a matrix; a malformed file is a one-sentence UserError. */
 export function readNpyFile(path: string, what: string): Matrix {
-  return readNpy(readInputFile(path, what), `${what} '${path}'`);
+  // readNpy's messages open with the label, so it starts with a capital.
+  const label = `${what.charAt(0).toUpperCase()}${what.slice(1)} '${path}'`;
+  return readNpy(readInputFile(path, what), label);
 }
 
 /** Creates `dir` and its parents if needed (like `mkdir -p`); `what` names it in errors. */
