@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import * as forward from './forward.ts';
 import * as init from './init.ts';
+import * as prepare from './prepare.ts';
 
 /** A command module: adds its subcommand with `program.command(…)` so it inherits the CLI's error settings. */
 export interface CommandModule {
@@ -9,7 +10,7 @@ export interface CommandModule {
 }
 
 /** The commands in the order `--help` lists them. */
-const COMMANDS: readonly CommandModule[] = [init, forward];
+const COMMANDS: readonly CommandModule[] = [init, forward, prepare];
 
 /** Adds every command to `program`. */
 export function registerCommands(program: Command): void {
