@@ -1,0 +1,42 @@
+// Copies columns order[start + j] (or start + j) of a (rows, srcCols) matrix into a compact (rows, count) one:
+// a shuffled mini-batch of X or Y, or a chunk of the data for evaluation. Data stays on the GPU all run long.
+
+struct Step {
+  start: u32,     // first column of this mini-batch or chunk
+  usePerm: u32,   // 1: column j is order[start + j] (a shuffled mini-batch); 0: start + j
+  _pad0: u32,
+  _pad1: u32,
+  lrT: f32,       // the step size (for Adam with both bias corrections folded in)
+  epsT: f32,      // Adam's epsilon scaled by the same correction
+  momentum: f32,
+  beta1: f32,
+  beta2: f32,
+  _pad2: u32,
+  _pad3: u32,
+  _pad4: u32,
+}
+
+struct Sizes {
+  rows: u32,
+  srcCols: u32,
+  count: u32,  // columns to copy
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> stepInfo: Step;
+@group(0) @binding(1) var<uniform> sizes: Sizes;
+@group(0) @binding(2) var<storage, read> src: array<f32>;        // (rows, srcCols)
+@group(0) @binding(3) var<storage, read> order: array<u32>;      // this epoch's permutation of 0..srcCols-1
+@group(0) @binding(4) var<storage, read_write> dst: array<f32>;  // (rows, count)
+
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let j = gid.x;
+  let r = gid.y;
+  if (j >= sizes.count || r >= sizes.rows) { return; }
+  var col = stepInfo.start + j;
+  if (stepInfo.usePerm != 0u) { col = order[col]; }
+  dst[r * sizes.count + j] = src[r * sizes.srcCols + col];
+}

@@ -1,0 +1,37 @@
+// Plain gradient step θ −= lr·g over one parameter tensor: the update of gd (full batch) and sgd (mini-batches).
+
+struct Step {
+  start: u32,     // first column of this mini-batch or chunk
+  usePerm: u32,   // 1: column j is order[start + j] (a shuffled mini-batch); 0: start + j
+  _pad0: u32,
+  _pad1: u32,
+  lrT: f32,       // the step size (for Adam with both bias corrections folded in)
+  epsT: f32,      // Adam's epsilon scaled by the same correction
+  momentum: f32,
+  beta1: f32,
+  beta2: f32,
+  _pad2: u32,
+  _pad3: u32,
+  _pad4: u32,
+}
+
+struct Sizes {
+  count: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+}
+
+@group(0) @binding(0) var<uniform> stepInfo: Step;
+@group(0) @binding(1) var<uniform> sizes: Sizes;
+@group(0) @binding(2) var<storage, read_write> theta: array<f32>;
+@group(0) @binding(3) var<storage, read> grad: array<f32>;
+
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= sizes.count) { return; }
+  theta[i] -= stepInfo.lrT * grad[i];
+}

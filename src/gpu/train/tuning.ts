@@ -1,0 +1,13 @@
+// Workgroup sizes of the training kernels, in one place; kernels.ts passes them to WGSL as `override WG`.
+
+/** Invocations per workgroup of the element-wise and per-entry kernels (gather, gradients, updates). */
+export const TRAIN_WORKGROUP = 64;
+
+/** Invocations of the one workgroup that reduces a chunk's loss (mse_sum); a power of two. */
+export const REDUCE_WORKGROUP = 256;
+
+/** Most examples one evaluation chunk covers, so the batch buffers stay small while the loss is taken. */
+export const EVAL_CHUNK_COLUMNS = 8192;
+
+/** Bytes of one entry of the step table: the `Step` struct that gather_columns and the updates read. */
+export const STEP_BYTES = 48;
