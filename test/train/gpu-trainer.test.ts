@@ -1,25 +1,15 @@
 // The GPU trainer against the CPU reference trainer: gradients per mini-batch, optimizer steps and losses.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { initialization } from '../../src/cpu/init.ts';
 import { OPTIMIZER_DEFAULTS } from '../../src/cpu/optimizers.ts';
-import { deviceBufferStats } from '../../src/gpu/buffers.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { createGpuTrainer } from '../../src/gpu/train/trainer.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import type { Params } from '../../src/model/params.ts';
 import type { OptimizerKind, StepSettings, TrainingData } from '../../src/model/trainable.ts';
-import { closeNodeGpu, openNodeGpu } from '../../src/platform/node-gpu.ts';
 import { createRng } from '../../src/rng/index.ts';
 import { createCpuTrainer } from '../../src/train/cpu-trainer.ts';
 import { expectClose } from '../helpers/compare.ts';
-
-let ctx: GpuContext;
-beforeAll(async () => {
-  ctx = await openNodeGpu();
-});
-afterAll(() => {
-  if (ctx) closeNodeGpu(ctx);
-});
+import { testWithDevice } from '../helpers/gpu.ts';
 
 // Values exactly representable in float32, so the CPU (float64) and the GPU start from the same numbers.
 const f32 = (n: number): number => Math.fround(n);
@@ -42,16 +32,6 @@ function settings(kind: OptimizerKind, batchSize: number, lr = 1e-2): StepSettin
   return { optimizer: { ...OPTIMIZER_DEFAULTS, kind, lr }, batchSize, seed: 3, rng: 'seedrandom' };
 }
 
-async function withValidation<T>(body: () => Promise<T>): Promise<T> {
-  ctx.device.pushErrorScope('validation');
-  const before = deviceBufferStats(ctx.device).liveBuffers;
-  const out = await body();
-  const error = await ctx.device.popErrorScope();
-  expect(error?.message ?? null).toBeNull();
-  expect(deviceBufferStats(ctx.device).liveBuffers).toBe(before);
-  return out;
-}
-
 describe('GPU backward vs the CPU reference', () => {
   // m is not a multiple of the batch (a short last batch) nor of the 64-wide workgroups.
   const cases: [number[], number, number, number[]][] = [
@@ -61,8 +41,8 @@ describe('GPU backward vs the CPU reference', () => {
     [[13, 64, 32, 16, 1], 300, 300, [0]],
   ];
   for (const [dims, m, batch, which] of cases) {
-    it(`dims [${dims.join(', ')}], m = ${m}, batch ${batch}: batches ${which.join(', ')}`, async () => {
-      await withValidation(async () => {
+    testWithDevice(`dims [${dims.join(', ')}], m = ${m}, batch ${batch}: batches ${which.join(', ')}`, async (ctx) => {
+      {
         const { params, data } = problem(dims, m, 5, 11);
         const cpu = createCpuTrainer(params);
         const gpu = createGpuTrainer(ctx, params);
@@ -78,15 +58,15 @@ describe('GPU backward vs the CPU reference', () => {
         } finally {
           gpu.dispose();
         }
-      });
+      }
     });
   }
 });
 
 describe('GPU optimizer steps vs the CPU reference', () => {
   for (const kind of ['adam', 'momentum', 'sgd', 'gd'] as const) {
-    it(`${kind}: one epoch of 3 shuffled mini-batches gives the same parameters and losses`, async () => {
-      await withValidation(async () => {
+    testWithDevice(`${kind}: one epoch of 3 shuffled mini-batches gives the same parameters and losses`, async (ctx) => {
+      {
         const { params, data } = problem([13, 64, 32, 16, 1], 45, 20, 5);
         const cpu = createCpuTrainer(params);
         const gpu = createGpuTrainer(ctx, params);
@@ -106,12 +86,12 @@ describe('GPU optimizer steps vs the CPU reference', () => {
         } finally {
           gpu.dispose();
         }
-      });
+      }
     });
   }
 
-  it('saveBest and restoreBest bring the saved parameters back', async () => {
-    await withValidation(async () => {
+  testWithDevice('saveBest and restoreBest bring the saved parameters back', async (ctx) => {
+    {
       const { params, data } = problem([4, 6, 1], 30, 10, 9);
       const gpu = createGpuTrainer(ctx, params);
       try {
@@ -124,6 +104,6 @@ describe('GPU optimizer steps vs the CPU reference', () => {
       } finally {
         gpu.dispose();
       }
-    });
+    }
   });
 });
