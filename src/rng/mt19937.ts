@@ -1,4 +1,5 @@
 // numpy's legacy RandomState (MT19937), bit for bit: seed, random_sample, the polar-method gauss, and permutation.
+import { glibcLog } from './glibc-log.ts';
 
 const N = 624;
 const M = 397;
@@ -79,7 +80,8 @@ export class RandomState {
       x2 = 2.0 * this.randomSample() - 1.0;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1.0 || r2 === 0.0);
-    const f = Math.sqrt((-2.0 * Math.log(r2)) / r2);
+    // numpy calls libm's log here; Math.log rounds differently on ~0.1% of inputs, so replay glibc's instead.
+    const f = Math.sqrt((-2.0 * glibcLog(r2)) / r2);
     this.gauss = f * x1;
     this.hasGauss = true;
     return f * x2;

@@ -1,9 +1,44 @@
-// The MT19937 RandomState against streams that numpy wrote (scripts/make_reference.py).
+// The MT19937 RandomState against streams that numpy wrote (scripts/make_reference.py, scripts/make_log_reference.py).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { glibcLog } from '../../src/rng/glibc-log.ts';
 import { RandomState, createRng } from '../../src/rng/index.ts';
 import { referenceJson } from '../helpers/reference.ts';
 
 const streams = referenceJson<Record<string, number[]>>('rng_streams.json');
+
+/** Reads test/reference/NAME, raw little-endian float64s such as RandomState(seed).randn(n).tofile(...). */
+function referenceFloat64(name: string): Float64Array {
+  const bytes = readFileSync(fileURLToPath(new URL(`../reference/${name}`, import.meta.url)));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Float64Array.from({ length: bytes.byteLength / 8 }, (_, i) => view.getFloat64(8 * i, true));
+}
+
+/** Indices where two streams differ as doubles, with both values, for a failure message (first few only). */
+function streamMismatches(got: Float64Array, want: Float64Array, limit = 8): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < want.length && out.length < limit; i++) {
+    if (!Object.is(got[i], want[i])) out.push(`[${i}] expected ${want[i]}, found ${got[i]}`);
+  }
+  return out;
+}
+
+/** How many of the r2 values that the first `n` gaussians of RandomState(seed) take the log of make Math.log differ from glibc's. */
+function mathLogDisagreements(seed: number, n: number): number {
+  const rs = new RandomState(seed);
+  let count = 0;
+  for (let drawn = 0; drawn < n; drawn += 2) {
+    let r2: number;
+    do {
+      const x1 = 2.0 * rs.randomSample() - 1.0;
+      const x2 = 2.0 * rs.randomSample() - 1.0;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 === 0.0);
+    if (Math.log(r2) !== glibcLog(r2)) count++;
+  }
+  return count;
+}
 
 describe('numpy RandomState parity', () => {
   it('produces the same uint32 stream as RandomState(7)', () => {
@@ -20,6 +55,19 @@ describe('numpy RandomState parity', () => {
   it('produces the same legacy gaussians, bit for bit', () => {
     const rs = new RandomState(123);
     expect(Array.from(rs.randn(7))).toEqual(streams.seed123_randn);
+  });
+
+  it.each([
+    [1, 20000],
+    [2024, 20000],
+  ])('produces RandomState(%i).randn(%i) bit for bit, a stream where Math.log would have rounded differently', (seed, n) => {
+    const want = referenceFloat64(`randn_seed${seed}_${n}.bin`);
+    expect(want.length).toBe(n);
+    const got = new RandomState(seed).randn(n);
+    const bad = streamMismatches(got, want);
+    expect(bad, `randn differs from numpy:\n${bad.join('\n')}`).toEqual([]);
+    // The stream is only a test of the log if fdlibm's Math.log would have changed some of its values.
+    expect(mathLogDisagreements(seed, n)).toBeGreaterThan(0);
   });
 
   it('produces the same permutations as RandomState(seed).permutation(n)', () => {
