@@ -1,4 +1,5 @@
 // The model file: the notebook's W_l and b_l in JSON, read with validation that names every problem in one sentence.
+import { type ScalerParams, validateScaler } from '../data/scaler.ts';
 import { UserError } from '../errors.ts';
 import { matrix } from './matrix.ts';
 import type { Params } from './params.ts';
@@ -8,18 +9,13 @@ export const MODEL_FORMAT = 'spotify-mlp';
 /** The format version this code writes and reads. */
 export const MODEL_VERSION = 1;
 
-/**
- * The min-max scaler the data pipeline fitted (src/data/scaler.ts). Kept opaque here so that the model file does
- * not depend on the data code; the data code validates its own fields when it loads one.
- */
-export type ScalerRecord = Record<string, unknown>;
-
 /** What training records about itself (settings, metrics, loss history); preserved unchanged on a round trip. */
 export type TrainingRecord = Record<string, unknown>;
 
 /** The optional parts of a model file besides the parameters. */
 export interface ModelExtras {
-  readonly scaler?: ScalerRecord;
+  /** The min-max scalers fitted on the training data (src/data/scaler.ts), so raw rows can be scaled. */
+  readonly scaler?: ScalerParams;
   readonly training?: TrainingRecord;
 }
 
@@ -138,12 +134,23 @@ export function parseModel(text: string, label = 'the model file'): ModelFile {
     return Float64Array.from(bl as unknown[], (v, j) => finite(v, `${name}[${j}]`, fail));
   });
 
-  const result: { params: Params; scaler?: ScalerRecord; training?: TrainingRecord } = { params: { dims: [...widths], W, b } };
+  const result: { params: Params; scaler?: ScalerParams; training?: TrainingRecord } = { params: { dims: [...widths], W, b } };
   for (const key of ['scaler', 'training'] as const) {
     const value = obj[key];
-    if (value === undefined) continue;
-    if (!isPlainObject(value)) fail(`has "${key}" as ${kindOf(value)}; it must be a JSON object or be left out.`);
-    result[key] = value as Record<string, unknown>;
+    if (value !== undefined && !isPlainObject(value)) fail(`has "${key}" as ${kindOf(value)}; it must be a JSON object or be left out.`);
+  }
+  if (obj.training !== undefined) result.training = obj.training as TrainingRecord;
+  if (obj.scaler !== undefined) {
+    try {
+      result.scaler = validateScaler(obj.scaler, capitalize(label));
+    } catch (err) {
+      // The data code words the sentence; re-thrown so that every problem with a model file has one class.
+      if (err instanceof UserError) throw new ModelFileError(err.message, { cause: err });
+      throw err;
+    }
+    if (result.scaler.features.length !== widths[0]) {
+      fail(`has a "scaler" for ${result.scaler.features.length} features but dims [${widths.join(', ')}] takes ${widths[0]} inputs; drop one of them.`);
+    }
   }
   return result;
 }

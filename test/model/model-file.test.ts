@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialization } from '../../src/cpu/init.ts';
+import type { ScalerParams } from '../../src/data/scaler.ts';
+import { FEATURES, TARGET } from '../../src/data/schema.ts';
 import { UserError } from '../../src/errors.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { ModelFileError, parseModel, serializeModel } from '../../src/model/model-file.ts';
@@ -39,6 +41,12 @@ function awkwardParams(): Params {
   };
 }
 
+/** A scaler as the data pipeline fits it, with awkward values. */
+function validScaler(): ScalerParams {
+  const xMin = FEATURES.map((_, j) => (j === 5 ? -60.5 : j === 12 ? 1921 : 0.1 * j));
+  return { features: [...FEATURES], xMin, xMax: xMin.map((v, j) => v + 1 / (j + 3)), target: TARGET, yMin: 0, yMax: 100 };
+}
+
 describe('serializeModel / parseModel round trip', () => {
   it('gives back the notebook init bit for bit, for both rng engines', () => {
     for (const rng of ['numpy', 'seedrandom'] as const) {
@@ -62,8 +70,8 @@ describe('serializeModel / parseModel round trip', () => {
   });
 
   it('preserves the scaler and training records unchanged', () => {
-    const params = initialization([3, 2, 1], { seed: 1 });
-    const scaler = { kind: 'minmax', min: [0, -60.5, 1921], max: [1, 0, 2021], nested: { y: [0, 100] } };
+    const params = initialization([13, 2, 1], { seed: 1 });
+    const scaler = validScaler();
     const training = { epochs: 3, loss: [0.5, 0.25, 0.125], optimizer: { name: 'adam', lr: 0.001 }, note: 'a "quoted"\nline' };
     const back = parseModel(serializeModel(params, { scaler, training }));
     expect(back.scaler).toEqual(scaler);
@@ -131,6 +139,8 @@ describe('parseModel rejects malformed files with one sentence', () => {
     ['a column bias', edit((d) => (d.b[0] = [[0], [0]])), /b1 as a nested list.*ravel/],
     ['a short bias', edit((d) => (d.b[0] = [0])), /b1 with 1 numbers.*needs 2/],
     ['a scaler list', edit((d) => (d.scaler = [0, 1])), /"scaler" as a list/],
+    ['a scaler without xMax', edit((d) => (d.scaler = { ...validScaler(), xMax: undefined })), /invalid "scaler": "xMax" must be 13 finite numbers/],
+    ['a scaler for 13 features on a 3-input model', edit((d) => (d.scaler = validScaler())), /"scaler" for 13 features but dims \[3, 2, 1\] takes 3 inputs/],
     ['a training number', edit((d) => (d.training = 3)), /"training" as the number 3/],
   ];
   it.each(cases)('%s', (_what, text, pattern) => {
