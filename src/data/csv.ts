@@ -6,6 +6,7 @@ import { type CleanTable, type CsvChunk, TableBuilder, type TableOptions } from 
  * The papaparse settings every reader uses, so Node and the browser split fields identically: a comma
  * delimiter as pandas' read_csv (no guessing), `"` quotes with `""` escapes, CRLF or LF detected, all cells
  * kept as text (coercion is ours, see values.ts), and blank lines left in so that {@link TableBuilder} counts them.
+ * Pass a copy (`{ ...CSV_PARSE_CONFIG, chunk }`): papaparse writes into the config object it is given.
  */
 export const CSV_PARSE_CONFIG = Object.freeze({
   header: false,
@@ -22,7 +23,7 @@ export const CSV_PARSE_CONFIG = Object.freeze({
  */
 export function parseCsvText(text: string, name: string, opts: Omit<TableOptions, 'name'> = {}): CleanTable {
   const builder = new TableBuilder({ ...opts, name });
-  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), CSV_PARSE_CONFIG);
+  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { ...CSV_PARSE_CONFIG });
   builder.addChunk(result as CsvChunk);
   return builder.finish();
 }

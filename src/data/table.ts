@@ -114,11 +114,10 @@ export class TableBuilder {
   addChunk(chunk: CsvChunk): void {
     const quote = chunk.errors.find((e) => e.type === 'Quotes');
     if (quote !== undefined) {
+      // papaparse reports an unclosed quote as malformed when a later field has quotes; the fix is the same.
       const near = this.rawRows + (quote.row ?? 0) + 1;
       throw new UserError(
-        quote.code === 'MissingQuotes'
-          ? `${this.opts.name} has a quoted field that is never closed, near line ${near}; close the quote or remove it.`
-          : `${this.opts.name} has a malformed quoted field near line ${near}; a quote inside a quoted field must be doubled ("").`,
+        `${this.opts.name} has a broken quoted field near line ${near} (a quote never closed, or a quote inside quotes not doubled as ""); fix the quoting.`,
       );
     }
     this.addRows(chunk.data);

@@ -52,8 +52,8 @@ export async function loadCsvFile(path: string, opts: LoadCsvOptions = {}): Prom
           builder.addChunk(results as CsvChunk);
           opts.onProgress?.(stream.bytesRead, totalBytes);
         } catch (err) {
+          fail(err); // first: abort() calls `complete`, which must not resolve
           parser.abort();
-          fail(err);
         }
       },
       complete: () => {
