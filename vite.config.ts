@@ -9,6 +9,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         demo: resolve(import.meta.dirname, 'index.html'),
+        bench: resolve(import.meta.dirname, 'bench/index.html'),
       },
     },
   },

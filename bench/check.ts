@@ -1,0 +1,81 @@
+// Checks what an implementation read back against the float64 CPU reference before any timing (a wrong result is never timed).
+import { feedForward } from '../src/cpu/forward.ts';
+import { sliceCols } from '../src/model/matrix.ts';
+import type { Params } from '../src/model/params.ts';
+import type { BenchData } from './types.ts';
+
+/** Loose float32 tolerance: this catches wrong layouts, zeros and missed biases, not last-bit differences. */
+export const CHECK_ATOL = 1e-4;
+export const CHECK_RTOL = 1e-4;
+
+/** The tolerance of the parameters after one Adam epoch (see cases.ts). */
+export const EPOCH_TOLERANCE = { atol: 2e-3, rtol: 2e-2 };
+
+// Columns per reference block: bounds the float64 cache the check holds (226 values per column) at any m.
+const BLOCK = 50_000;
+
+/** Thrown when an implementation computes something else than the reference; the benchmark stops on it. */
+export class WrongResultError extends Error {
+  override name = 'WrongResultError';
+}
+
+/** Up to `limit` descriptions of elements outside atol + rtol·|want|, with their flat index (offset by `base`). */
+function mismatches(
+  got: ArrayLike<number>, gotAt: number, want: ArrayLike<number>, n: number, base: number, out: string[],
+  tol = { atol: CHECK_ATOL, rtol: CHECK_RTOL },
+): void {
+  for (let i = 0; i < n && out.length < 5; i++) {
+    const g = got[gotAt + i];
+    const w = want[i];
+    if (!(Math.abs(g - w) <= tol.atol + tol.rtol * Math.abs(w))) out.push(`[${base + i}] expected ${w}, found ${g}`);
+  }
+}
+
+/**
+ * Compares a forward pass's output (1, m) and, when given, its cache [Z1, A1, …, Z4, A4] (each (units, m)) with
+ * the reference computed block by block over the columns of X. Throws WrongResultError naming the first mismatches.
+ */
+export function checkForward(what: string, data: BenchData, out: ArrayLike<number> | undefined, cache?: ArrayLike<number>[]): void {
+  const { m, params } = data;
+  if (!out || out.length !== m) throw new WrongResultError(`${what}: expected ${m} outputs, got ${out?.length ?? 'none'}.`);
+  let positive = 0;
+  for (let i = 0; i < m; i++) if (out[i] > 0) positive++;
+  if (positive === 0) throw new WrongResultError(`${what}: every output is zero, which the reference never gives on this data.`);
+  const bad: string[] = [];
+  for (let start = 0; start < m && bad.length === 0; start += BLOCK) {
+    const end = Math.min(m, start + BLOCK);
+    const ref = feedForward(sliceCols(data.X, start, end), params);
+    mismatches(out, start, ref.yOut.data, end - start, start, bad);
+    if (!cache) continue;
+    if (cache.length !== ref.cache.length) throw new WrongResultError(`${what}: expected ${ref.cache.length} cache entries, got ${cache.length}.`);
+    ref.cache.forEach((R, k) => {
+      if (cache[k].length !== R.rows * m) bad.push(`cache[${k}] has ${cache[k].length} values, expected ${R.rows * m}`);
+      for (let r = 0; r < R.rows && bad.length === 0; r++) {
+        mismatches(cache[k], r * m + start, R.data.subarray(r * (end - start)), end - start, r * m + start, bad);
+        if (bad.length) bad.unshift(`cache[${k}] (${k % 2 ? 'A' : 'Z'}${(k >> 1) + 1}):`);
+      }
+    });
+  }
+  if (bad.length) throw new WrongResultError(`${what} differs from the CPU reference (atol ${CHECK_ATOL}, rtol ${CHECK_RTOL}): ${bad.join('; ')}`);
+}
+
+/** Compares parameters after a training run with the reference's, weight by weight. */
+export function checkParams(what: string, got: Params, want: Params, tol = { atol: CHECK_ATOL, rtol: CHECK_RTOL }): void {
+  const bad: string[] = [];
+  for (let l = 0; l < want.W.length && bad.length === 0; l++) {
+    mismatches(got.W[l].data, 0, want.W[l].data, want.W[l].data.length, 0, bad, tol);
+    if (bad.length) bad.unshift(`W${l + 1}:`);
+    else {
+      mismatches(got.b[l], 0, want.b[l], want.b[l].length, 0, bad, tol);
+      if (bad.length) bad.unshift(`b${l + 1}:`);
+    }
+  }
+  if (bad.length) throw new WrongResultError(`${what}: parameters after training differ from the CPU reference: ${bad.join(' ')}`);
+}
+
+/** Compares a loss with the reference's. */
+export function checkLoss(what: string, got: number | undefined, want: number): void {
+  if (got === undefined || !(Math.abs(got - want) <= CHECK_ATOL + CHECK_RTOL * Math.abs(want))) {
+    throw new WrongResultError(`${what}: loss ${got} differs from the CPU reference's ${want}.`);
+  }
+}

@@ -1,0 +1,31 @@
+// What the CPU reference says one training run should give, for the harness's check of every trainer.
+import { lossAndGradients } from '../src/cpu/backward.ts';
+import { cloneParams, type Params } from '../src/model/params.ts';
+import { matrix, type Matrix } from '../src/model/matrix.ts';
+import { CpuTrainer } from '../src/train/cpu-trainer.ts';
+import { EpochShuffler } from '../src/train/batches.ts';
+import { stepSettings } from './data.ts';
+import type { BenchData, TrainSettings } from './types.ts';
+
+/** One full-batch SGD step on the MSE in float64: the loss before the step and the parameters after it. */
+export function referenceSgdStep(params: Params, X: Matrix, Y: Matrix, learningRate: number): { loss: number; params: Params } {
+  const { loss, grads } = lossAndGradients(X, Y, params);
+  const next = cloneParams(params);
+  next.W.forEach((w, l) => w.data.forEach((v, i) => (w.data[i] = v - learningRate * grads.dW[l].data[i])));
+  next.b.forEach((b, l) => b.forEach((v, i) => (b[i] = v - learningRate * grads.db[l][i])));
+  return { loss, params: next };
+}
+
+/** The order in which the first Adam epoch visits the examples, so peers without our shuffler can follow it. */
+export function firstEpochOrder(m: number, train: TrainSettings): Int32Array {
+  return new EpochShuffler(m, stepSettings('epoch', train)).next();
+}
+
+/** The parameters after one epoch of mini-batch Adam from the benchmark's start, by the CPU reference trainer. */
+export async function referenceEpoch(data: BenchData, train: TrainSettings): Promise<Params> {
+  const trainer = new CpuTrainer(data.params);
+  const none = matrix(data.X.rows, 0, new Float64Array(0));
+  await trainer.startTraining({ xTrain: data.X, yTrain: data.Y, xTest: none, yTest: matrix(1, 0, new Float64Array(0)) }, stepSettings('epoch', train));
+  await trainer.trainEpoch();
+  return trainer.readParams();
+}
