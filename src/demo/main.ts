@@ -1,0 +1,23 @@
+// The demo page's entry: opens the device, loads the synthetic data, runs the forward check, and wires every panel.
+import { App } from './app.ts';
+import { initDataPanel } from './data-panel.ts';
+import { initDevicePanel } from './device-panel.ts';
+import { byId, errorText, showError } from './dom.ts';
+import { initForwardPanel } from './forward-panel.ts';
+import { demoStatus } from './status.ts';
+
+/** `?rows=N` makes the synthetic dataset smaller, for quick end-to-end tests; the default is the CLI's. */
+function syntheticRows(): number | undefined {
+  const value = Number(new URLSearchParams(location.search).get('rows'));
+  return Number.isInteger(value) && value >= 10 ? value : undefined;
+}
+
+async function main(): Promise<void> {
+  demoStatus();
+  const app = new App();
+  initForwardPanel(app);
+  await initDevicePanel(app);
+  await initDataPanel(app, { syntheticRows: syntheticRows() });
+}
+
+main().catch((err: unknown) => showError(byId('global-error'), errorText(err)));
