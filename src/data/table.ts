@@ -114,6 +114,8 @@ export class TableBuilder {
   addChunk(chunk: CsvChunk): void {
     const quote = chunk.errors.find((e) => e.type === 'Quotes');
     if (quote !== undefined) {
+      // The rows before it come first, so the first problem in file order is the one reported, however the file was chunked.
+      this.addRows(chunk.data.slice(0, quote.row ?? 0));
       // papaparse reports an unclosed quote as malformed when a later field has quotes; the fix is the same.
       const near = this.rawRows + (quote.row ?? 0) + 1;
       throw new UserError(

@@ -83,7 +83,7 @@ describe('CSV quirks', () => {
 
   it('streams a file of several chunks with multi-byte characters identically to the string parser', async () => {
     // About 2.5 MB: rows and UTF-8 characters straddle the 1 MiB read boundaries.
-    const rows = tracks(15000).map((t, i) => ({ ...t, cells: { ...t.cells, name: `日本語の歌 ${i}, «ñ»` } }));
+    const rows: Track[] = tracks(15000).map((t, i) => ({ ...t, cells: { ...t.cells, name: `日本語の歌 ${i}, «ñ»` } }));
     const text = toCsv(rows.map((t) => t.cells), { eol: '\r\n' });
     expect(Buffer.byteLength(text)).toBeGreaterThan(2 ** 21);
     let calls = 0;

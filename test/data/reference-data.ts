@@ -53,8 +53,14 @@ export function checksums(m: Matrix): Checksums {
     const row = m.data.subarray(r * m.cols, (r + 1) * m.cols);
     out.sum.push(neumaier(row.length, (i) => row[i]));
     out.weighted.push(neumaier(row.length, (i) => row[i] * (i + 1)));
-    out.min.push(row.reduce((a, b) => Math.min(a, b), Infinity));
-    out.max.push(row.reduce((a, b) => Math.max(a, b), -Infinity));
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of row) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    out.min.push(min);
+    out.max.push(max);
   }
   return out;
 }
