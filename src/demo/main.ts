@@ -4,7 +4,10 @@ import { initDataPanel } from './data-panel.ts';
 import { initDevicePanel } from './device-panel.ts';
 import { byId, errorText, showError } from './dom.ts';
 import { initForwardPanel } from './forward-panel.ts';
+import { initModelsPanel } from './models-panel.ts';
+import { initPredictPanel } from './predict-panel.ts';
 import { demoStatus } from './status.ts';
+import { initTrainingPanel } from './training-panel.ts';
 
 /** `?rows=N` makes the synthetic dataset smaller, for quick end-to-end tests; the default is the CLI's. */
 function syntheticRows(): number | undefined {
@@ -15,7 +18,11 @@ function syntheticRows(): number | undefined {
 async function main(): Promise<void> {
   demoStatus();
   const app = new App();
+  // Listeners first, so the panels see the first dataset and model.
   initForwardPanel(app);
+  initModelsPanel(app);
+  initPredictPanel(app);
+  initTrainingPanel(app);
   await initDevicePanel(app);
   await initDataPanel(app, { syntheticRows: syntheticRows() });
 }

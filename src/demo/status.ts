@@ -38,16 +38,18 @@ export interface ForwardStatus {
 
 /** Training progress and results. */
 export interface TrainingStatus {
-  readonly running: boolean;
-  readonly ranOn: 'gpu' | 'cpu' | null;
-  readonly epochs: number;
-  readonly trainLoss: number[];
-  readonly testLoss: number[];
-  readonly epochMs: number[];
-  readonly finished: number;
+  running: boolean;
+  ranOn: 'gpu' | 'cpu' | null;
+  epochs: number;
+  trainLoss: number[];
+  testLoss: number[];
+  epochMs: number[];
+  finished: number;
   /** Final metrics in popularity points; null until a run ends. */
-  readonly metrics: Record<string, number> | null;
-  readonly stoppedBy: string | null;
+  metrics: Record<string, number> | null;
+  stoppedBy: string | null;
+  /** Points on the loss chart, both curves together. */
+  chartPoints: number;
 }
 
 /** Everything the tests can poll. */
@@ -82,7 +84,7 @@ export function initialStatus(): DemoStatus {
     parseProgress: null,
     forward: null,
     training: {
-      running: false, ranOn: null, epochs: 0, trainLoss: [], testLoss: [], epochMs: [], finished: 0, metrics: null, stoppedBy: null,
+      running: false, ranOn: null, epochs: 0, trainLoss: [], testLoss: [], epochMs: [], finished: 0, metrics: null, stoppedBy: null, chartPoints: 0,
     },
     model: null,
     prediction: null,

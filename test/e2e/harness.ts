@@ -44,7 +44,7 @@ export async function openDemo(options: OpenDemoOptions = {}): Promise<DemoSessi
     logLevel: 'error',
     clearScreen: false,
     server: { host: 'localhost', port: 0, strictPort: false, hmr: false, watch: null },
-    optimizeDeps: { include: ['papaparse', 'seedrandom', 'chart.js/auto'] },
+    optimizeDeps: { include: ['papaparse', 'seedrandom', 'chart.js'] },
   });
   await server.listen();
   const address = server.httpServer?.address();

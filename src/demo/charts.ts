@@ -1,0 +1,99 @@
+// The training charts with Chart.js: a live train/test loss curve and a predicted-vs-actual scatter on the test set.
+import {
+  Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Title, Tooltip,
+} from 'chart.js';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, ScatterController, Legend, Tooltip, Title);
+
+const TRAIN_COLOUR = '#1a9e4b';
+const TEST_COLOUR = '#e07b00';
+
+/** A loss-per-epoch chart that grows as epochs arrive; the y axis is logarithmic because MSE falls over decades. */
+export class LossChart {
+  private readonly chart: Chart<'line', { x: number; y: number }[]>;
+
+  constructor(canvas: HTMLCanvasElement) {
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: {
+        datasets: [
+          { label: 'train MSE', data: [], borderColor: TRAIN_COLOUR, backgroundColor: TRAIN_COLOUR, pointRadius: 0, borderWidth: 2 },
+          { label: 'test MSE', data: [], borderColor: TEST_COLOUR, backgroundColor: TEST_COLOUR, pointRadius: 0, borderWidth: 2 },
+        ],
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        parsing: false,
+        plugins: { title: { display: true, text: 'Loss per epoch (MSE on the scaled popularity)' }, legend: { position: 'bottom' } },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'epoch' }, min: 0 },
+          y: { type: 'logarithmic', title: { display: true, text: 'MSE' } },
+        },
+      },
+    });
+  }
+
+  /** Empties the curve for a new run of `epochs` epochs. */
+  reset(epochs: number): void {
+    for (const d of this.chart.data.datasets) d.data = [];
+    (this.chart.options.scales as { x: { max?: number } }).x.max = epochs;
+    this.chart.update();
+  }
+
+  /** Adds one epoch's losses and redraws. */
+  add(epoch: number, trainLoss: number, testLoss: number): void {
+    this.chart.data.datasets[0].data.push({ x: epoch, y: trainLoss });
+    if (Number.isFinite(testLoss)) this.chart.data.datasets[1].data.push({ x: epoch, y: testLoss });
+    this.chart.update();
+  }
+
+  /** Points drawn so far, over both curves. */
+  get points(): number {
+    return this.chart.data.datasets.reduce((n, d) => n + d.data.length, 0);
+  }
+}
+
+/** Predicted against actual popularity, with the line y = x where a perfect model would put every song. */
+export class ScatterChart {
+  private readonly chart: Chart<'scatter', { x: number; y: number }[]>;
+
+  constructor(canvas: HTMLCanvasElement) {
+    this.chart = new Chart(canvas, {
+      type: 'scatter',
+      data: {
+        datasets: [
+          { label: 'test songs', data: [], backgroundColor: 'rgba(26, 158, 75, 0.35)', pointRadius: 2 },
+          { label: 'perfect prediction', data: [], type: 'line' as 'scatter', borderColor: '#6b7570', borderDash: [6, 4],
+            pointRadius: 0, borderWidth: 1.5 } as never,
+        ],
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        parsing: false,
+        plugins: { title: { display: true, text: 'Predicted vs actual popularity (test set)' }, legend: { position: 'bottom' } },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'actual popularity' } },
+          y: { type: 'linear', title: { display: true, text: 'predicted popularity' } },
+        },
+      },
+    });
+  }
+
+  /** Shows one point per test song; at most `limit` are drawn so a 6,000-song test set stays quick. */
+  show(predicted: ArrayLike<number>, actual: ArrayLike<number>, limit = 3000): void {
+    const n = Math.min(predicted.length, limit);
+    const points = [];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      points.push({ x: actual[i], y: predicted[i] });
+      lo = Math.min(lo, actual[i], predicted[i]);
+      hi = Math.max(hi, actual[i], predicted[i]);
+    }
+    this.chart.data.datasets[0].data = points;
+    this.chart.data.datasets[1].data = n > 0 ? [{ x: lo, y: lo }, { x: hi, y: hi }] : [];
+    this.chart.update();
+  }
+}

@@ -1,0 +1,57 @@
+// The models panel: download the current model in the CLI's JSON format (with the scaler), or load one, e.g. from `spotify-mlp train`.
+import { FEATURES } from '../data/schema.ts';
+import { UserError } from '../errors.ts';
+import { parseModel, serializeModel } from '../model/model-file.ts';
+import type { App } from './app.ts';
+import { byId, downloadText, errorText, showError } from './dom.ts';
+import { demoStatus } from './status.ts';
+
+/** Wires the download button and the model file input, and keeps the one-line model description current. */
+export function initModelsPanel(app: App): void {
+  const info = byId('model-info');
+  const errorBox = byId('model-error');
+  const input = byId<HTMLInputElement>('model-file');
+  app.on('model', () => {
+    const m = app.model;
+    if (m === null) return;
+    info.textContent = `Current model: ${m.label}; dims [${m.params.dims.join(', ')}]; ` +
+      (m.scaler ? 'scaler included.' : 'no scaler in the file, so the loaded data\'s scaler is used.');
+  });
+  byId('model-download').addEventListener('click', () => {
+    const m = app.model;
+    if (m === null) return;
+    const scaler = m.scaler ?? app.dataset?.scaler;
+    const text = serializeModel(m.params, { ...(scaler ? { scaler } : {}), ...(m.training ? { training: m.training } : {}) });
+    downloadText('model.json', text, 'application/json');
+  });
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) void loadModel(app, file, errorBox);
+  });
+}
+
+/** Reads and validates a model file; on any problem the message is shown and the current model stays. */
+async function loadModel(app: App, file: File, errorBox: HTMLElement): Promise<void> {
+  try {
+    const label = `the model file '${file.name}'`;
+    const model = parseModel(await file.text(), label);
+    if (model.params.dims[0] !== FEATURES.length) {
+      throw new UserError(
+        `${label} takes ${model.params.dims[0]} inputs but the data has ${FEATURES.length} features; load a model trained on tracks.csv's 13 features.`,
+      );
+    }
+    if (model.scaler && model.scaler.features.join() !== FEATURES.join()) {
+      throw new UserError(`${label} was scaled on features ${model.scaler.features.join(', ')}, not the 13 this page reads; retrain it.`);
+    }
+    showError(errorBox, null);
+    const status = demoStatus();
+    status.model = { source: file.name, loads: (status.model?.loads ?? 0) + 1 };
+    app.setModel({
+      params: model.params, scaler: model.scaler ?? null, source: 'loaded', label: `loaded from ${file.name}`,
+      ...(model.training ? { training: model.training } : {}),
+    });
+  } catch (err) {
+    showError(errorBox, `${errorText(err)} The current model is unchanged.`);
+  }
+}
