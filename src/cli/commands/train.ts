@@ -1,0 +1,142 @@
+// `spotify-mlp train`: trains the notebook's MLP on tracks.csv (or the built-in synthetic data) and writes the
+// model file with its "scaler" and "training" record; a progress bar on a terminal and a final metrics table.
+import type { Command } from 'commander';
+import {
+  DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset,
+} from '../../data/index.ts';
+import type { BackendKind } from '../../model/backend.ts';
+import { serializeModel } from '../../model/model-file.ts';
+import type { Params } from '../../model/params.ts';
+import { OPTIMIZER_KINDS, type OptimizerKind, type TrainableBackend } from '../../model/trainable.ts';
+import { loadCsvFile } from '../../platform/node-csv.ts';
+import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
+import { createCpuTrainer } from '../../train/cpu-trainer.ts';
+import type { MetricsReport } from '../../train/metrics.ts';
+import { trainingRecord } from '../../train/record.ts';
+import { TRAIN_DEFAULTS, type TrainConfig, trainModel } from '../../train/train-model.ts';
+import { BACKEND_KINDS } from '../backend.ts';
+import { writeOutputFile } from '../io.ts';
+import { choiceArg, floatArg, intArg } from '../options.ts';
+import { createProgress } from '../progress.ts';
+
+/** The options of `spotify-mlp train` after parsing. */
+export interface TrainCommandOptions {
+  readonly csv?: string;
+  readonly out: string;
+  readonly epochs: number;
+  readonly lr?: number;
+  readonly batch: number;
+  readonly optimizer: OptimizerKind;
+  readonly seed: number;
+  readonly rng: RngKind;
+  readonly patience: number;
+  readonly outputBias: number;
+  readonly backend: BackendKind;
+  readonly sample: number;
+  readonly testSize: number;
+  readonly syntheticRows: number;
+}
+
+/** Adds `train` to the program. */
+export function register(program: Command): void {
+  const d = TRAIN_DEFAULTS;
+  program
+    .command('train')
+    .description('train the 13-64-32-16-1 MLP (on the GPU by default) and write a model file with its scaler and training record')
+    .option('--csv <file>', "the tracks CSV (Kaggle's tracks.csv layout); without it, the built-in synthetic dataset")
+    .requiredOption('--out <file>', 'where to write the model JSON')
+    .option('--epochs <n>', 'most passes over the training set', intArg('--epochs', { min: 1 }), d.epochs)
+    .option('--lr <x>', 'learning rate (default 0.003 for adam, 0.05 momentum, 0.2 sgd/gd)', floatArg('--lr', { min: 0, minExclusive: true }))
+    .option('--batch <n>', 'examples per mini-batch (gd always uses the whole training set)', intArg('--batch', { min: 1 }), d.batchSize)
+    .option('--optimizer <kind>', 'adam, momentum, sgd (mini-batches) or gd (full batch, the notebook style)', choiceArg('--optimizer', OPTIMIZER_KINDS), d.optimizer)
+    .option('--seed <n>', 'seed of the init, the sample/split and the shuffling', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), d.seed)
+    .option('--rng <kind>', "random engine: 'numpy' reproduces the notebook's draws", choiceArg('--rng', RNG_KINDS), d.rng)
+    .option('--patience <n>', 'stop after this many epochs without a better test loss, keeping the best (0: never)', intArg('--patience', { min: 0 }), d.patience)
+    .option('--output-bias <x>', 'initial output bias b4; a small positive value (0.1) revives a dead output', floatArg('--output-bias'), d.outputBias)
+    .option('--backend <kind>', 'gpu (WebGPU through Dawn) or cpu (the float64 reference)', choiceArg('--backend', BACKEND_KINDS), 'gpu' as BackendKind)
+    .option('--sample <n>', 'keep at most this many rows of the CSV, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
+    .option('--test-size <fraction>', 'fraction of rows held out for the test loss and metrics', floatArg('--test-size', { min: 0, max: 1, minExclusive: true }), DEFAULT_TEST_SIZE)
+    .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
+    .action((options: TrainCommandOptions) => runTrain(options));
+}
+
+/** Opens a trainer of the asked kind; the GPU one closes its device when disposed. */
+export async function openTrainer(kind: BackendKind, params: Params): Promise<TrainableBackend> {
+  if (kind === 'cpu') return createCpuTrainer(params);
+  // Loaded only when asked for: Dawn is a native module that keeps Node alive while open.
+  const { openNodeGpu, closeNodeGpu } = await import('../../platform/node-gpu.ts');
+  const { createGpuTrainer } = await import('../../gpu/train/trainer.ts');
+  const ctx = await openNodeGpu();
+  try {
+    const trainer = createGpuTrainer(ctx, params);
+    const dispose = trainer.dispose.bind(trainer);
+    trainer.dispose = () => {
+      try {
+        dispose();
+      } finally {
+        closeNodeGpu(ctx);
+      }
+    };
+    return trainer;
+  } catch (err) {
+    closeNodeGpu(ctx);
+    throw err;
+  }
+}
+
+/** Loads and prepares the data, trains, writes the model file, and prints the metrics table on stdout. */
+export async function runTrain(options: TrainCommandOptions, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+  const { seed, rng } = options;
+  const table = options.csv === undefined
+    ? syntheticDataset({ rows: options.syntheticRows, seed, rng })
+    : await loadCsvFile(options.csv);
+  const data = prepareDataset(table, { seed, rng, sample: options.sample, testSize: options.testSize });
+  const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
+  const c = data.counts;
+  process.stderr.write(`train: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train}, test ${c.test}\n`);
+
+  const config: TrainConfig = {
+    epochs: options.epochs, lr: options.lr, batchSize: options.batch, optimizer: options.optimizer, seed, rng,
+    patience: options.patience, outputBias: options.outputBias,
+  };
+  let device = '';
+  const bar = createProgress('epochs', options.epochs);
+  const controller = new AbortController();
+  // Ctrl-C stops after the current epoch and still writes the best model so far.
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  let model;
+  try {
+    model = await trainModel(async (params) => {
+      const trainer = await openTrainer(options.backend, params);
+      device = trainer.description;
+      process.stderr.write(`backend: ${device}\n`);
+      return trainer;
+    }, data, config, {
+      signal: controller.signal,
+      onEpoch: (r) => bar.update(r.epoch, `train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`),
+    });
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSigint);
+  }
+  const record = trainingRecord(model, { backend: options.backend, device, source, counts: data.counts });
+  writeOutputFile(options.out, serializeModel(model.params, { scaler: data.scaler, training: { ...record } }), 'the model file');
+  print(summary(model.metrics, record, options.out));
+}
+
+function summary(metrics: { test: MetricsReport; train: MetricsReport }, record: ReturnType<typeof trainingRecord>, out: string): string {
+  const { run, settings } = record;
+  const how = run.aborted ? 'stopped by the user' : run.stoppedEarly ? 'stopped early' : 'all epochs';
+  const f = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(8);
+  const row = (name: string, m: MetricsReport['model']) => `  ${name.padEnd(22)}${f(m.rmse, 2)}${f(m.mae, 2)}${f(m.r2, 3)}`;
+  return [
+    `train: ${settings.optimizer.kind} lr ${settings.optimizer.lr}, batch ${settings.batchSize}; ${run.epochsRun} epochs (${how}), best epoch ${run.bestEpoch}; ${run.totalSeconds.toFixed(1)} s, ${(run.msPerEpoch / 1000).toFixed(2)} s/epoch on ${run.backend}`,
+    `  popularity points        RMSE     MAE      R²`,
+    row(`model, test (${metrics.test.model.n})`, metrics.test.model),
+    row('mean baseline, test', metrics.test.baseline),
+    row(`model, train (${metrics.train.model.n})`, metrics.train.model),
+    `wrote ${out}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,105 @@
+// One training run from a prepared Dataset to a model: He init, the loop, and metrics in popularity points.
+// The CLI's `train` and the demo page both call this, each with its own backend and progress display.
+import { initialization } from '../cpu/init.ts';
+import { defaultLearningRate, OPTIMIZER_DEFAULTS } from '../cpu/optimizers.ts';
+import { type ScalerParams, unscaleY } from '../data/scaler.ts';
+import type { Matrix } from '../model/matrix.ts';
+import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
+import type { OptimizerKind, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
+import type { RngKind } from '../rng/index.ts';
+import { type EpochReport, type LoopOutcome, trainLoop } from './loop.ts';
+import { compareWithBaseline, mean, type MetricsReport } from './metrics.ts';
+
+/** Every setting of a run; {@link TRAIN_DEFAULTS} gives a good model on the built-in synthetic data untuned. */
+export interface TrainConfig {
+  readonly epochs: number;
+  /** Learning rate; undefined picks {@link defaultLearningRate} for the optimizer. */
+  readonly lr?: number;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerKind;
+  /** Seed of the He init and of the per-epoch shuffle. */
+  readonly seed: number;
+  readonly rng: RngKind;
+  /** Early-stopping patience in epochs (0: off). */
+  readonly patience: number;
+  /** Initial value of every output bias b_L; the notebook's 0, or a small positive value against a dead output. */
+  readonly outputBias: number;
+}
+
+/** The defaults: Adam on mini-batches of 64, 60 epochs, patience 10, the notebook's seed and zero biases. */
+export const TRAIN_DEFAULTS: TrainConfig = {
+  epochs: 60,
+  batchSize: 64,
+  optimizer: 'adam',
+  seed: 42,
+  rng: 'seedrandom',
+  patience: 10,
+  outputBias: 0,
+};
+
+/** What {@link trainModel} needs of the data: the scaled matrices and the scaler that undoes the target's scaling. */
+export interface ScaledData extends TrainingData {
+  readonly scaler: ScalerParams;
+}
+
+/** The outcome of a run: the trained parameters, the loop's history and the final metrics. */
+export interface TrainedModel {
+  readonly params: Params;
+  readonly outcome: LoopOutcome;
+  /** Metrics on the test set and on the training set, in popularity points, each against the mean baseline. */
+  readonly metrics: { readonly test: MetricsReport; readonly train: MetricsReport };
+  readonly settings: StepSettings & { readonly epochs: number; readonly patience: number; readonly outputBias: number };
+}
+
+/** Options of {@link trainModel}. */
+export interface TrainModelOptions {
+  readonly onEpoch?: (report: EpochReport) => void;
+  readonly signal?: AbortSignal;
+  /** Parameters to start from instead of the He init (e.g. to continue a run). */
+  readonly initial?: Params;
+}
+
+/** The step settings a config implies (the learning rate filled in). */
+export function stepSettingsOf(config: TrainConfig): StepSettings {
+  return {
+    optimizer: { ...OPTIMIZER_DEFAULTS, kind: config.optimizer, lr: config.lr ?? defaultLearningRate(config.optimizer) },
+    batchSize: config.batchSize,
+    seed: config.seed,
+    rng: config.rng,
+  };
+}
+
+/**
+ * Initializes the notebook's 13-64-32-16-1 network, opens a trainer on it with `open`, trains, and measures the
+ * result. The trainer is disposed before returning, also on failure.
+ */
+export async function trainModel(
+  open: (params: Params) => Promise<TrainableBackend>,
+  data: ScaledData,
+  config: TrainConfig,
+  options: TrainModelOptions = {},
+): Promise<TrainedModel> {
+  const params = options.initial ?? initialization(NOTEBOOK_DIMS, { seed: config.seed, rng: config.rng });
+  if (!options.initial) params.b[params.b.length - 1].fill(config.outputBias);
+  const settings = stepSettingsOf(config);
+  const trainer = await open(params);
+  try {
+    const outcome = await trainLoop(trainer, data, settings, {
+      epochs: config.epochs, patience: config.patience, onEpoch: options.onEpoch, signal: options.signal,
+    });
+    const trained = await trainer.readParams();
+    const baselineValue = mean(unscaleY(data.yTrain.data, data.scaler));
+    const measure = async (X: Matrix, Y: Matrix): Promise<MetricsReport> => {
+      const out = X.cols > 0 ? (await trainer.forward(X)).out.data : new Float64Array(0);
+      return compareWithBaseline(unscaleY(out, data.scaler), unscaleY(Y.data, data.scaler), baselineValue);
+    };
+    return {
+      params: trained,
+      outcome,
+      metrics: { test: await measure(data.xTest, data.yTest), train: await measure(data.xTrain, data.yTrain) },
+      settings: { ...settings, epochs: config.epochs, patience: config.patience, outputBias: config.outputBias },
+    };
+  } finally {
+    trainer.dispose();
+  }
+}
