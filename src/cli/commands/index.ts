@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import * as forward from './forward.ts';
 import * as init from './init.ts';
 import * as prepare from './prepare.ts';
+import * as train from './train.ts';
+import * as predict from './predict.ts';
 
 /** A command module: adds its subcommand with `program.command(…)` so it inherits the CLI's error settings. */
 export interface CommandModule {
@@ -10,7 +12,7 @@ export interface CommandModule {
 }
 
 /** The commands in the order `--help` lists them. */
-const COMMANDS: readonly CommandModule[] = [init, forward, prepare];
+const COMMANDS: readonly CommandModule[] = [init, forward, prepare, train, predict];
 
 /** Adds every command to `program`. */
 export function registerCommands(program: Command): void {
