@@ -69,6 +69,8 @@ export interface CsvChunk {
 
 // Rows are stored in fixed-size blocks so that growing never copies what was already read.
 const BLOCK_ROWS = 1 << 15;
+const EMPTY_F64 = new Float64Array(0);
+const EMPTY_I32 = new Int32Array(0);
 
 /**
  * Cleans CSV rows as they arrive, in bounded memory (13 + 2 numbers per kept row): push each papaparse chunk
@@ -202,13 +204,16 @@ export class TableBuilder {
     const features = new Float64Array(m * N_FEATURES);
     const targets = new Float64Array(m);
     const rowIndex = new Int32Array(m);
+    // Each block is let go as soon as it is copied, so the peak is the table plus one block, not two tables.
     for (let b = 0; b < this.featureBlocks.length; b++) {
       const rows = Math.min(BLOCK_ROWS, m - b * BLOCK_ROWS);
       features.set(this.featureBlocks[b].subarray(0, rows * N_FEATURES), b * BLOCK_ROWS * N_FEATURES);
       targets.set(this.targetBlocks[b].subarray(0, rows), b * BLOCK_ROWS);
       rowIndex.set(this.indexBlocks[b].subarray(0, rows), b * BLOCK_ROWS);
+      this.featureBlocks[b] = EMPTY_F64;
+      this.targetBlocks[b] = EMPTY_F64;
+      this.indexBlocks[b] = EMPTY_I32;
     }
-    // The blocks are dropped here so the copies above are the only ones left once finish() returns.
     this.featureBlocks.length = 0;
     this.targetBlocks.length = 0;
     this.indexBlocks.length = 0;

@@ -19,6 +19,7 @@ export interface ReferenceMeta {
 /** float64 rounding only: the arithmetic is the same as numpy's, so differences should be 0. */
 export const PARITY = { atol: 1e-12, rtol: 0 };
 
+/** The four arrays of a prepared dataset, by their .npy names. */
 export const ARRAYS = ['x_train', 'y_train', 'x_test', 'y_test'] as const;
 
 /** The dataset's matrix for a reference array name. */
