@@ -51,8 +51,9 @@ scope.onmessage = (event: MessageEvent<CsvWorkerRequest>) => {
         const fraction = file.size === 0 ? 1 : Math.min(1, results.meta.cursor / file.size);
         scope.postMessage({ type: 'progress', fraction, rows: builder.rowsRead } satisfies CsvWorkerReply);
       } catch (err) {
-        parser.abort();
+        // fail() first: abort() calls complete() synchronously, which must see that the parse already failed.
         fail(err);
+        parser.abort();
       }
     },
     complete: () => {

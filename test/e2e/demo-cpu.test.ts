@@ -1,0 +1,54 @@
+// The demo page in headless chromium WITHOUT the WebGPU flags: it must say so and keep working on the CPU reference.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoSession, demoStatus, openDemo, screenshot, waitForStatus } from './harness.ts';
+
+const ROWS = 1500;
+const EPOCHS = 2;
+
+let s: DemoSession;
+
+describe('demo page without WebGPU', () => {
+  beforeAll(async () => {
+    s = await openDemo({ webgpu: false, query: `?rows=${ROWS}` });
+    await waitForStatus(s.page, 'the first forward pass', (st) => st.ready || st.errors.length > 0);
+  }, 180_000);
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('says that there is no WebGPU and that it runs on the CPU', async () => {
+    const st = await demoStatus(s.page);
+    expect(st?.backend).toBe('cpu');
+    expect(st?.adapter).toBeNull();
+    expect(st?.gpuUnavailable, 'the one-sentence reason').toMatch(/WebGPU|adapter/);
+    expect(await s.page.$eval('[data-testid="no-webgpu"]', (e) => (e as HTMLElement).hidden)).toBe(false);
+    const note = await s.page.$eval('[data-testid="no-webgpu"]', (e) => (e as HTMLElement).innerText);
+    expect(note).toMatch(/CPU reference/);
+    expect(note).toMatch(/Chrome/);
+    expect(await s.page.$eval('[data-testid="backend-badge"]', (e) => (e as HTMLElement).innerText)).toMatch(/CPU/);
+    expect(st?.errors).toEqual([]);
+    expect(s.consoleErrors).toEqual([]);
+    await screenshot(s.page, 'cpu-1-loaded');
+  });
+
+  it('runs the forward pass on the CPU reference, labelled as such', async () => {
+    const f = (await demoStatus(s.page))?.forward;
+    expect(f?.ranOn).toBe('cpu');
+    expect(f?.m).toBe(ROWS - Math.ceil(0.2 * ROWS));
+    expect(f?.maxAbsDiff).toBeNull();
+    expect(await s.page.$eval('[data-testid="max-diff"]', (e) => (e as HTMLElement).innerText)).toMatch(/skipped/);
+  });
+
+  it('trains on the CPU and the loss falls', async () => {
+    await s.page.$eval('#epochs', (e, n) => { (e as HTMLInputElement).value = String(n); }, EPOCHS);
+    await s.page.click('#train-start');
+    const st = await waitForStatus(s.page, 'training to finish', (x) => x.training.finished > 0, 150_000);
+    expect(st.errors).toEqual([]);
+    expect(st.training.ranOn).toBe('cpu');
+    expect(st.training.trainLoss).toHaveLength(EPOCHS + 1);
+    expect(st.training.trainLoss[EPOCHS]).toBeLessThan(st.training.trainLoss[0]);
+    expect(s.consoleErrors).toEqual([]);
+    await screenshot(s.page, 'cpu-2-trained');
+  }, 180_000);
+});
