@@ -1,6 +1,6 @@
 // How CSV text is parsed (papaparse settings shared by Node, the browser worker and tests) and a one-call parser for strings.
 import Papa from 'papaparse';
-import { type CleanTable, type CsvChunk, TableBuilder, type TableOptions } from './table.ts';
+import { type CleanTable, TableBuilder, type TableOptions } from './table.ts';
 
 /**
  * The papaparse settings every reader uses, so Node and the browser split fields identically: a comma
@@ -24,6 +24,6 @@ export const CSV_PARSE_CONFIG = Object.freeze({
 export function parseCsvText(text: string, name: string, opts: Omit<TableOptions, 'name'> = {}): CleanTable {
   const builder = new TableBuilder({ ...opts, name });
   const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { ...CSV_PARSE_CONFIG });
-  builder.addChunk(result as CsvChunk);
+  builder.addChunk(result);
   return builder.finish();
 }

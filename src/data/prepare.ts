@@ -110,12 +110,15 @@ export function prepareDataset(table: CleanTable, opts: PrepareOptions = {}): Da
   };
 }
 
-/** The raw (13, rows.length) feature matrix of the given table rows, in that order: the notebook's transpose. */
-export function gatherFeatures(table: CleanTable, rows: ArrayLike<number>): Matrix<Float64Array> {
-  const m = rows.length;
+/**
+ * The raw (13, m) feature matrix of the given table rows in that order (all rows by default): the notebook's
+ * transpose. For prediction, `scaleX(gatherFeatures(table), scaler)` is the network's input.
+ */
+export function gatherFeatures(table: CleanTable, rows?: ArrayLike<number>): Matrix<Float64Array> {
+  const m = rows === undefined ? table.rows : rows.length;
   const out = new Float64Array(N_FEATURES * m);
   for (let c = 0; c < m; c++) {
-    const base = rows[c] * N_FEATURES;
+    const base = (rows === undefined ? c : rows[c]) * N_FEATURES;
     for (let j = 0; j < N_FEATURES; j++) out[j * m + c] = table.features[base + j];
   }
   return matrix(N_FEATURES, m, out);

@@ -95,6 +95,10 @@ function notCsv(header: readonly string[], name: string): UserError {
  * and the target must be a finite number; `explicit` may be True/False; the year comes from `year` or
  * `release_date`. `scratch` (13 values) may be passed to avoid an allocation per row; the result's `features`
  * is then that same array. Never throws for any input.
+ *
+ * Only the columns used count: the notebook's final `spotify_df.dropna()` also drops a row with an empty cell
+ * in any other column (a track without a `name`), which loses usable rows for no reason. Neither real sample
+ * has such a row, so the notebook's arrays are still reproduced.
  */
 export function cleanRow(fields: readonly string[], layout: ColumnLayout, scratch?: Float64Array): RowResult {
   if (fields.length !== layout.header.length) return { ok: false, reason: 'fieldCount', problems: [] };

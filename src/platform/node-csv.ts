@@ -2,7 +2,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import Papa from 'papaparse';
 import { CSV_PARSE_CONFIG } from '../data/csv.ts';
-import { type CleanTable, type CsvChunk, TableBuilder, type TableOptions } from '../data/table.ts';
+import { type CleanTable, TableBuilder, type TableOptions } from '../data/table.ts';
 import { UserError } from '../errors.ts';
 
 /** Options of {@link loadCsvFile}: the TableBuilder's, a display name, and a progress callback. */
@@ -43,13 +43,13 @@ export async function loadCsvFile(path: string, opts: LoadCsvOptions = {}): Prom
       reject(toUserError(err, name));
     };
     stream.on('error', fail);
-    Papa.parse<string[]>(stream as unknown as File, {
+    Papa.parse<string[]>(stream, {
       ...CSV_PARSE_CONFIG,
       beforeFirstChunk: (chunk: string) => chunk.replace(/^\uFEFF/, ''),
       chunk: (results: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
         if (failed) return;
         try {
-          builder.addChunk(results as CsvChunk);
+          builder.addChunk(results);
           opts.onProgress?.(stream.bytesRead, totalBytes);
         } catch (err) {
           fail(err); // first: abort() calls `complete`, which must not resolve
