@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .option('--csv <file>', "the tracks CSV (Kaggle's tracks.csv layout); without it, the built-in synthetic dataset")
     .requiredOption('--out <file>', 'where to write the model JSON')
     .option('--epochs <n>', 'most passes over the training set', intArg('--epochs', { min: 1 }), d.epochs)
-    .option('--lr <x>', 'learning rate (default 0.003 for adam, 0.05 momentum, 0.2 sgd/gd)', floatArg('--lr', { min: 0, minExclusive: true }))
+    .option('--lr <x>', 'learning rate (default 0.005 for adam, 0.05 momentum, 0.2 sgd/gd)', floatArg('--lr', { min: 0, minExclusive: true }))
     .option('--batch <n>', 'examples per mini-batch (gd always uses the whole training set)', intArg('--batch', { min: 1 }), d.batchSize)
     .option('--optimizer <kind>', 'adam, momentum, sgd (mini-batches) or gd (full batch, the notebook style)', choiceArg('--optimizer', OPTIMIZER_KINDS), d.optimizer)
     .option('--seed <n>', 'seed of the init, the sample/split and the shuffling', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), d.seed)
