@@ -1,6 +1,8 @@
 // The demo page in headless chromium with WebGPU on SwiftShader: the whole flow, checked through window.__demo and the DOM.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCsvFile } from '../../src/platform/node-csv.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle } from 'puppeteer-core';
 import { type DemoSession, demoStatus, openDemo, ROOT, screenshot, waitForStatus } from './harness.ts';
@@ -92,8 +94,10 @@ describe('demo page with WebGPU', () => {
   }, 180_000);
 
   let fixture: CsvFixture;
+  let fixtureCsvText = '';
   it('loads a CSV through the file input and shows its counts', async () => {
     fixture = writeTracksCsv(dir, 'tracks-fixture.csv', 400);
+    fixtureCsvText = readFileSync(fixture.path, 'utf8');
     const before = (await demoStatus(s.page))?.data?.loads ?? 0;
     await upload('#csv-file', fixture.path);
     const st = await waitForStatus(s.page, 'the CSV to load', (x) => (x.data?.loads ?? 0) > before || x.errors.length > 0);
@@ -107,6 +111,35 @@ describe('demo page with WebGPU', () => {
     expect(await text('count-dropped')).toContain(String(fixture.dropped));
     expect(await text('data-preview')).toContain('acousticness');
     await screenshot(s.page, 'gpu-3-csv-loaded');
+  });
+
+  it('takes a CSV dropped on the drop zone', async () => {
+    const before = (await demoStatus(s.page))?.data?.loads ?? 0;
+    const csv = fixtureCsvText;
+    await s.page.$eval('#dropzone', (zone, text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, csv);
+    const st = await waitForStatus(s.page, 'the dropped CSV', (x) => (x.data?.loads ?? 0) > before || x.errors.length > 0);
+    expect(st.errors).toEqual([]);
+    expect(st.data).toMatchObject({ source: 'dropped.csv', read: fixture.rows, dropped: fixture.dropped });
+  });
+
+  // The real samples are not in the repository; the page must count them exactly as the Node pipeline does.
+  const realSample = join(ROOT, '../shared/data/spotify_tracks_top259_excel.csv');
+  it.skipIf(!existsSync(realSample))('counts a real spreadsheet-saved sample as the Node pipeline does (skipped when ../shared/data is absent)', async () => {
+    const expected = (await loadCsvFile(realSample)).counts;
+    const before = (await demoStatus(s.page))?.data?.loads ?? 0;
+    await upload('#csv-file', realSample);
+    const st = await waitForStatus(s.page, 'the real sample', (x) => (x.data?.loads ?? 0) > before || x.errors.length > 0);
+    expect(st.errors).toEqual([]);
+    expect(st.data).toMatchObject({
+      read: expected.read, kept: expected.kept, dropped: expected.dropped, droppedByReason: expected.droppedByReason,
+    });
+    await screenshot(s.page, 'gpu-3b-real-sample');
+    await upload('#csv-file', fixture.path); // back to the fixture the next tests expect
+    await waitForStatus(s.page, 'the fixture again', (x) => x.data?.source === fixture.name);
   });
 
   it('shows a readable error for a broken CSV and keeps the data loaded before', async () => {
