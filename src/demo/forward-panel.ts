@@ -5,7 +5,7 @@ import { type Matrix, shapeOf } from '../model/matrix.ts';
 import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
 import type { App } from './app.ts';
 import type { CpuForwardReply, CpuForwardRequest } from './cpu-worker.ts';
-import { byId, el, errorText, fmt, fmtMs, showError, type Stat, statGrid, table } from './dom.ts';
+import { byId, el, errorText, fmt, fmtMs, showError, type Stat, statGrid } from './dom.ts';
 import { deadUnits, heatmapFigure } from './heatmap.ts';
 import { demoStatus, type ForwardStatus } from './status.ts';
 
@@ -166,11 +166,11 @@ function render(box: HTMLElement, f: ForwardStatus, X: Matrix): void {
       { label: 'GPU check', value: 'skipped', sub: 'no WebGPU device in this browser', testid: 'max-diff' },
     );
   }
-  const shapeRows = Object.entries(f.shapes).map(([name, shape]) => [name, shape]);
+  const shapes = Object.entries(f.shapes);
   box.replaceChildren(
     el('p', {}, `Weights: ${f.weights}. Input X ${shapeOf(X)}: the scaled training set, one column per song.`),
     statGrid(stats),
-    el('details', {}, el('summary', {}, 'Shapes of the cache [Z1, A1, …, Z4, A4]'),
-      el('div', { class: 'scroll', 'data-testid': 'cache-shapes' }, table(['array', 'shape (units, m)'], shapeRows))),
+    el('p', { class: 'shapes', 'data-testid': 'cache-shapes' }, el('strong', {}, 'Cache shapes: '),
+      shapes.map(([name, shape]) => `${name} ${shape}`).join(' · ')),
   );
 }

@@ -84,7 +84,8 @@ export function initialStatus(): DemoStatus {
     parseProgress: null,
     forward: null,
     training: {
-      running: false, ranOn: null, epochs: 0, trainLoss: [], testLoss: [], epochMs: [], finished: 0, metrics: null, stoppedBy: null, chartPoints: 0,
+      running: false, ranOn: null, epochs: 0, trainLoss: [], testLoss: [], epochMs: [], finished: 0,
+      metrics: null, stoppedBy: null, chartPoints: 0,
     },
     model: null,
     prediction: null,

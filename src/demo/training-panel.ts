@@ -29,6 +29,8 @@ export function initTrainingPanel(app: App): void {
   optimizer.addEventListener('change', () => {
     lr.value = String(defaultLearningRate(optimizer.value as OptimizerKind));
   });
+  byId('train-progress').textContent = 'Trains the notebook\'s network from He init (the seed and numpy option of section 3) ' +
+    `on the loaded data; stops early after ${TRAIN_DEFAULTS.patience} epochs without a better test loss and keeps the best weights.`;
   const loss = new LossChart(byId<HTMLCanvasElement>('loss-chart'));
   const scatter = new ScatterChart(byId<HTMLCanvasElement>('scatter-chart'));
   let controller: AbortController | null = null;

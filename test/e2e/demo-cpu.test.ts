@@ -51,4 +51,16 @@ describe('demo page without WebGPU', () => {
     expect(s.consoleErrors).toEqual([]);
     await screenshot(s.page, 'cpu-2-trained');
   }, 180_000);
+
+  it('stops a long run between epochs when Stop is pressed', async () => {
+    await s.page.$eval('#epochs', (e) => { (e as HTMLInputElement).value = '500'; });
+    await s.page.$eval('#train-form', (e) => { (e.querySelector('#lr') as HTMLInputElement).value = '0.001'; });
+    await s.page.click('#train-start');
+    await waitForStatus(s.page, 'the first epoch', (x) => x.training.running && x.training.epochs >= 1);
+    await s.page.click('#train-stop');
+    const st = await waitForStatus(s.page, 'the run to stop', (x) => x.training.finished > 1, 60_000);
+    expect(st.training.stoppedBy).toBe('user');
+    expect(st.training.epochs).toBeLessThan(500);
+    expect(st.errors).toEqual([]);
+  }, 120_000);
 });
