@@ -114,9 +114,9 @@ export function flatten(layout: ParamLayout, W: readonly Matrix[], b: readonly A
 }
 
 /** Reads parameters back out of a flat vector (float32 from the GPU or float64 on the CPU). */
-export function unflatten(layout: ParamLayout, flat: ArrayLike<number> & { subarray?: unknown }): Params {
+export function unflatten(layout: ParamLayout, flat: ArrayLike<number>): Params {
   const { dims } = layout;
-  const values = Float64Array.from(flat as ArrayLike<number>);
+  const values = Float64Array.from(flat);
   const W = [];
   const b = [];
   for (let l = 1; l < dims.length; l++) {

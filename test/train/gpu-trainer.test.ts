@@ -8,6 +8,7 @@ import type { Params } from '../../src/model/params.ts';
 import type { OptimizerKind, StepSettings, TrainingData } from '../../src/model/trainable.ts';
 import { createRng } from '../../src/rng/index.ts';
 import { createCpuTrainer } from '../../src/train/cpu-trainer.ts';
+import { trainLoop } from '../../src/train/loop.ts';
 import { expectClose } from '../helpers/compare.ts';
 import { testWithDevice } from '../helpers/gpu.ts';
 
@@ -42,22 +43,20 @@ describe('GPU backward vs the CPU reference', () => {
   ];
   for (const [dims, m, batch, which] of cases) {
     testWithDevice(`dims [${dims.join(', ')}], m = ${m}, batch ${batch}: batches ${which.join(', ')}`, async (ctx) => {
-      {
-        const { params, data } = problem(dims, m, 5, 11);
-        const cpu = createCpuTrainer(params);
-        const gpu = createGpuTrainer(ctx, params);
-        try {
-          await cpu.startTraining(data, settings('sgd', batch));
-          await gpu.startTraining(data, settings('sgd', batch));
-          for (const b of which) {
-            const want = await cpu.batchGradients(b);
-            const got = await gpu.batchGradients(b);
-            expect(want.some((g) => g !== 0)).toBe(true);
-            expectClose(got, want, { atol: 2e-6, rtol: 1e-4 }, `gradients of batch ${b}`);
-          }
-        } finally {
-          gpu.dispose();
+      const { params, data } = problem(dims, m, 5, 11);
+      const cpu = createCpuTrainer(params);
+      const gpu = createGpuTrainer(ctx, params);
+      try {
+        await cpu.startTraining(data, settings('sgd', batch));
+        await gpu.startTraining(data, settings('sgd', batch));
+        for (const b of which) {
+          const want = await cpu.batchGradients(b);
+          const got = await gpu.batchGradients(b);
+          expect(want.some((g) => g !== 0)).toBe(true);
+          expectClose(got, want, { atol: 2e-6, rtol: 1e-4 }, `gradients of batch ${b}`);
         }
+      } finally {
+        gpu.dispose();
       }
     });
   }
@@ -66,44 +65,53 @@ describe('GPU backward vs the CPU reference', () => {
 describe('GPU optimizer steps vs the CPU reference', () => {
   for (const kind of ['adam', 'momentum', 'sgd', 'gd'] as const) {
     testWithDevice(`${kind}: one epoch of 3 shuffled mini-batches gives the same parameters and losses`, async (ctx) => {
-      {
-        const { params, data } = problem([13, 64, 32, 16, 1], 45, 20, 5);
-        const cpu = createCpuTrainer(params);
-        const gpu = createGpuTrainer(ctx, params);
-        try {
-          for (const t of [cpu, gpu]) {
-            await t.startTraining(data, settings(kind, 16, kind === 'adam' ? 1e-3 : 1e-2));
-            await t.trainEpoch();
-          }
-          const want = await cpu.readParams();
-          const got = await gpu.readParams();
-          for (let l = 0; l < want.W.length; l++) {
-            expectClose(got.W[l].data, want.W[l].data, { atol: 1e-5, rtol: 1e-4 }, `W${l + 1}`);
-            expectClose(got.b[l], want.b[l], { atol: 1e-5, rtol: 1e-4 }, `b${l + 1}`);
-          }
-          const [e1, e2] = [await cpu.evaluate(), await gpu.evaluate()];
-          expectClose([e2.trainLoss, e2.testLoss, e2.liveOutputs], [e1.trainLoss, e1.testLoss, e1.liveOutputs], { atol: 1e-6, rtol: 1e-4 }, 'losses');
-        } finally {
-          gpu.dispose();
+      const { params, data } = problem([13, 64, 32, 16, 1], 45, 20, 5);
+      const cpu = createCpuTrainer(params);
+      const gpu = createGpuTrainer(ctx, params);
+      try {
+        for (const t of [cpu, gpu]) {
+          await t.startTraining(data, settings(kind, 16, kind === 'adam' ? 1e-3 : 1e-2));
+          await t.trainEpoch();
         }
+        const want = await cpu.readParams();
+        const got = await gpu.readParams();
+        for (let l = 0; l < want.W.length; l++) {
+          expectClose(got.W[l].data, want.W[l].data, { atol: 1e-5, rtol: 1e-4 }, `W${l + 1}`);
+          expectClose(got.b[l], want.b[l], { atol: 1e-5, rtol: 1e-4 }, `b${l + 1}`);
+        }
+        const [e1, e2] = [await cpu.evaluate(), await gpu.evaluate()];
+        expectClose([e2.trainLoss, e2.testLoss, e2.liveOutputs], [e1.trainLoss, e1.testLoss, e1.liveOutputs], { atol: 1e-6, rtol: 1e-4 }, 'losses');
+      } finally {
+        gpu.dispose();
       }
     });
   }
 
   testWithDevice('saveBest and restoreBest bring the saved parameters back', async (ctx) => {
-    {
-      const { params, data } = problem([4, 6, 1], 30, 10, 9);
-      const gpu = createGpuTrainer(ctx, params);
-      try {
-        await gpu.startTraining(data, settings('adam', 8));
-        const saved = await gpu.readParams();
-        await gpu.trainEpoch();
-        expect((await gpu.readParams()).W[0].data).not.toEqual(saved.W[0].data);
-        await gpu.restoreBest();
-        expect((await gpu.readParams()).W[0].data).toEqual(saved.W[0].data);
-      } finally {
-        gpu.dispose();
-      }
+    const { params, data } = problem([4, 6, 1], 30, 10, 9);
+    const gpu = createGpuTrainer(ctx, params);
+    try {
+      await gpu.startTraining(data, settings('adam', 8));
+      const saved = await gpu.readParams();
+      await gpu.trainEpoch();
+      expect((await gpu.readParams()).W[0].data).not.toEqual(saved.W[0].data);
+      await gpu.restoreBest();
+      expect((await gpu.readParams()).W[0].data).toEqual(saved.W[0].data);
+    } finally {
+      gpu.dispose();
+    }
+  });
+
+  testWithDevice('a short training run on the GPU lowers the train and test loss', async (ctx) => {
+    const { params, data } = problem([13, 16, 8, 1], 300, 100, 13);
+    const gpu = createGpuTrainer(ctx, params);
+    try {
+      const out = await trainLoop(gpu, data, settings('adam', 32, 5e-3), { epochs: 6, patience: 0 });
+      const [first, last] = [out.history[0], out.history[out.history.length - 1]];
+      expect(last.trainLoss).toBeLessThan(first.trainLoss / 2);
+      expect(last.testLoss).toBeLessThan(first.testLoss / 2);
+    } finally {
+      gpu.dispose();
     }
   });
 });
