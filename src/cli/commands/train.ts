@@ -114,7 +114,12 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
       return trainer;
     }, data, config, {
       signal: controller.signal,
-      onEpoch: (r) => bar.update(r.epoch, `train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`),
+      onEpoch: (r) => {
+        const detail = `train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
+        bar.update(r.epoch, detail);
+        // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
+        if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
+      },
     });
   } finally {
     bar.stop();
