@@ -1,7 +1,7 @@
 // One case from start to end, in whichever runtime holds the peer: prepare, run once and check, then time, then free.
 import { checkForward, checkLoss, checkParams, EPOCH_TOLERANCE, WrongResultError } from './check.ts';
 import { makeBenchData, TRAIN } from './data.ts';
-import { timeCase } from './measure.ts';
+import { DEFAULT_POLICY, timeCase } from './measure.ts';
 import { referenceEpoch, referenceSgdStep } from './reference.ts';
 import type { BenchData, BenchRecord, Impl, Op, OpOutput, Peer, PeerCase, Runtime, SkipRecord } from './types.ts';
 
@@ -56,7 +56,8 @@ export async function measureCase(peer: Peer, runtime: Runtime, op: Op, m: numbe
       }
     }
     const id = { impl: peer.impl, runtime, adapter: peer.adapter, op, m, variant: peer.variant };
-    return await timeCase(id, c);
+    // A slow case is warm after its checked run: a further warm-up would only spend the time budget.
+    return await timeCase(id, c, { ...DEFAULT_POLICY, warmups: firstMs > DEFAULT_POLICY.targetMs ? 0 : DEFAULT_POLICY.warmups });
   } finally {
     await c.dispose();
   }

@@ -64,3 +64,13 @@ export async function timeCase(id: CaseId, c: PeerCase, policy: RepeatPolicy = D
 function round(x: number): number {
   return Number(x.toPrecision(4));
 }
+
+/** Predicted ms per run at m from earlier sizes: the line through the last two points (never below the last). */
+export function estimateMs(history: { m: number; ms: number }[], m: number): number {
+  if (history.length === 0) return 0;
+  const b = history[history.length - 1];
+  if (history.length === 1 || !Number.isFinite(b.ms)) return (b.ms * m) / b.m;
+  const a = history[history.length - 2];
+  const slope = Math.max(0, (b.ms - a.ms) / (b.m - a.m));
+  return Math.max(b.ms, b.ms + slope * (m - b.m));
+}

@@ -28,15 +28,19 @@ declare global {
   }
 }
 
+// Each peer's best setting by default (bench/README.md); `npm run bench -- --page "tfjs-layout=units-m&…"` overrides.
+const query = new URLSearchParams(location.search);
+const tfjsLayout = query.get('tfjs-layout') === 'units-m' ? 'units-m' : 'rows';
+const ortLayout = query.get('ort-layout') === 'units-m' ? 'units-m' : 'rows';
 // ORT's wasm threads; multithreading needs the cross-origin isolation the bench server sets up.
-const threads = self.crossOriginIsolated ? navigator.hardwareConcurrency : 1;
+const threads = Number(query.get('ort-threads')) || (self.crossOriginIsolated ? navigator.hardwareConcurrency : 1);
 
 const factories: Record<Exclude<Impl, 'cpu-reference'>, () => Promise<Peer>> = {
   'spotify-mlp': async () => (await import('./peers/spotify-browser.ts')).createBrowserSpotifyPeer(),
-  'tfjs-webgpu': () => createTfjsPeer('tfjs-webgpu', 'webgpu', 'rows'),
-  'tfjs-cpu': () => createTfjsPeer('tfjs-cpu', 'cpu', 'rows'),
-  'ort-webgpu': async () => createOrtPeer('ort-webgpu', { layout: 'rows', threads }),
-  'ort-wasm': async () => createOrtPeer('ort-wasm', { layout: 'rows', threads }),
+  'tfjs-webgpu': () => createTfjsPeer('tfjs-webgpu', 'webgpu', tfjsLayout),
+  'tfjs-cpu': () => createTfjsPeer('tfjs-cpu', 'cpu', tfjsLayout),
+  'ort-webgpu': async () => createOrtPeer('ort-webgpu', { layout: ortLayout, threads }),
+  'ort-wasm': async () => createOrtPeer('ort-wasm', { layout: ortLayout, threads }),
 };
 const OPS_OF: Record<keyof typeof factories, Op[]> = {
   'spotify-mlp': ['forward', 'forward+cache', 'train-step', 'epoch'],

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { launchChromium } from '../tools/chromium.ts';
 import { startVite } from '../tools/vite-server.ts';
 import { FULL_SIZES, QUICK_SIZES } from './data.ts';
+import { estimateMs } from './measure.ts';
 import { createNodeRunner } from './node.ts';
 import type { PageInfo } from './page.ts';
 import { chartHtml, markdownTables, ratioLines, type RunInfo } from './report.ts';
@@ -19,9 +20,10 @@ const program = new Command('bench')
   .option('--sizes <list>', 'comma-separated m values (overrides --quick)')
   .option('--impls <list>', `comma-separated subset of: ${IMPLS.join(', ')}`)
   .option('--ops <list>', `comma-separated subset of: ${OPS.join(', ')}`)
-  .option('--max-run-s <s>', 'skip a case whose single run would take longer than this', '6')
+  .option('--max-run-s <s>', 'skip a case whose single run would take longer than this', '15')
+  .option('--page <query>', 'peer settings for the page, e.g. "tfjs-layout=units-m&ort-layout=units-m&ort-threads=1"', '')
   .parse();
-const opts = program.opts<{ quick?: boolean; sizes?: string; impls?: string; ops?: string; maxRunS: string }>();
+const opts = program.opts<{ quick?: boolean; sizes?: string; impls?: string; ops?: string; maxRunS: string; page: string }>();
 
 function list<T extends string>(text: string | undefined, all: readonly T[], what: string): T[] {
   if (!text) return [...all];
@@ -55,7 +57,7 @@ async function openPage(): Promise<{ runner: CaseRunner; info: PageInfo; browser
     if (msg.text().startsWith('Failed to load resource')) return; // reported with its URL by the response handler
     if (msg.type() === 'error' || msg.type() === 'warn') console.log(`  [page ${msg.type()}] ${msg.text()}`);
   });
-  await page.goto(`${vite.origin}/bench/index.html`);
+  await page.goto(`${vite.origin}/bench/index.html${opts.page ? `?${opts.page}` : ''}`);
   await page.waitForFunction(() => 'bench' in window, { timeout: 120_000 });
   const info = await page.evaluate(() => window.bench.info());
   const runner: CaseRunner = {
@@ -68,16 +70,6 @@ async function openPage(): Promise<{ runner: CaseRunner; info: PageInfo; browser
     },
   };
   return { runner, info, browser: await browser.version() };
-}
-
-/** Predicted ms per run at m from earlier sizes: the line through the last two points (never below the last). */
-function estimateMs(history: { m: number; ms: number }[], m: number): number {
-  if (history.length === 0) return 0;
-  const b = history[history.length - 1];
-  if (history.length === 1 || !Number.isFinite(b.ms)) return (b.ms * m) / b.m;
-  const a = history[history.length - 2];
-  const slope = Math.max(0, (b.ms - a.ms) / (b.m - a.m));
-  return Math.max(b.ms, b.ms + slope * (m - b.m));
 }
 
 function fmtHistory(history: { m: number; ms: number }[]): string {
@@ -116,7 +108,7 @@ async function main(): Promise<void> {
           const prev = history[history.length - 1];
           const estimate = estimateMs(history, m);
           // Only a clear miss is skipped unseen; a near one is tried, and skipped if a warm run is over the limit.
-          if (prev && estimate > 2 * maxRunMs) {
+          if (prev && estimate > 1.5 * maxRunMs) {
             const why = `estimated ${(estimate / 1000).toFixed(1)} s per run (from ${fmtHistory(history)}), over the ${maxRunMs / 1000} s limit`;
             skips.push({ impl, runtime: runner.runtime, op, m, skipped: why });
             console.log(`  skip ${impl} (${runner.runtime}) ${op} m=${m}: ${why}`);

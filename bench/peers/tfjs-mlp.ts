@@ -68,7 +68,8 @@ export async function createTfjsPeer(impl: 'tfjs-webgpu' | 'tfjs-cpu', backend: 
   const adapter = backend === 'cpu' ? 'CPU (TF.js JavaScript kernels)' : 'WebGPU (same adapter as the page)';
   return {
     impl,
-    ops: ['forward', 'forward+cache', 'train-step', 'epoch'],
+    // The epoch slices contiguous mini-batches, which only the rows layout has.
+    ops: layout === 'rows' ? ['forward', 'forward+cache', 'train-step', 'epoch'] : ['forward', 'forward+cache', 'train-step'],
     adapter,
     variant: layout,
     async prepare(op: Op, data: BenchData, train: TrainSettings): Promise<PeerCase> {
