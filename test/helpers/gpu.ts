@@ -1,0 +1,68 @@
+// One GPU device per test file, and a wrapper that runs each GPU test in validation and out-of-memory error scopes
+// and checks that no buffer outlives it (webgpu-utils' testWithDevice).
+import { afterAll, expect, it } from 'vitest';
+import { deviceBufferStats } from '../../src/gpu/buffers.ts';
+import type { GpuContext } from '../../src/gpu/device.ts';
+import { closeNodeGpu, openNodeGpu } from '../../src/platform/node-gpu.ts';
+
+const OPEN_TIMEOUT_MS = 60_000;
+
+let shared: Promise<GpuContext> | undefined;
+
+/**
+ * Opens a context on Dawn's adapter, or on SwiftShader where there is no GPU, and fails (never skips) with the
+ * platform's one sentence naming `apt-get install -y chromium libvulkan1` when there is none; a hang becomes a failure.
+ */
+export async function openTestGpu(): Promise<GpuContext> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`No WebGPU adapter answered within ${OPEN_TIMEOUT_MS / 1000} s; check \`apt-get install -y chromium libvulkan1\`.`)),
+      OPEN_TIMEOUT_MS,
+    );
+  });
+  try {
+    const ctx = await Promise.race([openNodeGpu(), timeout]);
+    console.log(`[gpu tests] adapter: ${ctx.description}`);
+    return ctx;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The device this test file shares, opened on first use. */
+export function sharedGpu(): Promise<GpuContext> {
+  shared ??= openTestGpu();
+  return shared;
+}
+
+// Registered while the importing test file is collected, so it runs after that file's last test.
+afterAll(async () => {
+  const ctx = await shared?.catch(() => undefined);
+  if (ctx) closeNodeGpu(ctx);
+  shared = undefined;
+});
+
+/**
+ * A test that gets the shared device, runs inside validation and out-of-memory error scopes that must come back
+ * empty, and then requires that every buffer on the device was destroyed.
+ */
+export function testWithDevice(name: string, fn: (ctx: GpuContext) => Promise<void>, timeout?: number): void {
+  it(name, async () => {
+    const ctx = await sharedGpu();
+    ctx.device.pushErrorScope('out-of-memory');
+    ctx.device.pushErrorScope('validation');
+    let failure: unknown;
+    try {
+      await fn(ctx);
+    } catch (e) {
+      failure = e;
+    }
+    const validation = await ctx.device.popErrorScope();
+    const oom = await ctx.device.popErrorScope();
+    if (failure) throw failure;
+    expect(validation?.message, 'WebGPU validation error').toBeUndefined();
+    expect(oom?.message, 'WebGPU out-of-memory error').toBeUndefined();
+    expect(deviceBufferStats(ctx.device), 'buffers left alive after the test').toEqual({ liveBuffers: 0, liveBytes: 0 });
+  }, timeout);
+}
