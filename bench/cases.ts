@@ -21,7 +21,7 @@ async function checkRun(peer: Peer, op: Op, data: BenchData, c: PeerCase, first:
   if (op === 'forward') checkForward(what, data, first.out);
   else if (op === 'forward+cache') checkForward(what, data, first.out, first.cache);
   else if (op === 'train-step') {
-    if (referenceStep?.m !== data.m) referenceStep = { m: data.m, ...referenceSgdStep(data.params, data.X, data.Y, TRAIN.learningRate) };
+    if (referenceStep?.m !== data.m) referenceStep = { m: data.m, ...referenceSgdStep(data.params, data.X, data.Y, TRAIN.sgdLearningRate) };
     checkLoss(what, first.loss, referenceStep.loss);
     if (!c.readParams) throw new Error(`${what}: the peer cannot read its parameters back for the check.`);
     checkParams(what, await c.readParams(), referenceStep.params);

@@ -3,7 +3,8 @@ import { initialization } from '../src/cpu/init.ts';
 import { matrix } from '../src/model/matrix.ts';
 import { forwardFlops, NOTEBOOK_DIMS } from '../src/model/params.ts';
 import { createRng } from '../src/rng/index.ts';
-import { OPTIMIZER_DEFAULTS } from '../src/cpu/optimizers.ts';
+import { defaultLearningRate, OPTIMIZER_DEFAULTS } from '../src/cpu/optimizers.ts';
+import { TRAIN_DEFAULTS } from '../src/train/train-model.ts';
 import type { StepSettings } from '../src/model/trainable.ts';
 import type { BenchData, Op, TrainSettings } from './types.ts';
 
@@ -11,13 +12,14 @@ import type { BenchData, Op, TrainSettings } from './types.ts';
 export const FULL_SIZES: readonly number[] = [100, 1_000, 24_000, 100_000, 600_000];
 export const QUICK_SIZES: readonly number[] = [100, 1_000, 24_000];
 
-/** Training settings of train-step and epoch: plain SGD for the step, Adam mini-batches for the epoch. */
-export const TRAIN: TrainSettings = { learningRate: 0.01, batchSize: 256 };
+/** Training settings: plain gradient descent for the step; the epoch uses the trainer's defaults (Adam, its lr and batch size). */
+export const TRAIN: TrainSettings = { sgdLearningRate: 0.01, adamLearningRate: defaultLearningRate('adam'), batchSize: TRAIN_DEFAULTS.batchSize };
 
 /** train-step as a TrainableBackend runs it (one full-batch `gd` epoch), and epoch as mini-batch Adam. */
 export function stepSettings(op: Op, train: TrainSettings): StepSettings {
   const kind = op === 'train-step' ? 'gd' : 'adam';
-  return { optimizer: { ...OPTIMIZER_DEFAULTS, kind, lr: train.learningRate }, batchSize: train.batchSize, seed: 1, rng: 'seedrandom' };
+  const lr = kind === 'gd' ? train.sgdLearningRate : train.adamLearningRate;
+  return { optimizer: { ...OPTIMIZER_DEFAULTS, kind, lr }, batchSize: train.batchSize, seed: 1, rng: 'seedrandom' };
 }
 
 /**

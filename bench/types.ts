@@ -61,7 +61,11 @@ export interface BenchData {
 
 /** Training settings shared by every implementation's train-step and epoch. */
 export interface TrainSettings {
-  readonly learningRate: number;
+  /** Learning rate of the train-step's plain gradient-descent update. */
+  readonly sgdLearningRate: number;
+  /** Learning rate of the epoch's Adam updates. */
+  readonly adamLearningRate: number;
+  /** Examples per mini-batch in the epoch. */
   readonly batchSize: number;
 }
 

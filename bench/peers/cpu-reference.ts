@@ -27,7 +27,7 @@ export function createCpuReferencePeer(): Peer {
       let params: Params = cloneParams(data.params);
       return {
         async run(): Promise<OpOutput> {
-          const step = referenceSgdStep(params, data.X, data.Y, train.learningRate);
+          const step = referenceSgdStep(params, data.X, data.Y, train.sgdLearningRate);
           params = step.params;
           return { loss: step.loss };
         },

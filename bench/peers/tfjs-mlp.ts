@@ -115,8 +115,8 @@ function trainCase(op: Op, data: BenchData, W0: tf.Tensor2D[], b0: tf.Tensor[], 
   if (op === 'epoch') [xRows, y] = permuteRows(xRows, y, n0, firstEpochOrder(m, train));
   const X = layout === 'rows' ? tf.tensor2d(xRows, [m, n0]) : tf.tensor2d(data.X.data, [n0, m]);
   const Y = layout === 'rows' ? tf.tensor2d(y, [m, 1]) : tf.tensor2d(y, [1, m]);
-  const sgd = tf.train.sgd(train.learningRate);
-  const adam = tf.train.adam(train.learningRate, OPTIMIZER_DEFAULTS.beta1, OPTIMIZER_DEFAULTS.beta2, OPTIMIZER_DEFAULTS.epsilon);
+  const sgd = tf.train.sgd(train.sgdLearningRate);
+  const adam = tf.train.adam(train.adamLearningRate, OPTIMIZER_DEFAULTS.beta1, OPTIMIZER_DEFAULTS.beta2, OPTIMIZER_DEFAULTS.epsilon);
   const mse = (x: tf.Tensor2D, y: tf.Tensor2D) => () => tf.losses.meanSquaredError(y, feedForward(x, W as tf.Tensor2D[], b, layout, false)[0]) as tf.Scalar;
   const batches: [tf.Tensor2D, tf.Tensor2D][] = [];
   if (op === 'epoch') {

@@ -44,7 +44,7 @@ describe('checkForward', () => {
 
 describe('checkParams', () => {
   it('rejects parameters that are off in one bias', () => {
-    const want = referenceSgdStep(data.params, data.X, data.Y, TRAIN.learningRate).params;
+    const want = referenceSgdStep(data.params, data.X, data.Y, TRAIN.sgdLearningRate).params;
     const got = cloneParams(want);
     expect(() => checkParams('same', got, want)).not.toThrow();
     got.b[2][3] += 1e-2;
