@@ -6,6 +6,7 @@ import { UserError } from '../errors.ts';
 import { BufferManager } from './buffers.ts';
 import { assertAlive, type GpuContext } from './device.ts';
 import { type KernelChoice, type LayerBuffers, runForward, uploadParams } from './forward.ts';
+import { type FusedParams, fusedSupports, uploadFusedParams } from './fused.ts';
 
 /** Backend options beyond the common interface; tests use them to force chunking and each kernel variant. */
 export interface GpuBackendOptions extends KernelChoice {
@@ -19,6 +20,7 @@ export class GpuBackend implements MlpBackend {
   readonly description: string;
   private readonly buffers: BufferManager;
   private layers: LayerBuffers[] = [];
+  private fused: FusedParams | undefined;
   private currentDims: readonly number[] = [];
   private disposed = false;
 
@@ -41,22 +43,36 @@ export class GpuBackend implements MlpBackend {
     this.assertUsable();
     validateDims(params.dims);
     for (const b of this.layers.flatMap((l) => [l.W, l.b])) this.buffers.destroy(b);
+    if (this.fused) for (const b of [this.fused.P, this.fused.layout]) this.buffers.destroy(b);
     this.layers = uploadParams(this.buffers, params);
+    this.fused = fusedSupports(params.dims) ? uploadFusedParams(this.buffers, params) : undefined;
     this.currentDims = [...params.dims];
   }
 
   async forward(X: Matrix, options: ForwardOptions & GpuBackendOptions = {}): Promise<ForwardResult> {
     this.assertUsable();
+    const opts = { ...this.options, ...options };
     const { out, cache } = await runForward(this.ctx, this.buffers, this.currentDims, this.layers, X, {
-      ...this.options,
-      ...options,
+      ...opts,
+      fused: this.fusedFor(opts),
     });
     return cache ? { out, cache } : { out };
+  }
+
+  /** The fused parameters when this call should take the whole-MLP kernel, else undefined (layered kernels). */
+  private fusedFor(opts: KernelChoice): FusedParams | undefined {
+    const kernel = opts.kernel ?? 'auto';
+    if (kernel === 'fused' && !this.fused) {
+      throw new Error(`The fused kernel holds layers up to its compiled width; dims [${this.currentDims.join(', ')}] need the layered kernels.`);
+    }
+    if (kernel === 'layered' || (kernel === 'auto' && (opts.tiling || opts.separateRelu))) return undefined;
+    return this.fused;
   }
 
   dispose(): void {
     this.disposed = true;
     this.layers = [];
+    this.fused = undefined;
     this.buffers.dispose();
   }
 

@@ -6,6 +6,7 @@ import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';
 import { assertAlive, type GpuContext, lostErrorAfterFailure } from './device.ts';
 import { encodeMatmulBias, encodeRelu, maxMatmulColumns } from './kernels.ts';
+import { cacheRowOffsets, encodeFusedForward, type FusedParams } from './fused.ts';
 import { DEFAULT_MAX_CHUNK_COLUMNS, type MatmulTiling } from './tuning.ts';
 
 /** One layer's parameters on the GPU, in float32: W_l (dims[l], dims[l-1]) and b_l (dims[l]). */
@@ -28,6 +29,11 @@ export interface KernelChoice {
   readonly tiling?: MatmulTiling;
   /** Run ReLU as its own kernel after a Z-only matmul instead of the fused epilogue. */
   readonly separateRelu?: boolean;
+  /**
+   * 'fused' runs the whole MLP in one kernel (mlp_fused.wgsl), 'layered' one matmul_bias per layer; 'auto' (the
+   * default) takes the fused kernel where the widths fit it and no layered option is set.
+   */
+  readonly kernel?: 'auto' | 'fused' | 'layered';
 }
 
 /** What {@link encodeForward} needs: the layers, X (dims[0], m), and where each layer's A (and Z) go. */
@@ -78,6 +84,8 @@ export interface RunForwardOptions extends KernelChoice {
   readonly cache?: boolean;
   /** Most examples per chunk; lower it to force chunking (tests). Defaults to what the limits allow. */
   readonly chunkColumns?: number;
+  /** Run the whole-MLP kernel on these packed parameters instead of one matmul_bias per layer. */
+  readonly fused?: FusedParams;
 }
 
 /** A forward pass read back to the CPU, in the (units, m) layout. */
@@ -86,10 +94,13 @@ export interface ForwardReadback {
   readonly cache?: Matrix<Float32Array>[];
 }
 
-/** Largest chunk of examples whose widest buffer fits the binding and buffer limits and one dispatch. */
-export function maxChunkColumns(ctx: GpuContext, dims: readonly number[]): number {
+/**
+ * Largest chunk of examples whose widest buffer fits the binding and buffer limits and one dispatch; the fused
+ * kernel's packed cache holds every Z_l and A_l in one buffer.
+ */
+export function maxChunkColumns(ctx: GpuContext, dims: readonly number[], packedCache = false): number {
   const perBuffer = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
-  const widest = Math.max(...dims);
+  const widest = packedCache ? cacheRowOffsets(dims).total : Math.max(...dims);
   return Math.max(1, Math.min(Math.floor(perBuffer / (4 * widest)), maxMatmulColumns(ctx), DEFAULT_MAX_CHUNK_COLUMNS));
 }
 
@@ -106,13 +117,13 @@ export async function runForward(
   checkInputShape(X, dims);
   const m = X.cols;
   const L = dims.length - 1;
-  const chunk = Math.max(1, Math.min(opts.chunkColumns ?? Infinity, maxChunkColumns(ctx, dims)));
+  const chunk = Math.max(1, Math.min(opts.chunkColumns ?? Infinity, maxChunkColumns(ctx, dims, !!(opts.fused && opts.cache))));
   const wanted = opts.cache ? 2 * L : 1;
   const rowsOf = (i: number) => dims[(opts.cache ? (i >> 1) : L - 1) + 1];
   const outputs = Array.from({ length: wanted }, (_, i) => new Float32Array(rowsOf(i) * m));
 
   const width = Math.min(chunk, Math.max(1, m));
-  const workspace = allocateWorkspace(buffers, dims, width, opts);
+  const workspace = opts.fused ? allocateFusedWorkspace(buffers, dims, width, opts.cache) : allocateWorkspace(buffers, dims, width, opts);
   try {
     for (let c0 = 0; c0 < m; c0 += chunk) {
       const c1 = Math.min(m, c0 + chunk);
@@ -120,22 +131,31 @@ export async function runForward(
       ctx.device.queue.writeBuffer(workspace.X, 0, part.data as Float32Array<ArrayBuffer>);
       const mc = c1 - c0;
       const encoder = ctx.device.createCommandEncoder({ label: `forward chunk [${c0}, ${c1})` });
-      encodeForward(ctx, buffers, encoder, { ...opts, dims, layers, X: workspace.X, m: mc, A: workspace.A, Z: workspace.Z });
+      let sources: GPUBuffer[];
+      if (opts.fused) {
+        const packed = opts.cache ? workspace.A[0] : undefined;
+        encodeFusedForward(ctx, buffers, encoder, { params: opts.fused, X: workspace.X, m: mc, out: workspace.out!, cache: packed });
+        // The packed cache is [Z1, A1, …] back to back: one copy gives the same bytes as copying each in turn.
+        sources = [packed ?? workspace.out!];
+      } else {
+        encodeForward(ctx, buffers, encoder, { ...opts, dims, layers, X: workspace.X, m: mc, A: workspace.A, Z: workspace.Z });
+        sources = opts.cache ? workspace.Z!.flatMap((z, l) => [z, workspace.A[l]]) : [workspace.A[L - 1]];
+      }
       // Everything asked for goes into one staging buffer, so one map serves the whole chunk.
-      const sources = opts.cache ? workspace.Z!.flatMap((z, l) => [z, workspace.A[l]]) : [workspace.A[L - 1]];
-      const sizes = sources.map((_, i) => rowsOf(i) * mc);
+      const sizes = outputs.map((_, i) => rowsOf(i) * mc);
       const total = sizes.reduce((a, s) => a + s, 0);
       const staging = buffers.acquireStaging(total * 4);
       let offset = 0;
+      const perSource = sources.length === 1 ? [total] : sizes;
       sources.forEach((src, i) => {
-        encoder.copyBufferToBuffer(src, 0, staging, offset * 4, sizes[i] * 4);
-        offset += sizes[i];
+        encoder.copyBufferToBuffer(src, 0, staging, offset * 4, perSource[i] * 4);
+        offset += perSource[i];
       });
       ctx.device.queue.submit([encoder.finish()]);
       const data = await buffers.readStaging(staging, total);
       offset = 0;
-      sources.forEach((_, i) => {
-        scatterColumns(data.subarray(offset, offset + sizes[i]), outputs[i], rowsOf(i), mc, m, c0);
+      outputs.forEach((output, i) => {
+        scatterColumns(data.subarray(offset, offset + sizes[i]), output, rowsOf(i), mc, m, c0);
         offset += sizes[i];
       });
     }
@@ -150,9 +170,22 @@ export async function runForward(
 
 interface Workspace {
   readonly X: GPUBuffer;
+  /** The fused kernel's A_L. */
+  readonly out?: GPUBuffer;
   readonly A: GPUBuffer[];
   readonly Z?: GPUBuffer[];
   readonly owned: GPUBuffer[];
+}
+
+// The fused kernel writes A_L, and with a cache one packed [Z1, A1, …] buffer (passed as A[0]).
+function allocateFusedWorkspace(buffers: BufferManager, dims: readonly number[], width: number, cache?: boolean): Workspace {
+  const L = dims.length - 1;
+  const X = buffers.storage(`X chunk (${dims[0]}x${width})`, dims[0] * width * 4);
+  const out = buffers.storage(`A${L} (${dims[L]}x${width})`, dims[L] * width * 4);
+  if (!cache) return { X, out, A: [], owned: [X, out] };
+  const rows = cacheRowOffsets(dims).total;
+  const packed = buffers.storage(`packed cache (${rows}x${width})`, rows * width * 4);
+  return { X, out, A: [packed], owned: [X, out, packed] };
 }
 
 // Without a cache, two buffers of the widest layer take turns as A_l; with one, every Z_l and A_l is kept.

@@ -55,3 +55,11 @@ export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
  * memory a huge X needs (the cache costs 4·2·Σdims bytes per column, plus as much again for read-back).
  */
 export const DEFAULT_MAX_CHUNK_COLUMNS = 1 << 17;
+
+/** The whole-MLP kernel (mlp_fused.wgsl): workgroup size, and the widest layer its private arrays hold. */
+export const FUSED = {
+  /** Invocations per workgroup; each carries 4 examples. */
+  workgroup: 64,
+  /** Widest layer, in units (a multiple of 4), the kernel is compiled for; wider nets use the layered kernels. */
+  maxWidth: 64,
+} as const;

@@ -5,7 +5,7 @@ import { feedForward } from '../../src/cpu/forward.ts';
 import { initialization } from '../../src/cpu/init.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../../src/gpu/backend.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
-import { MATMUL_TILINGS, tileM } from '../../src/gpu/tuning.ts';
+import { FUSED, MATMUL_TILINGS, tileM } from '../../src/gpu/tuning.ts';
 import { type Matrix, matrix } from '../../src/model/matrix.ts';
 import type { Params } from '../../src/model/params.ts';
 import { expectClose, f32Tolerance } from '../helpers/compare.ts';
@@ -105,6 +105,27 @@ describe('GPU forward against the CPU reference', () => {
 });
 
 describe('GPU forward: every kernel variant and chunking', () => {
+  testWithDevice('the layered kernels (one matmul_bias per layer, tiling picked per layer) on every dims and edge m', async (ctx) => {
+    for (const dims of [NOTEBOOK, [5, 7, 3], [3, 17, 9, 5, 2, 1]]) {
+      for (const m of [1, 63, 64, 65, 257]) {
+        await checkForward(ctx, paramsFor(dims, 9), inputs(dims[0], m, 'random', m), { kernel: 'layered' }, `layered m=${m}`);
+      }
+    }
+  });
+
+  testWithDevice('the fused kernel takes widths up to its limit, and wider nets fall back to the layered kernels', async (ctx) => {
+    const widest = [FUSED.maxWidth - 1, FUSED.maxWidth, 5, 1];
+    await checkForward(ctx, paramsFor(widest, 10), inputs(widest[0], 130, 'random'), { kernel: 'fused' }, 'fused at max width');
+    const tooWide = [3, FUSED.maxWidth + 1, 2];
+    await checkForward(ctx, paramsFor(tooWide, 11), inputs(3, 130, 'random'), {}, 'auto beyond max width');
+    const backend = await createGpuBackend(ctx, paramsFor(tooWide, 11));
+    try {
+      await expect(backend.forward(inputs(3, 5, 'random'), { kernel: 'fused' })).rejects.toThrow(/layered kernels/);
+    } finally {
+      backend.dispose();
+    }
+  });
+
   for (const tiling of Object.values(MATMUL_TILINGS)) {
     testWithDevice(`forced '${tiling.name}' tiling on every layer`, async (ctx) => {
       for (const dims of [NOTEBOOK, [3, 17, 9, 5, 2, 1]]) {
@@ -117,11 +138,14 @@ describe('GPU forward: every kernel variant and chunking', () => {
     await checkForward(ctx, paramsFor(NOTEBOOK, 7), inputs(13, 301, 'random'), { separateRelu: true }, 'separate relu');
   });
 
-  testWithDevice('chunking over m gives the same result (chunks of 100, 64 and 1000 over m = 1037)', async (ctx) => {
-    for (const chunkColumns of [100, 64, 1000]) {
-      await checkForward(ctx, paramsFor(NOTEBOOK, 8), inputs(13, 1037, 'random'), { chunkColumns }, `chunks of ${chunkColumns}`);
-    }
-  });
+  for (const kernel of ['fused', 'layered'] as const) {
+    testWithDevice(`chunking over m gives the same result with the ${kernel} kernel (chunks of 100, 64, 1000 over m = 1037)`, async (ctx) => {
+      for (const chunkColumns of [100, 64, 1000]) {
+        const X = inputs(13, 1037, 'random');
+        await checkForward(ctx, paramsFor(NOTEBOOK, 8), X, { chunkColumns, kernel }, `${kernel}, chunks of ${chunkColumns}`);
+      }
+    });
+  }
 });
 
 describe('GPU forward against numpy', () => {

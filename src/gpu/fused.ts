@@ -1,0 +1,105 @@
+// The whole-MLP kernel's side: packs the parameters into its vec4 layout and encodes one dispatch for all layers.
+import type { Params } from '../model/params.ts';
+import type { BufferManager } from './buffers.ts';
+import type { GpuContext } from './device.ts';
+import { getPipeline } from './kernels.ts';
+import { FUSED } from './tuning.ts';
+
+/** The parameters in mlp_fused.wgsl's layout, on the GPU. */
+export interface FusedParams {
+  readonly dims: readonly number[];
+  /** Per layer and group of 4 output units: k vec4s of weights, then a vec4 of biases. */
+  readonly P: GPUBuffer;
+  /** dims[0..L], each layer's block offset in P (vec4s), each Z_l's row offset in the packed cache. */
+  readonly layout: GPUBuffer;
+}
+
+/** Whether the fused kernel can run this network: every layer fits its private arrays. */
+export function fusedSupports(dims: readonly number[]): boolean {
+  return Math.max(...dims) <= FUSED.maxWidth;
+}
+
+/** Rows of the packed cache [Z1, A1, …, ZL, AL] in front of each Z_l, and in total. */
+export function cacheRowOffsets(dims: readonly number[]): { offsets: number[]; total: number } {
+  const offsets: number[] = [];
+  let rows = 0;
+  for (let l = 1; l < dims.length; l++) {
+    offsets.push(rows);
+    rows += 2 * dims[l];
+  }
+  return { offsets, total: rows };
+}
+
+/** Packs W_l and b_l into groups of 4 output units (zero-padded) so the kernel reads 4 weights in one load. */
+export function packFusedParams(params: Params): { P: Float32Array; layout: Uint32Array } {
+  const { dims } = params;
+  const L = dims.length - 1;
+  const blocks: number[] = [];
+  let size = 0;
+  for (let l = 1; l <= L; l++) {
+    blocks.push(size);
+    size += Math.ceil(dims[l] / 4) * (dims[l - 1] + 1);
+  }
+  const P = new Float32Array(size * 4);
+  for (let l = 0; l < L; l++) {
+    const n = dims[l + 1];
+    const k = dims[l];
+    const W = params.W[l].data;
+    for (let g = 0; g < Math.ceil(n / 4); g++) {
+      const base = (blocks[l] + g * (k + 1)) * 4;
+      for (let u = 0; u < 4 && 4 * g + u < n; u++) {
+        const j = 4 * g + u;
+        for (let p = 0; p < k; p++) P[base + 4 * p + u] = W[j * k + p];
+        P[base + 4 * k + u] = params.b[l][j];
+      }
+    }
+  }
+  const layout = Uint32Array.from([...dims, ...blocks, ...cacheRowOffsets(dims).offsets]);
+  return { P, layout };
+}
+
+/** Uploads the packed parameters. */
+export function uploadFusedParams(buffers: BufferManager, params: Params): FusedParams {
+  const { P, layout } = packFusedParams(params);
+  const layoutBuffer = buffers.create('fused layout', layout.byteLength, GPUBufferUsage.STORAGE, true);
+  new Uint32Array(layoutBuffer.getMappedRange()).set(layout);
+  layoutBuffer.unmap();
+  return { dims: [...params.dims], P: buffers.upload('fused params', P), layout: layoutBuffer };
+}
+
+/** Buffers of one fused dispatch: X (dims[0], m), A_L out (dims[L], m), and optionally the packed cache. */
+export interface FusedEncoding {
+  readonly params: FusedParams;
+  readonly X: GPUBuffer;
+  readonly m: number;
+  readonly out: GPUBuffer;
+  /** [Z1, A1, …, ZL, AL] back to back, each (dims[l], m); written only when given. */
+  readonly cache?: GPUBuffer;
+}
+
+/** Encodes the whole forward pass as one dispatch of ceil(m / (4·workgroup)) workgroups. */
+export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, encoder: GPUCommandEncoder, f: FusedEncoding): void {
+  const pipeline = getPipeline(ctx, {
+    shader: 'mlp_fused',
+    substitutions: { MAX_WIDTH: FUSED.maxWidth },
+    constants: { WG: FUSED.workgroup, WRITE_CACHE: f.cache ? 1 : 0 },
+  });
+  const L = f.params.dims.length - 1;
+  const bindGroup = ctx.device.createBindGroup({
+    label: `mlp_fused m=${f.m}${f.cache ? ' with cache' : ''}`,
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: buffers.uniform([f.m, L, 0, 0]) } },
+      { binding: 1, resource: { buffer: f.params.layout } },
+      { binding: 2, resource: { buffer: f.params.P } },
+      { binding: 3, resource: { buffer: f.X } },
+      { binding: 4, resource: { buffer: f.out } },
+      { binding: 5, resource: { buffer: f.cache ?? buffers.sink() } },
+    ],
+  });
+  const pass = encoder.beginComputePass({ label: `forward (fused) m=${f.m}` });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(Math.ceil(f.m / (4 * FUSED.workgroup)));
+  pass.end();
+}
