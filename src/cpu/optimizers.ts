@@ -3,7 +3,7 @@ import type { OptimizerSettings } from '../model/trainable.ts';
 
 /** Defaults: Adam's usual β1, β2, ε, momentum 0.9, and a learning rate that suits Adam on this MLP. */
 export const OPTIMIZER_DEFAULTS: Omit<OptimizerSettings, 'kind'> = {
-  lr: 5e-3,
+  lr: 2e-3,
   momentum: 0.9,
   beta1: 0.9,
   beta2: 0.999,

@@ -41,7 +41,8 @@ export interface LoopOutcome {
 }
 
 /** The remedy the dead-output message offers; documented in the README. */
-export const DEAD_OUTPUT_REMEDY = 'train again with a small positive output bias (--output-bias 0.1) or another --seed';
+export const DEAD_OUTPUT_REMEDY =
+  'train again with --output-init mean (the default), a lower learning rate (e.g. --lr 0.0005), a small positive --output-bias (e.g. 0.1), or another --seed';
 
 /** The network's output ReLU is 0 for every training example, so no gradient flows and training cannot recover. */
 export class DeadOutputError extends UserError {

@@ -63,7 +63,7 @@ describe('trainLoop', () => {
   it('names the dead output and its remedy when every output is 0', async () => {
     const run = trainLoop(createCpuTrainer(startParams(-50)), smoothData(50, 4), settings, { epochs: 3, patience: 0 });
     await expect(run).rejects.toBeInstanceOf(DeadOutputError);
-    await expect(run).rejects.toThrow(/--output-bias 0\.1/);
+    await expect(run).rejects.toThrow(/--output-bias/);
   });
 
   it('stops between epochs when aborted and keeps the best parameters so far', async () => {

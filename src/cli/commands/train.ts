@@ -13,7 +13,7 @@ import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
 import { createCpuTrainer } from '../../train/cpu-trainer.ts';
 import type { MetricsReport } from '../../train/metrics.ts';
 import { trainingRecord } from '../../train/record.ts';
-import { TRAIN_DEFAULTS, type TrainConfig, trainModel } from '../../train/train-model.ts';
+import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig, trainModel } from '../../train/train-model.ts';
 import { BACKEND_KINDS } from '../backend.ts';
 import { writeOutputFile } from '../io.ts';
 import { choiceArg, floatArg, intArg } from '../options.ts';
@@ -30,7 +30,8 @@ export interface TrainCommandOptions {
   readonly seed: number;
   readonly rng: RngKind;
   readonly patience: number;
-  readonly outputBias: number;
+  readonly outputInit: OutputInit;
+  readonly outputBias?: number;
   readonly backend: BackendKind;
   readonly sample: number;
   readonly testSize: number;
@@ -46,13 +47,14 @@ export function register(program: Command): void {
     .option('--csv <file>', "the tracks CSV (Kaggle's tracks.csv layout); without it, the built-in synthetic dataset")
     .requiredOption('--out <file>', 'where to write the model JSON')
     .option('--epochs <n>', 'most passes over the training set', intArg('--epochs', { min: 1 }), d.epochs)
-    .option('--lr <x>', 'learning rate (default 0.005 for adam, 0.05 momentum, 0.2 sgd/gd)', floatArg('--lr', { min: 0, minExclusive: true }))
+    .option('--lr <x>', 'learning rate (default 0.002 for adam, 0.05 momentum, 0.2 sgd/gd)', floatArg('--lr', { min: 0, minExclusive: true }))
     .option('--batch <n>', 'examples per mini-batch (gd always uses the whole training set)', intArg('--batch', { min: 1 }), d.batchSize)
     .option('--optimizer <kind>', 'adam, momentum, sgd (mini-batches) or gd (full batch, the notebook style)', choiceArg('--optimizer', OPTIMIZER_KINDS), d.optimizer)
     .option('--seed <n>', 'seed of the init, the sample/split and the shuffling', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), d.seed)
     .option('--rng <kind>', "random engine: 'numpy' reproduces the notebook's draws", choiceArg('--rng', RNG_KINDS), d.rng)
     .option('--patience <n>', 'stop after this many epochs without a better test loss, keeping the best (0: never)', intArg('--patience', { min: 0 }), d.patience)
-    .option('--output-bias <x>', 'initial output bias b4; a small positive value (0.1) revives a dead output', floatArg('--output-bias'), d.outputBias)
+    .option('--output-init <kind>', "'mean' starts the output at the mean target (W4 scaled by 0.1); 'he' is the notebook's init", choiceArg('--output-init', OUTPUT_INITS), d.outputInit)
+    .option('--output-bias <x>', 'start every output bias b4 at this value, e.g. 0.1 against a dead output', floatArg('--output-bias'))
     .option('--backend <kind>', 'gpu (WebGPU through Dawn) or cpu (the float64 reference)', choiceArg('--backend', BACKEND_KINDS), 'gpu' as BackendKind)
     .option('--sample <n>', 'keep at most this many rows of the CSV, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
     .option('--test-size <fraction>', 'fraction of rows held out for the test loss and metrics', floatArg('--test-size', { min: 0, max: 1, minExclusive: true }), DEFAULT_TEST_SIZE)
@@ -97,7 +99,7 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
 
   const config: TrainConfig = {
     epochs: options.epochs, lr: options.lr, batchSize: options.batch, optimizer: options.optimizer, seed, rng,
-    patience: options.patience, outputBias: options.outputBias,
+    patience: options.patience, outputInit: options.outputInit, outputBias: options.outputBias,
   };
   let device = '';
   const bar = createProgress('epochs', options.epochs);
