@@ -12,7 +12,8 @@ struct Sizes {
 @group(0) @binding(0) var<uniform> sizes: Sizes;
 // dims[0..L], then for each layer the offset (in vec4s) of its block in P, then of its Z_l in the cache (in f32s).
 @group(0) @binding(1) var<storage, read> shape: array<u32>;
-// Per layer, per group of 4 output units g: k vec4s (W[4g..4g+3][p] for p < k), then the 4 biases; padded units are 0.
+// Per layer, per group of 4 output units g: kPad = ceil(k/4)·4 vec4s (W[4g..4g+3][p] for p < kPad), then the 4
+// biases. Padded units and inputs have zero weights, so padded activations are exactly 0.
 @group(0) @binding(2) var<storage, read> P: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> X: array<f32>;                // (dims[0], m)
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;        // A_L, (dims[L], m)
@@ -25,6 +26,10 @@ override WRITE_CACHE: bool = false;
 // src/gpu/kernels.ts rewrites this number from src/gpu/tuning.ts (its one substitution mechanism).
 const MAX_WIDTH: u32 = 64u;
 
+fn pad4(x: u32) -> u32 {
+  return (x + 3u) & ~3u;
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let m = sizes.m;
@@ -36,6 +41,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   // Two halves: layer l reads one and writes the other.
   var h: array<vec4<f32>, 2u * MAX_WIDTH>;
   let k0 = shape[0];
+  for (var p = k0; p < pad4(k0); p++) { h[p] = vec4<f32>(0.0); }
   for (var p = 0u; p < k0; p++) {
     let base = p * m + col;
     if (full) {
@@ -50,7 +56,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var inBase = 0u;
   var outBase = MAX_WIDTH;
   for (var l = 0u; l < L; l++) {
-    let k = shape[l];
+    let k = pad4(shape[l]);
     let n = shape[l + 1u];
     var blk = shape[L + 1u + l];
     let zOff = shape[2u * L + 1u + l] * m;
@@ -59,13 +65,20 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       var z1 = vec4<f32>(0.0);
       var z2 = vec4<f32>(0.0);
       var z3 = vec4<f32>(0.0);
-      for (var p = 0u; p < k; p++) {
-        let w = P[blk + p];
-        let a = h[inBase + p];
-        z0 += w.x * a;
-        z1 += w.y * a;
-        z2 += w.z * a;
-        z3 += w.w * a;
+      // 4 inputs × 4 units per step: 8 vec4 loads feed 64 multiply-adds.
+      for (var p = 0u; p < k; p += 4u) {
+        let a0 = h[inBase + p];
+        let a1 = h[inBase + p + 1u];
+        let a2 = h[inBase + p + 2u];
+        let a3 = h[inBase + p + 3u];
+        let w0 = P[blk + p];
+        let w1 = P[blk + p + 1u];
+        let w2 = P[blk + p + 2u];
+        let w3 = P[blk + p + 3u];
+        z0 += w0.x * a0 + w1.x * a1 + w2.x * a2 + w3.x * a3;
+        z1 += w0.y * a0 + w1.y * a1 + w2.y * a2 + w3.y * a3;
+        z2 += w0.z * a0 + w1.z * a1 + w2.z * a2 + w3.z * a3;
+        z3 += w0.w * a0 + w1.w * a1 + w2.w * a2 + w3.w * a3;
       }
       let bias = P[blk + k];
       blk += k + 1u;

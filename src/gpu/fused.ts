@@ -8,7 +8,7 @@ import { FUSED } from './tuning.ts';
 /** The parameters in mlp_fused.wgsl's layout, on the GPU. */
 export interface FusedParams {
   readonly dims: readonly number[];
-  /** Per layer and group of 4 output units: k vec4s of weights, then a vec4 of biases. */
+  /** Per layer and group of 4 output units: ceil(k/4)·4 vec4s of weights, then a vec4 of biases. */
   readonly P: GPUBuffer;
   /** dims[0..L], each layer's block offset in P (vec4s), each Z_l's row offset in the packed cache. */
   readonly layout: GPUBuffer;
@@ -30,7 +30,12 @@ export function cacheRowOffsets(dims: readonly number[]): { offsets: number[]; t
   return { offsets, total: rows };
 }
 
-/** Packs W_l and b_l into groups of 4 output units (zero-padded) so the kernel reads 4 weights in one load. */
+const pad4 = (x: number) => Math.ceil(x / 4) * 4;
+
+/**
+ * Packs W_l and b_l into groups of 4 output units, with the inputs padded to a multiple of 4 (zero weights), so
+ * the kernel reads 4 weights in one load and steps 4 inputs at a time.
+ */
 export function packFusedParams(params: Params): { P: Float32Array; layout: Uint32Array } {
   const { dims } = params;
   const L = dims.length - 1;
@@ -38,19 +43,20 @@ export function packFusedParams(params: Params): { P: Float32Array; layout: Uint
   let size = 0;
   for (let l = 1; l <= L; l++) {
     blocks.push(size);
-    size += Math.ceil(dims[l] / 4) * (dims[l - 1] + 1);
+    size += Math.ceil(dims[l] / 4) * (pad4(dims[l - 1]) + 1);
   }
   const P = new Float32Array(size * 4);
   for (let l = 0; l < L; l++) {
     const n = dims[l + 1];
     const k = dims[l];
+    const kPad = pad4(k);
     const W = params.W[l].data;
     for (let g = 0; g < Math.ceil(n / 4); g++) {
-      const base = (blocks[l] + g * (k + 1)) * 4;
+      const base = (blocks[l] + g * (kPad + 1)) * 4;
       for (let u = 0; u < 4 && 4 * g + u < n; u++) {
         const j = 4 * g + u;
         for (let p = 0; p < k; p++) P[base + 4 * p + u] = W[j * k + p];
-        P[base + 4 * k + u] = params.b[l][j];
+        P[base + 4 * kPad + u] = params.b[l][j];
       }
     }
   }
