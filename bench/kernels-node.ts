@@ -13,8 +13,8 @@ const VARIANTS: Record<string, GpuBackendOptions> = {
   auto: {},
   fused: { kernel: 'fused' },
   layered: { kernel: 'layered' },
-  wide: { tiling: MATMUL_TILINGS.wide },
-  narrow: { tiling: MATMUL_TILINGS.narrow },
+  tiled: { kernel: 'layered', tiling: MATMUL_TILINGS.tiled },
+  direct: { kernel: 'layered', tiling: MATMUL_TILINGS.direct },
   'separate-relu': { separateRelu: true },
 };
 

@@ -19,7 +19,7 @@ export interface PipelineSpec {
   readonly constants?: Readonly<Record<string, number>>;
   /**
    * New values for `const NAME: u32 = …u;` lines, for the few sizes WGSL requires to be const (function-scope
-   * array lengths). matmul_bias's ROWS is the only one used.
+   * array lengths). mlp_fused's MAX_WIDTH is the only one used.
    */
   readonly substitutions?: Readonly<Record<string, number>>;
 }
@@ -109,7 +109,7 @@ export interface MatmulBiasArgs {
   readonly k: number;
   readonly m: number;
   readonly epilogue: Epilogue;
-  /** Defaults to {@link pickMatmulTiling}(n). */
+  /** Defaults to {@link pickMatmulTiling} for the context's adapter. */
   readonly tiling?: MatmulTiling;
   /** Names the layer in labels, e.g. 'layer 2'. */
   readonly label?: string;
@@ -119,14 +119,15 @@ export interface MatmulBiasArgs {
 export function matmulBiasPipeline(ctx: GpuContext, tiling: MatmulTiling, epilogue: Epilogue): GPUComputePipeline {
   return getPipeline(ctx, {
     shader: 'matmul_bias',
-    substitutions: { ROWS: tiling.rows },
-    constants: { WG_M: tiling.wgM, WG_N: tiling.wgN, TILE_K: tiling.tileK, EPILOGUE: EPILOGUE_CODES[epilogue] },
+    constants: {
+      WG_M: tiling.wgM, WG_N: tiling.wgN, TILE_K: tiling.tileK, TILED: tiling.tiled ? 1 : 0, EPILOGUE: EPILOGUE_CODES[epilogue],
+    },
   });
 }
 
 /** Encodes Z = W·Aprev + b (and/or A = relu(Z)) into `pass`; dispatch is ceil(m / tileM) × ceil(n / tileN). */
 export function encodeMatmulBias(ctx: GpuContext, buffers: BufferManager, pass: GPUComputePassEncoder, args: MatmulBiasArgs): void {
-  const tiling = args.tiling ?? pickMatmulTiling(args.n);
+  const tiling = args.tiling ?? pickMatmulTiling(ctx.adapter);
   const needZ = args.epilogue !== 'relu';
   const needA = args.epilogue !== 'z';
   if ((needZ && !args.Z) || (needA && !args.A)) {

@@ -1,29 +1,30 @@
 // Every tile and workgroup size the GPU kernels use, in one place; kernels.ts passes them to WGSL as overrides.
 
-/** The shape of the tiled matmul_bias kernel: which block of Z one workgroup and one invocation compute. */
+/** The shape of the matmul_bias kernel: which block of Z one workgroup computes, and how it reads its inputs. */
 export interface MatmulTiling {
   /** A short name for labels, logs and tests. */
   readonly name: string;
   /** Invocations per workgroup along m (the examples). Each owns 4 adjacent columns. */
   readonly wgM: number;
-  /** Invocations per workgroup along n (the output units). */
+  /** Invocations per workgroup along n (the output units). Each owns 4 rows. */
   readonly wgN: number;
-  /** Output rows per invocation (the kernel's one source substitution, see kernels.ts). */
-  readonly rows: number;
-  /** Depth of one step along k staged in workgroup memory. */
+  /** Depth of one k step staged in workgroup memory (tiled only). */
   readonly tileK: number;
+  /** Stage W and A through workgroup memory (true), or read storage directly with no barriers (false). */
+  readonly tiled: boolean;
 }
 
-/** Columns (examples) per invocation in matmul_bias: one vec4. Fixed by the kernel's types, not tunable. */
+/** Rows and columns of Z per invocation in matmul_bias: 4 named vec4 accumulators. Fixed by the kernel's code. */
+export const MATMUL_ROWS = 4;
 export const MATMUL_COLS = 4;
 
 /**
- * The tilings the scheduler can pick. `wide` suits layers with many output units, `narrow` the thin last layers
- * (e.g. 16 → 1) where most rows of a wide tile would be padding. Tests run every entry.
+ * The variants the scheduler can pick. `tiled` is the classic workgroup-memory kernel for real GPUs; `direct`
+ * has no barriers and is what SwiftShader (a CPU) runs fastest (bench/KERNELS.md). Tests run every entry.
  */
 export const MATMUL_TILINGS = {
-  wide: { name: 'wide', wgM: 16, wgN: 4, rows: 4, tileK: 16 },
-  narrow: { name: 'narrow', wgM: 64, wgN: 1, rows: 1, tileK: 16 },
+  tiled: { name: 'tiled', wgM: 16, wgN: 4, tileK: 16, tiled: true },
+  direct: { name: 'direct', wgM: 64, wgN: 1, tileK: 16, tiled: false },
 } as const satisfies Record<string, MatmulTiling>;
 
 /** Names of the tilings in {@link MATMUL_TILINGS}. */
@@ -36,12 +37,12 @@ export function tileM(t: MatmulTiling): number {
 
 /** Rows of Z one workgroup covers: dispatch y is ceil(n / this). */
 export function tileN(t: MatmulTiling): number {
-  return t.wgN * t.rows;
+  return t.wgN * MATMUL_ROWS;
 }
 
-/** The tiling for a layer with `n` output units: thin layers waste less of the narrow one. */
-export function pickMatmulTiling(n: number): MatmulTiling {
-  return n <= 4 ? MATMUL_TILINGS.narrow : MATMUL_TILINGS.wide;
+/** The tiling for an adapter: `direct` on CPU implementations such as SwiftShader, `tiled` on real GPUs. */
+export function pickMatmulTiling(adapter: { readonly architecture: string; readonly isFallbackAdapter: boolean }): MatmulTiling {
+  return adapter.isFallbackAdapter || adapter.architecture === 'swiftshader' ? MATMUL_TILINGS.direct : MATMUL_TILINGS.tiled;
 }
 
 /** Invocations per workgroup of the element-wise kernels (relu, relu_mask). */

@@ -57,8 +57,8 @@ async function checkForward(ctx: GpuContext, params: Params, X: Matrix, options:
 }
 
 describe('GPU forward against the CPU reference', () => {
-  const tm = tileM(MATMUL_TILINGS.wide);
-  const ms = [1, tm - 1, tm, tm + 1, tileM(MATMUL_TILINGS.narrow) + 1, 997];
+  const tm = tileM(MATMUL_TILINGS.tiled);
+  const ms = [1, tm - 1, tm, tm + 1, tileM(MATMUL_TILINGS.direct) + 1, 997];
   testWithDevice(`notebook dims ${JSON.stringify(NOTEBOOK)}, m in ${JSON.stringify(ms)}`, async (ctx) => {
     const params = paramsFor(NOTEBOOK, 1);
     for (const m of ms) await checkForward(ctx, params, inputs(13, m, 'random', m), {}, `m=${m}`);

@@ -148,7 +148,7 @@ describe.each(Object.values(MATMUL_TILINGS))('matmul_bias, $name tiling', (tilin
 describe('pipeline cache and source substitution', () => {
   testWithDevice('compiles each variant once per device', async (ctx) => {
     // A tiling no other test uses, so its first request must compile and the second must hit the cache.
-    const probe: MatmulTiling = { name: 'probe', wgM: 8, wgN: 2, rows: 3, tileK: 5 };
+    const probe: MatmulTiling = { name: 'probe', wgM: 8, wgN: 2, tileK: 5, tiled: true };
     const before = cachedPipelineCount(ctx.device);
     const first = matmulBiasPipeline(ctx, probe, 'z+relu');
     expect(cachedPipelineCount(ctx.device)).toBe(before + 1);
@@ -157,7 +157,7 @@ describe('pipeline cache and source substitution', () => {
     expect(cachedPipelineCount(ctx.device)).toBe(before + 1);
     expect(matmulBiasPipeline(ctx, probe, 'relu')).not.toBe(first);
     expect(cachedPipelineCount(ctx.device)).toBe(before + 2);
-    // The odd probe tiling is also correct, which shows the ROWS substitution and the overrides agree.
+    // The odd probe tiling is also correct: the overrides size the workgroup tiles consistently.
     const r = await runMatmul(ctx, 7, 11, 37, probe, 'z+relu', 5);
     expectClose(r.Z, r.wantZ.data, f32Tolerance(11), 'Z (probe tiling)');
     expectClose(r.A, r.wantA.data, f32Tolerance(11), 'A (probe tiling)');
