@@ -34,7 +34,8 @@ export async function startVite(options: StartViteOptions = {}): Promise<Running
     logLevel: 'warn',
     clearScreen: false,
     ...options.overrides,
-    server: { host: 'localhost', port: 0, strictPort: false, hmr: false, headers, ...options.overrides?.server },
+    // No HMR and no watcher: files edited meanwhile must not reload a page in the middle of a measurement.
+    server: { host: 'localhost', port: 0, strictPort: false, hmr: false, watch: null, headers, ...options.overrides?.server },
   });
   await server.listen();
   const address = server.httpServer?.address();
