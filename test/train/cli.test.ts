@@ -91,4 +91,13 @@ describe('spotify-mlp predict', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/expects the features|invalid "scaler"/);
   });
+
+  it('warns about rows outside the training range but still predicts them', async () => {
+    const future = good('z9', '120').map((v, i) => (HEADER[i] === 'release_date' ? '2500-01-01' : v));
+    writeFileSync(join(dir, 'future.csv'), `${HEADER.join(',')}\n${future.join(',')}\n`);
+    const run = await runCli(['predict', '--model', modelPath, '--csv', 'future.csv', '--out', 'f.csv'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/1 of 1 rows have features outside the range the model was trained on \(.*year 1/);
+    expect(readFileSync(join(dir, 'f.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(2);
+  });
 });

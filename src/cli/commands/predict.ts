@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { FEATURES, gatherFeatures, type RejectedRow, scaleX, unscaleY } from '../../data/index.ts';
 import { DROP_REASON_TEXT } from '../../data/schema.ts';
 import { UserError } from '../../errors.ts';
+import type { Matrix } from '../../model/matrix.ts';
 import type { BackendKind } from '../../model/backend.ts';
 import { type ModelFile, parseModel } from '../../model/model-file.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
@@ -62,6 +63,8 @@ export async function runPredict(options: PredictCommandOptions): Promise<void> 
   if (table.rows > 0) {
     const identity = Int32Array.from({ length: table.rows }, (_, i) => i);
     const X = scaleX(gatherFeatures(table, identity), scaler);
+    const outside = rangeReport(X, scaler.features);
+    if (outside) process.stderr.write(`predict: warning: ${outside}\n`);
     const backend = await openBackend(options.backend, model.params);
     try {
       predictions = unscaleY((await backend.forward(X)).out.data, scaler);
@@ -92,6 +95,36 @@ export async function runPredict(options: PredictCommandOptions): Promise<void> 
   process.stderr.write(
     `predict: ${table.counts.read} rows read from ${options.csv}: ${table.rows} predicted, ${skipped} without a prediction (see the reason column); wrote ${options.out}\n`,
   );
+}
+
+/**
+ * Counts rows with a feature outside the range the model was trained on (scaled value outside [0, 1]); their
+ * predictions are extrapolations, e.g. for tracks newer than any in the training data. Undefined when none.
+ */
+export function rangeReport(X: Matrix, features: readonly string[]): string | undefined {
+  const EPS = 1e-9;
+  const rows = new Uint8Array(X.cols);
+  const perFeature = features.map((_, j) => {
+    let n = 0;
+    for (let i = 0; i < X.cols; i++) {
+      const v = X.data[j * X.cols + i];
+      if (v < -EPS || v > 1 + EPS) {
+        n++;
+        rows[i] = 1;
+      }
+    }
+    return n;
+  });
+  const total = rows.reduce((a, r) => a + r, 0);
+  if (total === 0) return undefined;
+  const worst = perFeature
+    .map((n, j) => [features[j], n] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([f, n]) => `${f} ${n}`)
+    .join(', ');
+  return `${total} of ${X.cols} rows have features outside the range the model was trained on (${worst}); their predictions are extrapolations.`;
 }
 
 /** Why a row got no prediction, e.g. `missing value in tempo` or `not a number in loudness ('abc')`. */
