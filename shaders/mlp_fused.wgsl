@@ -26,6 +26,29 @@ override WRITE_CACHE: bool = false;
 // src/gpu/kernels.ts rewrites this number from src/gpu/tuning.ts (its one substitution mechanism).
 const MAX_WIDTH: u32 = 64u;
 
+// numpy's maximum(z, 0): select keeps -0.0 as numpy does.
+fn relu4(z: vec4<f32>) -> vec4<f32> {
+  return select(vec4<f32>(0.0), z, z >= vec4<f32>(0.0));
+}
+
+// Writes unit j0 + u (row `u` below `base`) for columns col..col+3 of an (n, m) matrix, to the cache or to out.
+fn store4(base: u32, m: u32, col: u32, u: u32, j0: u32, n: u32, v: vec4<f32>, toCache: bool) {
+  if (j0 + u >= n) { return; }
+  let i = base + u * m;
+  let count = min(4u, m - col);
+  if (toCache) {
+    cache[i] = v.x;
+    if (count > 1u) { cache[i + 1u] = v.y; }
+    if (count > 2u) { cache[i + 2u] = v.z; }
+    if (count > 3u) { cache[i + 3u] = v.w; }
+  } else {
+    out[i] = v.x;
+    if (count > 1u) { out[i + 1u] = v.y; }
+    if (count > 2u) { out[i + 2u] = v.z; }
+    if (count > 3u) { out[i + 3u] = v.w; }
+  }
+}
+
 fn pad4(x: u32) -> u32 {
   return (x + 3u) & ~3u;
 }
@@ -82,24 +105,38 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
       let bias = P[blk + k];
       blk += k + 1u;
-      var z = array<vec4<f32>, 4>(z0 + bias.x, z1 + bias.y, z2 + bias.z, z3 + bias.w);
-      for (var u = 0u; u < 4u; u++) {
-        let j = g * 4u + u;
-        // select keeps -0.0 as numpy's maximum(x, 0) does.
-        let a = select(vec4<f32>(0.0), z[u], z[u] >= vec4<f32>(0.0));
-        h[outBase + j] = a;
-        if (j < n && (WRITE_CACHE || l + 1u == L)) {
-          let zBase = zOff + j * m + col;
-          let aBase = zBase + n * m;
-          let oBase = j * m + col;
-          for (var c = 0u; c < min(4u, m - col); c++) {
-            if (WRITE_CACHE) {
-              cache[zBase + c] = z[u][c];
-              cache[aBase + c] = a[c];
-            }
-            if (l + 1u == L) { out[oBase + c] = a[c]; }
-          }
-        }
+      // Named per unit, not an array indexed in a loop: SwiftShader turns dynamic indices into gathers.
+      let za = z0 + bias.x;
+      let zb = z1 + bias.y;
+      let zc = z2 + bias.z;
+      let zd = z3 + bias.w;
+      let aa = relu4(za);
+      let ab = relu4(zb);
+      let ac = relu4(zc);
+      let ad = relu4(zd);
+      let j = g * 4u;
+      h[outBase + j] = aa;
+      h[outBase + j + 1u] = ab;
+      h[outBase + j + 2u] = ac;
+      h[outBase + j + 3u] = ad;
+      if (WRITE_CACHE) {
+        let zBase = zOff + j * m + col;
+        let aBase = zBase + n * m;
+        store4(zBase, m, col, 0u, j, n, za, true);
+        store4(aBase, m, col, 0u, j, n, aa, true);
+        store4(zBase, m, col, 1u, j, n, zb, true);
+        store4(aBase, m, col, 1u, j, n, ab, true);
+        store4(zBase, m, col, 2u, j, n, zc, true);
+        store4(aBase, m, col, 2u, j, n, ac, true);
+        store4(zBase, m, col, 3u, j, n, zd, true);
+        store4(aBase, m, col, 3u, j, n, ad, true);
+      }
+      if (l + 1u == L) {
+        let oBase = j * m + col;
+        store4(oBase, m, col, 0u, j, n, aa, false);
+        store4(oBase, m, col, 1u, j, n, ab, false);
+        store4(oBase, m, col, 2u, j, n, ac, false);
+        store4(oBase, m, col, 3u, j, n, ad, false);
       }
     }
     let t = inBase;
