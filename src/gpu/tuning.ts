@@ -14,8 +14,10 @@ export interface MatmulTiling {
   readonly tiled: boolean;
 }
 
-/** Rows and columns of Z per invocation in matmul_bias: 4 named vec4 accumulators. Fixed by the kernel's code. */
+/** Rows of Z per invocation in matmul_bias: its 4 named accumulators. Fixed by the kernel's code, not tunable. */
 export const MATMUL_ROWS = 4;
+
+/** Columns of Z per invocation in matmul_bias: the lanes of each vec4 accumulator. Fixed by the kernel's code. */
 export const MATMUL_COLS = 4;
 
 /**
@@ -26,9 +28,6 @@ export const MATMUL_TILINGS = {
   tiled: { name: 'tiled', wgM: 16, wgN: 4, tileK: 16, tiled: true },
   direct: { name: 'direct', wgM: 64, wgN: 1, tileK: 16, tiled: false },
 } as const satisfies Record<string, MatmulTiling>;
-
-/** Names of the tilings in {@link MATMUL_TILINGS}. */
-export type MatmulTilingName = keyof typeof MATMUL_TILINGS;
 
 /** Columns of Z one workgroup covers: dispatch x is ceil(m / this). */
 export function tileM(t: MatmulTiling): number {
@@ -47,9 +46,6 @@ export function pickMatmulTiling(adapter: { readonly architecture: string; reado
 
 /** Invocations per workgroup of the element-wise kernels (relu, relu_mask). */
 export const ELEMENTWISE_WORKGROUP = 64;
-
-/** Largest workgroup count per dispatch dimension that WebGPU guarantees (maxComputeWorkgroupsPerDimension). */
-export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
 
 /**
  * Most examples (columns) one forward chunk takes, even where the binding limits allow more: it bounds the GPU
