@@ -5,7 +5,8 @@ import type { MlpBackend } from '../model/backend.ts';
 import type { App } from './app.ts';
 import { parseCsvInWorker } from './csv-client.ts';
 import { byId, downloadText, el, errorText, fmtCount, showError, statGrid, table } from './dom.ts';
-import { predictionsCsv, scoreTable } from './predictions-csv.ts';
+import { predictionsCsv } from '../train/predictions.ts';
+import { scoreTable } from './predictions-csv.ts';
 import { demoStatus } from './status.ts';
 
 const PREVIEW_LINES = 8;

@@ -9,7 +9,8 @@ import { prepareDataset } from '../../src/data/prepare.ts';
 import { serializeModel } from '../../src/model/model-file.ts';
 import { NOTEBOOK_DIMS } from '../../src/model/params.ts';
 import { loadCsvFile } from '../../src/platform/node-csv.ts';
-import { predictionsCsv, scoreTable } from '../../src/demo/predictions-csv.ts';
+import { scoreTable } from '../../src/demo/predictions-csv.ts';
+import { predictionsCsv } from '../../src/train/predictions.ts';
 import { fixtureDir, writeTracksCsv } from './fixtures.ts';
 import { ROOT } from './harness.ts';
 
