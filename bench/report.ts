@@ -54,7 +54,10 @@ export function ratioLines(records: BenchRecord[]): string[] {
     for (const runtime of ['chromium', 'node'] as const) {
       const ours = records.find((r) => r.impl === 'spotify-mlp' && r.op === op && r.m === TARGET_M && r.runtime === runtime);
       if (!ours) continue;
-      const others = records.filter((r) => r.op === op && r.m === TARGET_M && r.impl !== 'spotify-mlp');
+      // In the page, ours against every peer (and the CPU reference); in Node, against the CPU reference alone.
+      const others = records.filter(
+        (r) => r.op === op && r.m === TARGET_M && r.impl !== 'spotify-mlp' && (r.runtime === runtime || r.impl === 'cpu-reference'),
+      );
       for (const o of others) {
         const ratio = o.median_ms / ours.median_ms;
         const text = ratio >= 1 ? `spotify-mlp is ${ratio.toFixed(1)}× faster` : `spotify-mlp is ${(1 / ratio).toFixed(1)}× SLOWER`;
@@ -65,14 +68,24 @@ export function ratioLines(records: BenchRecord[]): string[] {
   return lines;
 }
 
+const COLORS = ['#d62728', '#1f77b4', '#17becf', '#ff7f0e', '#bcbd22', '#7f7f7f'];
+
 /** A self-contained HTML page with one log-log Chart.js plot per operation (time against m, a line per implementation). */
 export function chartHtml(records: BenchRecord[], info: RunInfo, chartJs: string): string {
   const series = OPS.map((op: Op) => ({
     op,
-    lines: [...new Set(records.filter((r) => r.op === op).map(label))].map((name) => ({
-      label: name,
-      data: records.filter((r) => r.op === op && label(r) === name).map((r) => ({ x: r.m, y: r.median_ms })),
-    })),
+    lines: [...new Set(records.filter((r) => r.op === op).map(label))].map((name) => {
+      const [impl, runtime] = [name.split(' ')[0] as Impl, name.includes('(node)') ? 'node' : 'chromium'];
+      // One colour per implementation in every chart; Node runs dashed.
+      const color = COLORS[IMPLS.indexOf(impl)];
+      return {
+        label: name,
+        borderColor: color,
+        backgroundColor: color,
+        borderDash: runtime === 'node' ? [6, 4] : [],
+        data: records.filter((r) => r.op === op && label(r) === name).map((r) => ({ x: r.m, y: r.median_ms })),
+      };
+    }),
   })).filter((s) => s.lines.length > 0);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>spotify-mlp benchmark ${info.date}</title>
@@ -87,7 +100,7 @@ for (const s of series) {
   const c = document.createElement('canvas');
   document.getElementById('charts').append(c);
   new Chart(c, { type: 'line', data: { datasets: s.lines.map((l) => ({ ...l, showLine: true })) },
-    options: { plugins: { title: { display: true, text: s.op + ': median time per run (ms) against m' } },
+    options: { animation: false, plugins: { title: { display: true, text: s.op + ': median time per run (ms) against m' } },
       scales: { x: { type: 'logarithmic', title: { display: true, text: 'm (examples)' } },
                 y: { type: 'logarithmic', title: { display: true, text: 'ms' } } } } });
 }
