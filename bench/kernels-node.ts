@@ -1,4 +1,5 @@
-// Times the GPU forward pass in Node (Dawn) against the CPU reference in the same run: warm-up, repeats, median/min.
+// Times the GPU forward pass in Node (Dawn) against the CPU reference in the same run. On a shared machine the
+// load drifts, so the variants take turns (round-robin) instead of running one block each; median and min per case.
 // Usage: node bin/run-ts.mjs bench/kernels-node.ts [--m 24000] [--runs 10] [--variant NAME]…
 import { feedForward } from '../src/cpu/forward.ts';
 import { initialization } from '../src/cpu/init.ts';
@@ -15,7 +16,7 @@ const VARIANTS: Record<string, GpuBackendOptions> = {
   layered: { kernel: 'layered' },
   tiled: { kernel: 'layered', tiling: MATMUL_TILINGS.tiled },
   direct: { kernel: 'layered', tiling: MATMUL_TILINGS.direct },
-  'separate-relu': { separateRelu: true },
+  'separate-relu': { kernel: 'layered', separateRelu: true },
 };
 
 function arg(name: string, fallback: string): string {
@@ -27,16 +28,10 @@ function args(name: string): string[] {
   return process.argv.flatMap((a, i) => (a === `--${name}` ? [process.argv[i + 1]] : []));
 }
 
-async function time(runs: number, warmup: number, fn: () => Promise<unknown> | unknown): Promise<{ median: number; min: number }> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return { median: t[Math.floor(t.length / 2)], min: t[0] };
+interface Case {
+  readonly name: string;
+  readonly run: () => Promise<unknown> | unknown;
+  readonly times: number[];
 }
 
 const m = Number(arg('m', '24000'));
@@ -49,29 +44,44 @@ const X = matrix(dims[0], m, Float64Array.from({ length: dims[0] * m }, () => {
   s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
   return Math.fround(s / 2 ** 32);
 }));
-const gflops = (ms: number) => (forwardFlops(dims, m) / (ms * 1e-3) / 1e9).toFixed(2);
 const ctx = await openNodeGpu();
-console.log(`adapter: ${ctx.description}; node ${process.version}; m = ${m}, dims [${dims.join(', ')}], ${runs} runs`);
+console.log(`adapter: ${ctx.description}; node ${process.version}; m = ${m}, dims [${dims.join(', ')}], ${runs} runs each, round-robin`);
 const want = feedForward(X, params);
-const rows: string[] = ['| what | median ms | min ms | GFLOP/s |', '| --- | --- | --- | --- |'];
-const cpu = await time(Math.min(runs, 5), 1, () => feedForward(X, params));
-rows.push(`| CPU reference (float64 JS) | ${cpu.median.toFixed(1)} | ${cpu.min.toFixed(1)} | ${gflops(cpu.median)} |`);
+const cases: Case[] = [{ name: 'CPU reference (float64 JS), forward', run: () => feedForward(X, params), times: [] }];
+const backends = [];
 for (const name of variants) {
   const options = VARIANTS[name];
   if (!options) throw new Error(`Unknown variant '${name}'; have ${Object.keys(VARIANTS).join(', ')}.`);
   const backend = await createGpuBackend(ctx, params, options);
+  backends.push(backend);
   // Check before timing: a fast wrong kernel is worth nothing.
   const got = await backend.forward(X, { cache: true });
   let worst = 0;
   got.cache!.forEach((c, i) => c.data.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - want.cache[i].data[j])))));
   if (!(worst < 1e-3)) throw new Error(`Variant ${name} disagrees with the CPU reference by ${worst}.`);
-  const fwd = await time(runs, 3, () => backend.forward(X));
-  const fwdCache = await time(runs, 2, () => backend.forward(X, { cache: true }));
-  rows.push(`| GPU ${name}, forward | ${fwd.median.toFixed(1)} | ${fwd.min.toFixed(1)} | ${gflops(fwd.median)} |`);
-  rows.push(`| GPU ${name}, forward+cache | ${fwdCache.median.toFixed(1)} | ${fwdCache.min.toFixed(1)} | ${gflops(fwdCache.median)} |`);
-  rows.push(`| (ratio CPU / GPU ${name} forward) | ${(cpu.median / fwd.median).toFixed(2)}× | | |`);
-  backend.dispose();
+  cases.push({ name: `GPU ${name}, forward`, run: () => backend.forward(X), times: [] });
+  cases.push({ name: `GPU ${name}, forward+cache`, run: () => backend.forward(X, { cache: true }), times: [] });
+}
+for (const c of cases) await c.run(); // warm-up: pipelines compiled, staging buffers pooled
+for (let i = 0; i < runs; i++) {
+  for (const c of cases) {
+    const t0 = performance.now();
+    await c.run();
+    c.times.push(performance.now() - t0);
+  }
+}
+const stat = (t: number[]) => {
+  const sorted = [...t].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
+};
+const cpu = stat(cases[0].times).median;
+const rows = ['| what | median ms | min ms | GFLOP/s (median) | CPU reference / this |', '| --- | --- | --- | --- | --- |'];
+for (const c of cases) {
+  const { median, min } = stat(c.times);
+  const gflops = forwardFlops(dims, m) / (median * 1e-3) / 1e9;
+  rows.push(`| ${c.name} | ${median.toFixed(1)} | ${min.toFixed(1)} | ${gflops.toFixed(2)} | ${(cpu / median).toFixed(2)}× |`);
 }
 console.log(rows.join('\n'));
+for (const b of backends) b.dispose();
 closeNodeGpu(ctx);
 process.exit(0);
