@@ -1,5 +1,7 @@
 // Opens WebGPU in Node through Dawn (the `webgpu` package), falling back to the SwiftShader driver chromium ships.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { type GpuContext, requestGpu, type RequestGpuOptions } from '../gpu/device.ts';
 import { nodeShaderLoader } from './node-shaders.ts';
@@ -30,10 +32,36 @@ async function tryAdapter(opts: RequestGpuOptions): Promise<GpuContext | undefin
 }
 
 /**
+ * True when the machine shows a device node that a hardware Vulkan driver could open: a DRM render node (Mesa,
+ * AMD, Intel) or NVIDIA's. Without one, only a CPU driver can give an adapter.
+ */
+export function hasGpuDeviceNode(): boolean {
+  const list = (dir: string): string[] => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return list('/dev/dri').some((f) => f.startsWith('renderD')) || list('/dev').some((f) => /^nvidia\d+$/.test(f));
+}
+
+// Mesa's loader complains on stderr when XDG_RUNTIME_DIR is unset (as under CI and sudo); a private empty
+// directory is all it wants, and nothing is written there.
+function quietenVulkanLoader(): void {
+  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'spotify-mlp-xdg-'));
+}
+
+/**
  * A GpuContext on the best adapter Dawn finds. Where there is none (no GPU driver, as on CI machines), retries
  * with the SwiftShader ICD; `VK_ICD_FILENAMES` must be set before Dawn's instance is created, hence the second try.
+ * A machine with no GPU device node at all goes straight to SwiftShader: probing the hardware drivers there
+ * finds nothing and only prints Vulkan loader warnings.
  */
 export async function openNodeGpu(opts: RequestGpuOptions = {}): Promise<GpuContext> {
+  quietenVulkanLoader();
+  const chooseDriver = process.env.VK_ICD_FILENAMES === undefined && process.env.VK_DRIVER_FILES === undefined;
+  if (chooseDriver && !hasGpuDeviceNode() && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const first = await tryAdapter(opts);
   if (first) return first;
   if (process.env.VK_ICD_FILENAMES !== SWIFTSHADER_ICD && existsSync(SWIFTSHADER_ICD)) {
