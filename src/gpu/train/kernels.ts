@@ -10,6 +10,8 @@ import { REDUCE_WORKGROUP, STEP_BYTES, TRAIN_WORKGROUP } from './tuning.ts';
 export interface StepEntry {
   readonly start: number;
   readonly usePerm: boolean;
+  /** Examples in this mini-batch or chunk (read by the fused trainer's kernels only). */
+  readonly count?: number;
   readonly lrT: number;
   readonly epsT: number;
   readonly momentum: number;
@@ -23,6 +25,7 @@ export function writeStepEntry(table: ArrayBuffer, i: number, entry: StepEntry):
   const f = new Float32Array(table, i * STEP_BYTES, STEP_BYTES / 4);
   u[0] = entry.start;
   u[1] = entry.usePerm ? 1 : 0;
+  u[2] = entry.count ?? 0;
   f[4] = entry.lrT;
   f[5] = entry.epsT;
   f[6] = entry.momentum;

@@ -16,6 +16,8 @@ import {
   encodeBackpropDz, encodeGather, encodeMseGrad, encodeMseSum, encodeUpdate, encodeWeightGrad, writeStepEntry,
 } from './kernels.ts';
 import { EVAL_CHUNK_COLUMNS, STEP_BYTES } from './tuning.ts';
+import { fusedSupports } from '../fused.ts';
+import { FusedGpuTrainer } from './fused-trainer.ts';
 
 interface Workspace {
   readonly Xb: GPUBuffer;
@@ -325,7 +327,15 @@ export class GpuTrainer implements TrainableBackend {
 
 const NO_UPDATE = { lrT: 0, epsT: 0, momentum: 0, beta1: 0, beta2: 0 } as const;
 
-/** A GPU trainer on `ctx` starting from `params`; the caller disposes it (and then the context). */
-export function createGpuTrainer(ctx: GpuContext, params: Params): GpuTrainer {
-  return new GpuTrainer(ctx, params);
+/** Which trainer: 'fused' (flat buffers, fused forward; fast) where the widths fit it, 'layered' (per-layer kernels). */
+export type TrainerVariant = 'auto' | 'fused' | 'layered';
+
+/**
+ * A GPU trainer on `ctx` starting from `params`; the caller disposes it (and then the context). 'auto' takes the
+ * fused trainer wherever the fused forward kernel fits the widths (bench/TRAINING.md has the figures).
+ */
+export function createGpuTrainer(ctx: GpuContext, params: Params, variant: TrainerVariant = 'auto'): TrainableBackend {
+  const fused = variant === 'fused' || (variant === 'auto' && fusedSupports(params.dims));
+  if (fused && !fusedSupports(params.dims)) throw new RangeError(`The fused trainer does not fit dims [${params.dims.join(', ')}].`);
+  return fused ? new FusedGpuTrainer(ctx, params) : new GpuTrainer(ctx, params);
 }

@@ -11,3 +11,9 @@ export const EVAL_CHUNK_COLUMNS = 8192;
 
 /** Bytes of one entry of the step table: the `Step` struct that gather_columns and the updates read. */
 export const STEP_BYTES = 48;
+
+/** Invocations per workgroup of weight_grad4 (one 4×4 block of one chunk each). */
+export const WEIGHT_GRAD_WORKGROUP = 64;
+
+/** Examples per chunk of weight_grad4's split over m (a multiple of 4): more chunks, more parallelism. */
+export const WEIGHT_GRAD_CHUNK = 256;

@@ -1,0 +1,85 @@
+// Times GPU training in Node (Dawn) next to the CPU reference trainer in the same run: a full-batch train-step
+// (forward, backward, GD update, loss read back) and one mini-batch Adam epoch. Median and minimum of the repeats.
+// Usage: node bin/run-ts.mjs bench/train-node.ts [--m 24000] [--epoch-m 9600] [--batch 128] [--runs 5] [--skip-cpu] [--variant auto|fused|layered]
+import { initialization } from '../src/cpu/init.ts';
+import { OPTIMIZER_DEFAULTS } from '../src/cpu/optimizers.ts';
+import { createGpuTrainer, type TrainerVariant } from '../src/gpu/train/trainer.ts';
+import { matrix } from '../src/model/matrix.ts';
+import { NOTEBOOK_DIMS } from '../src/model/params.ts';
+import type { OptimizerKind, StepSettings, TrainableBackend, TrainingData } from '../src/model/trainable.ts';
+import { closeNodeGpu, openNodeGpu } from '../src/platform/node-gpu.ts';
+import { createCpuTrainer } from '../src/train/cpu-trainer.ts';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+async function time(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<{ median: number; min: number }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return { median: t[Math.floor(t.length / 2)], min: t[0] };
+}
+
+const m = Number(arg('m', '24000'));
+const epochM = Number(arg('epoch-m', '9600'));
+const batch = Number(arg('batch', '128'));
+const runs = Number(arg('runs', '5'));
+const skipCpu = process.argv.includes('--skip-cpu');
+const dims = NOTEBOOK_DIMS;
+const params = initialization(dims, { seed: 42 });
+// Positive output bias so the output ReLU is alive and every gradient is exercised.
+params.b[params.b.length - 1].fill(0.5);
+let s = 1;
+const rand = (rows: number, cols: number) => matrix(rows, cols, Float64Array.from({ length: rows * cols }, () => {
+  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+  return Math.fround(s / 2 ** 32);
+}));
+const dataOf = (cols: number): TrainingData => ({ xTrain: rand(dims[0], cols), yTrain: rand(1, cols), xTest: matrix(dims[0], 0, new Float64Array(0)), yTest: matrix(1, 0, new Float64Array(0)) });
+const settings = (kind: OptimizerKind, lr: number): StepSettings => ({ optimizer: { ...OPTIMIZER_DEFAULTS, kind, lr }, batchSize: batch, seed: 1, rng: 'seedrandom' });
+
+const ctx = await openNodeGpu();
+console.log(`adapter: ${ctx.description}; node ${process.version}; train-step m = ${m}, epoch m = ${epochM} batch ${batch}, ${runs} runs`);
+const rows = ['| what | median ms | min ms |', '| --- | --- | --- |'];
+
+/** A train-step (as bench/peers/spotify-mlp.ts times it: loss read back, one GD step) and an epoch, on `t`. */
+async function measure(name: string, make: () => TrainableBackend): Promise<number[]> {
+  const stepData = dataOf(m);
+  const a = make();
+  await a.startTraining(stepData, settings('gd', 0.01));
+  const step = await time(runs, 1, async () => {
+    await a.evaluate();
+    await a.trainEpoch();
+  });
+  const stepLoss = (await a.evaluate()).trainLoss;
+  a.dispose();
+  const b = make();
+  await b.startTraining(dataOf(epochM), settings('adam', 0.002));
+  const epoch = await time(runs, 1, () => b.trainEpoch());
+  const epochLoss = (await b.evaluate()).trainLoss;
+  b.dispose();
+  rows.push(`| ${name} train-step (m ${m}) | ${step.median.toFixed(1)} | ${step.min.toFixed(1)} |`);
+  rows.push(`| ${name} Adam epoch (m ${epochM}, batch ${batch}) | ${epoch.median.toFixed(1)} | ${epoch.min.toFixed(1)} |`);
+  return [stepLoss, epochLoss];
+}
+
+const variant = arg('variant', 'auto') as TrainerVariant;
+const gpuLoss = await measure(`GPU (${variant})`, () => createGpuTrainer(ctx, params, variant));
+if (!skipCpu) {
+  const cpuLoss = await measure('CPU reference', () => createCpuTrainer(params));
+  // Same data, same steps: the losses after the runs must agree, or the timing means nothing. Hundreds of Adam
+  // steps in float32 drift from float64 by a fraction of a percent (Adam amplifies tiny gradients), hence 3 %.
+  gpuLoss.forEach((g, i) => {
+    if (!(Math.abs(g - cpuLoss[i]) <= 1e-4 + 3e-2 * Math.abs(cpuLoss[i]))) throw new Error(`GPU loss ${g} disagrees with the CPU's ${cpuLoss[i]}.`);
+  });
+  rows.push(`| (losses after the runs GPU / CPU) | ${gpuLoss.map((x) => x.toPrecision(6)).join(', ')} | ${cpuLoss.map((x) => x.toPrecision(6)).join(', ')} |`);
+}
+console.log(rows.join('\n'));
+closeNodeGpu(ctx);
+process.exit(0);

@@ -1,0 +1,61 @@
+// Copies one mini-batch (or evaluation chunk) of X and Y into column-padded batch buffers for the fused trainer:
+// column j < count is data column order[start + j] (or start + j); columns count..stride-1 are zero, so the
+// backward pass can run on whole vec4s. With COPY_X it also writes X into the activation buffer's tail, where
+// the weight-gradient kernel reads every layer's input from one binding.
+
+struct Step {
+  start: u32,     // first column of this mini-batch or chunk
+  usePerm: u32,   // 1: column j is order[start + j] (a shuffled mini-batch); 0: start + j
+  count: u32,     // examples in this mini-batch or chunk
+  _pad1: u32,
+  lrT: f32,       // the step size (for Adam with both bias corrections folded in)
+  epsT: f32,      // Adam's epsilon scaled by the same correction
+  momentum: f32,
+  beta1: f32,
+  beta2: f32,
+  _pad2: u32,
+  _pad3: u32,
+  _pad4: u32,
+}
+
+struct Sizes {
+  n0: u32,       // rows of X
+  nL: u32,       // rows of Y
+  srcCols: u32,  // columns of the whole data set
+  stride: u32,   // columns of the batch buffers (count rounded up to 4)
+  xCopy: u32,    // offset (f32s) of the X copy in acts
+  copyX: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> stepInfo: Step;
+@group(0) @binding(1) var<uniform> sizes: Sizes;
+@group(0) @binding(2) var<storage, read> X: array<f32>;             // (n0, srcCols)
+@group(0) @binding(3) var<storage, read> Y: array<f32>;             // (nL, srcCols)
+@group(0) @binding(4) var<storage, read> order: array<u32>;
+@group(0) @binding(5) var<storage, read_write> Xb: array<f32>;      // (n0, stride)
+@group(0) @binding(6) var<storage, read_write> Yb: array<f32>;      // (nL, stride)
+@group(0) @binding(7) var<storage, read_write> acts: array<f32>;
+
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let j = gid.x;
+  let r = gid.y;
+  let n0 = sizes.n0;
+  if (j >= sizes.stride || r >= n0 + sizes.nL) { return; }
+  var v = 0.0;
+  if (j < stepInfo.count) {
+    var col = stepInfo.start + j;
+    if (stepInfo.usePerm != 0u) { col = order[col]; }
+    if (r < n0) { v = X[r * sizes.srcCols + col]; } else { v = Y[(r - n0) * sizes.srcCols + col]; }
+  }
+  if (r < n0) {
+    Xb[r * sizes.stride + j] = v;
+    if (sizes.copyX != 0u) { acts[sizes.xCopy + r * sizes.stride + j] = v; }
+  } else {
+    Yb[(r - n0) * sizes.stride + j] = v;
+  }
+}

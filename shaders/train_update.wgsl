@@ -1,0 +1,74 @@
+// The gradient and the optimizer update of every parameter in one dispatch, over the flat vector W1, b1, W2, …:
+// adds weight_grad4's partial sums over the chunks, divides by m, applies the rule KIND (0: gradient only,
+// 1: θ −= lr·g, 2: momentum, 3: Adam), and writes θ both to the flat vector and to the fused forward kernel's
+// packed copy, so the next forward needs no repacking pass.
+
+struct Step {
+  start: u32,
+  usePerm: u32,
+  count: u32,     // examples in this mini-batch: the m of the 1/m
+  _pad1: u32,
+  lrT: f32,       // the step size (for Adam with both bias corrections folded in)
+  epsT: f32,      // Adam's epsilon scaled by the same correction
+  momentum: f32,
+  beta1: f32,
+  beta2: f32,
+  _pad2: u32,
+  _pad3: u32,
+  _pad4: u32,
+}
+
+struct Sizes {
+  count: u32,   // length of the flat vector
+  chunks: u32,  // partial sums per gradient entry
+  _pad0: u32,
+  _pad1: u32,
+}
+
+const NONE: u32 = 0xffffffffu;
+
+@group(0) @binding(0) var<uniform> stepInfo: Step;
+@group(0) @binding(1) var<uniform> sizes: Sizes;
+// Per flat entry: where its first partial sum is (f32s; the next chunk's is 16 further), or NONE for padding.
+@group(0) @binding(2) var<storage, read> gradSrc: array<u32>;
+@group(0) @binding(3) var<storage, read> partial: array<f32>;
+@group(0) @binding(4) var<storage, read_write> theta: array<f32>;
+@group(0) @binding(5) var<storage, read_write> grad: array<f32>;
+@group(0) @binding(6) var<storage, read_write> m1: array<f32>;     // velocity, or Adam's first moment
+@group(0) @binding(7) var<storage, read_write> m2: array<f32>;     // Adam's second moment
+// Per flat entry: its index in the packed copy P, or NONE.
+@group(0) @binding(8) var<storage, read> packDst: array<u32>;
+@group(0) @binding(9) var<storage, read_write> P: array<f32>;
+
+override WG: u32 = 64u;
+override KIND: u32 = 0u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= sizes.count) { return; }
+  let src = gradSrc[i];
+  if (src == NONE) { return; }
+  var s = 0.0;
+  for (var c = 0u; c < sizes.chunks; c++) { s += partial[src + 16u * c]; }
+  let g = s / f32(stepInfo.count);
+  grad[i] = g;
+  if (KIND == 0u) { return; }
+  var t = theta[i];
+  if (KIND == 1u) {
+    t -= stepInfo.lrT * g;
+  } else if (KIND == 2u) {
+    let v = stepInfo.momentum * m1[i] + g;
+    m1[i] = v;
+    t -= stepInfo.lrT * v;
+  } else {
+    let m = stepInfo.beta1 * m1[i] + (1.0 - stepInfo.beta1) * g;
+    let v = stepInfo.beta2 * m2[i] + (1.0 - stepInfo.beta2) * g * g;
+    m1[i] = m;
+    m2[i] = v;
+    t -= stepInfo.lrT * m / (sqrt(v) + stepInfo.epsT);
+  }
+  theta[i] = t;
+  let q = packDst[i];
+  if (q != NONE) { P[q] = t; }
+}
