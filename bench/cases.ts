@@ -1,5 +1,5 @@
 // One case from start to end, in whichever runtime holds the peer: prepare, run once and check, then time, then free.
-import { checkForward, checkLoss, checkParams, EPOCH_TOLERANCE, WrongResultError } from './check.ts';
+import { checkEpochParams, checkForward, checkLoss, checkParams, WrongResultError } from './check.ts';
 import { makeBenchData, TRAIN } from './data.ts';
 import { DEFAULT_POLICY, timeCase } from './measure.ts';
 import { referenceEpoch, referenceSgdStep } from './reference.ts';
@@ -29,8 +29,7 @@ async function checkRun(peer: Peer, op: Op, data: BenchData, c: PeerCase, first:
     if (first.loss === undefined || !Number.isFinite(first.loss)) throw new WrongResultError(`${what}: the epoch's loss is ${first.loss}.`);
     if (referenceAdam?.m !== data.m) referenceAdam = { m: data.m, params: await referenceEpoch(data, TRAIN) };
     if (!c.readParams) throw new Error(`${what}: the peer cannot read its parameters back for the check.`);
-    // Adam divides by √v, so float32 and float64 drift apart over hundreds of steps: a looser check here.
-    checkParams(what, await c.readParams(), referenceAdam.params, EPOCH_TOLERANCE);
+    checkEpochParams(what, await c.readParams(), referenceAdam.params, data.params);
   }
 }
 

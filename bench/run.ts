@@ -9,7 +9,7 @@ import { FULL_SIZES, QUICK_SIZES } from './data.ts';
 import { estimateMs } from './measure.ts';
 import { createNodeRunner } from './node.ts';
 import type { PageInfo } from './page.ts';
-import { chartHtml, markdownTables, ratioLines, type RunInfo } from './report.ts';
+import { chartHtml, markdownTables, ratioLines, type RunInfo, TARGET_M } from './report.ts';
 import { IMPLS, OPS, type BenchRecord, type CaseRunner, type Impl, type Op, type SkipRecord } from './types.ts';
 
 const RESULTS = new URL('./results/', import.meta.url);
@@ -44,6 +44,10 @@ if (sizes.some((m) => !Number.isInteger(m) || m < 1)) {
 const impls = list<Impl>(opts.impls, IMPLS, 'implementation');
 const ops = list<Op>(opts.ops, OPS, 'operation');
 const maxRunMs = Number(opts.maxRunS) * 1000;
+if (!(maxRunMs > 0)) {
+  console.error(`--max-run-s needs a positive number of seconds, got "${opts.maxRunS}".`);
+  process.exit(2);
+}
 
 /** The page as a CaseRunner: each call is one page.evaluate of window.bench. */
 async function openPage(): Promise<{ runner: CaseRunner; info: PageInfo; browser: string }> {
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
   console.log(`# spotify-mlp benchmark, ${new Date().toISOString()}`);
   if (page) console.log(`chromium: ${page.browser}; adapter: ${page.info.adapter}; timestamp-query: ${page.info.timestampQuery}; cross-origin isolated: ${page.info.crossOriginIsolated} (${page.info.threads} wasm threads)`);
   console.log(`node: ${process.version}; Dawn adapter: ${node.adapter}`);
-  console.log(`sizes: ${sizes.join(', ')}; a case is skipped when one run would take over ${maxRunMs / 1000} s\n`);
+  console.log(`sizes: ${sizes.join(', ')}; a case is skipped when one run would take over ${maxRunMs / 1000} s (${(3 * maxRunMs) / 1000} s at m = ${TARGET_M})\n`);
 
   const runners: CaseRunner[] = page ? [page.runner, node] : [node];
   const offered = new Map<CaseRunner, { impl: Impl; ops: Op[] }[]>();
@@ -112,18 +116,20 @@ async function main(): Promise<void> {
           const history = seen.get(key) ?? [];
           const prev = history[history.length - 1];
           const estimate = estimateMs(history, m);
+          // The issue's targets are ratios at m = 24 000: there a slow peer gets 3× the time rather than no figure.
+          const limitMs = m === TARGET_M ? 3 * maxRunMs : maxRunMs;
           // A predicted miss is skipped unseen (the linear fit was within ~10% here); a case predicted under the
           // limit is tried, and skipped if even a warm run is over it.
-          if (prev && estimate > maxRunMs) {
+          if (prev && estimate > limitMs) {
             const why = Number.isFinite(prev.ms)
-              ? `estimated ${(estimate / 1000).toFixed(1)} s per run (from ${fmtHistory(history)}), over the ${maxRunMs / 1000} s limit`
+              ? `estimated ${(estimate / 1000).toFixed(1)} s per run (from ${fmtHistory(history)}), over the ${limitMs / 1000} s limit`
               : `it was already skipped or failed at m=${prev.m}`;
             skips.push({ impl, runtime: runner.runtime, op, m, skipped: why });
             console.log(`  skip ${impl} (${runner.runtime}) ${op} m=${m}: ${why}`);
             continue;
           }
           try {
-            const r = await runner.runCase(impl, op, m, maxRunMs);
+            const r = await runner.runCase(impl, op, m, limitMs);
             if (isSkip(r)) {
               skips.push(r);
               seen.set(key, [...history, { m, ms: Infinity }]);

@@ -1,11 +1,11 @@
 // The benchmark's own checks must reject wrong results (zeros, a wrong value, a transposed cache) and time only checked cases.
 import { describe, expect, it } from 'vitest';
 import { measureCase } from '../../bench/cases.ts';
-import { checkForward, checkParams, WrongResultError } from '../../bench/check.ts';
+import { checkEpochParams, checkForward, checkParams, WrongResultError } from '../../bench/check.ts';
 import { makeBenchData, TRAIN } from '../../bench/data.ts';
 import { estimateMs, median } from '../../bench/measure.ts';
 import { createCpuReferencePeer } from '../../bench/peers/cpu-reference.ts';
-import { referenceSgdStep } from '../../bench/reference.ts';
+import { referenceEpoch, referenceSgdStep } from '../../bench/reference.ts';
 import { markdownTables, ratioLines } from '../../bench/report.ts';
 import type { BenchRecord, Peer } from '../../bench/types.ts';
 import { feedForward } from '../../src/cpu/forward.ts';
@@ -49,6 +49,21 @@ describe('checkParams', () => {
     expect(() => checkParams('same', got, want)).not.toThrow();
     got.b[2][3] += 1e-2;
     expect(() => checkParams('bias off', got, want)).toThrow(/b3:.*\[3\]/);
+  });
+});
+
+describe('checkEpochParams', () => {
+  it('accepts the reference trainer and small drift, rejects no training and a doubled update', async () => {
+    const want = await referenceEpoch(data, TRAIN);
+    const start = data.params;
+    expect(() => checkEpochParams('same', want, want, start)).not.toThrow();
+    const drift = cloneParams(want);
+    drift.W[0].data.forEach((v, i) => (drift.W[0].data[i] = v + (i % 2 ? 1e-5 : -1e-5)));
+    expect(() => checkEpochParams('drift', drift, want, start)).not.toThrow();
+    expect(() => checkEpochParams('untrained', cloneParams(start), want, start)).toThrow(/W1 is/);
+    const doubled = cloneParams(want);
+    doubled.W[1].data.forEach((v, i) => (doubled.W[1].data[i] = 2 * v - start.W[1].data[i]));
+    expect(() => checkEpochParams('doubled', doubled, want, start)).toThrow(/W2 is/);
   });
 });
 
