@@ -13,6 +13,9 @@ import { closeNodeGpu, openNodeGpu } from '../src/platform/node-gpu.ts';
 const VARIANTS: Record<string, GpuBackendOptions> = {
   auto: {},
   fused: { kernel: 'fused' },
+  'fused-unrolled': { kernel: 'fused', fusedVariant: 'unrolled' },
+  'fused-unrolled2': { kernel: 'fused', fusedVariant: 'unrolled2' },
+  'fused-loop': { kernel: 'fused', fusedVariant: 'loop' },
   layered: { kernel: 'layered' },
   tiled: { kernel: 'layered', tiling: MATMUL_TILINGS.tiled },
   direct: { kernel: 'layered', tiling: MATMUL_TILINGS.direct },

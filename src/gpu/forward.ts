@@ -6,7 +6,7 @@ import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';
 import { assertAlive, type GpuContext, lostErrorAfterFailure } from './device.ts';
 import { encodeMatmulBias, encodeRelu, maxMatmulColumns } from './kernels.ts';
-import { cacheRowOffsets, encodeFusedForward, type FusedParams } from './fused.ts';
+import { cacheRowOffsets, encodeFusedForward, type FusedParams, type FusedVariant } from './fused.ts';
 import { DEFAULT_MAX_CHUNK_COLUMNS, type MatmulTiling } from './tuning.ts';
 
 /** One layer's parameters on the GPU, in float32: W_l (dims[l], dims[l-1]) and b_l (dims[l]). */
@@ -34,6 +34,8 @@ export interface KernelChoice {
    * default) takes the fused kernel where the widths fit it and no layered option is set.
    */
   readonly kernel?: 'auto' | 'fused' | 'layered';
+  /** Which fused kernel, when the fused path runs; defaults to pickFusedVariant (tests force each). */
+  readonly fusedVariant?: FusedVariant;
 }
 
 /** What {@link encodeForward} needs: the layers, X (dims[0], m), and where each layer's A (and Z) go. */
@@ -134,7 +136,9 @@ export async function runForward(
       let sources: GPUBuffer[];
       if (opts.fused) {
         const packed = opts.cache ? workspace.A[0] : undefined;
-        encodeFusedForward(ctx, buffers, encoder, { params: opts.fused, X: workspace.X, m: mc, out: workspace.out!, cache: packed });
+        encodeFusedForward(ctx, buffers, encoder, {
+          params: opts.fused, X: workspace.X, m: mc, out: workspace.out!, cache: packed, variant: opts.fusedVariant,
+        });
         // The packed cache is [Z1, A1, …] back to back: one copy gives the same bytes as copying each in turn.
         sources = [packed ?? workspace.out!];
       } else {

@@ -2,6 +2,7 @@
 import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';
 import type { GpuContext } from './device.ts';
+import { generatedSupports, generateFusedKernel } from './fused-gen.ts';
 import { getPipeline } from './kernels.ts';
 import { FUSED } from './tuning.ts';
 
@@ -81,31 +82,65 @@ export interface FusedEncoding {
   readonly out: GPUBuffer;
   /** [Z1, A1, …, ZL, AL] back to back, each (dims[l], m); written only when given. */
   readonly cache?: GPUBuffer;
+  /** Which kernel; defaults to {@link pickFusedVariant}. Tests force each one. */
+  readonly variant?: FusedVariant;
 }
+
+/**
+ * 'unrolled' is generated for the exact dims (fused-gen.ts: inputs unrolled, constant activation indices) with 4
+ * examples per invocation, 'unrolled2' the same with 8; 'loop' is mlp_fused.wgsl, which takes any widths up to
+ * FUSED.maxWidth.
+ */
+export type FusedVariant = (typeof FUSED_VARIANTS)[number];
+
+/** Every fused kernel the code can run; `unrolledN` carries 4·N examples per invocation. Tests run each. */
+export const FUSED_VARIANTS = ['unrolled', 'unrolled2', 'loop'] as const;
+
+/** The fastest fused kernel that takes these dims (bench/KERNELS.md #20). */
+export function pickFusedVariant(dims: readonly number[]): FusedVariant {
+  return generatedSupports(dims) ? 'unrolled2' : 'loop';
+}
+
+function fusedPipeline(ctx: GpuContext, dims: readonly number[], variant: FusedVariant, cache: boolean): GPUComputePipeline {
+  if (variant === 'loop') {
+    return getPipeline(ctx, {
+      shader: 'mlp_fused',
+      substitutions: { MAX_WIDTH: FUSED.maxWidth },
+      constants: { WG: FUSED.workgroup, WRITE_CACHE: cache ? 1 : 0 },
+    });
+  }
+  // The generated code depends on the dims and on the cache, so both are in the key.
+  return getPipeline(ctx, {
+    shader: `mlp_fused_${variant}[${dims.join(',')}]${cache ? '+cache' : ''}`,
+    source: generateFusedKernel(dims, { cache, cols: fusedCols(variant) }),
+    constants: { WG: FUSED.workgroup },
+  });
+}
+
+// Examples per invocation, in vec4s, of each variant.
+const fusedCols = (variant: FusedVariant) => (variant === 'unrolled2' ? 2 : 1);
 
 /** Encodes the whole forward pass as one dispatch of ceil(m / (4·workgroup)) workgroups. */
 export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, encoder: GPUCommandEncoder, f: FusedEncoding): void {
-  const pipeline = getPipeline(ctx, {
-    shader: 'mlp_fused',
-    substitutions: { MAX_WIDTH: FUSED.maxWidth },
-    constants: { WG: FUSED.workgroup, WRITE_CACHE: f.cache ? 1 : 0 },
-  });
+  const variant = f.variant ?? pickFusedVariant(f.params.dims);
+  const pipeline = fusedPipeline(ctx, f.params.dims, variant, !!f.cache);
   const L = f.params.dims.length - 1;
   const bindGroup = ctx.device.createBindGroup({
-    label: `mlp_fused m=${f.m}${f.cache ? ' with cache' : ''}`,
+    label: `mlp_fused (${variant}) m=${f.m}${f.cache ? ' with cache' : ''}`,
     layout: pipeline.getBindGroupLayout(0),
+    // The generated kernel has the layout baked in, and binds the cache only when it writes it.
     entries: [
       { binding: 0, resource: { buffer: buffers.uniform([f.m, L, 0, 0]) } },
-      { binding: 1, resource: { buffer: f.params.layout } },
+      ...(variant === 'loop' ? [{ binding: 1, resource: { buffer: f.params.layout } }] : []),
       { binding: 2, resource: { buffer: f.params.P } },
       { binding: 3, resource: { buffer: f.X } },
       { binding: 4, resource: { buffer: f.out } },
-      { binding: 5, resource: { buffer: f.cache ?? buffers.sink() } },
+      ...(variant === 'loop' || f.cache ? [{ binding: 5, resource: { buffer: f.cache ?? buffers.sink() } }] : []),
     ],
   });
-  const pass = encoder.beginComputePass({ label: `forward (fused) m=${f.m}` });
+  const pass = encoder.beginComputePass({ label: `forward (fused, ${variant}) m=${f.m}` });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(Math.ceil(f.m / (4 * FUSED.workgroup)));
+  pass.dispatchWorkgroups(Math.ceil(f.m / (4 * fusedCols(variant) * FUSED.workgroup)));
   pass.end();
 }

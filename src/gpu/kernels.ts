@@ -22,6 +22,8 @@ export interface PipelineSpec {
    * array lengths). mlp_fused's MAX_WIDTH is the only one used.
    */
   readonly substitutions?: Readonly<Record<string, number>>;
+  /** Generated WGSL to compile instead of the library's; `shader` must then name this exact code (it is the key). */
+  readonly source?: string;
 }
 
 const pipelineCaches = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
@@ -66,7 +68,7 @@ export function getPipeline(ctx: GpuContext, spec: PipelineSpec): GPUComputePipe
   const key = pipelineKey(spec);
   let pipeline = cache.get(key);
   if (!pipeline) {
-    const code = applySubstitutions(shaderSource(ctx.shaders, spec.shader), spec.substitutions);
+    const code = applySubstitutions(spec.source ?? shaderSource(ctx.shaders, spec.shader), spec.substitutions);
     if (printShaders) console.log(`[spotify-mlp] WGSL for ${key}:\n${code}`);
     const module = ctx.device.createShaderModule({ label: `${spec.shader} module`, code });
     pipeline = ctx.device.createComputePipeline({

@@ -1,10 +1,12 @@
 // The GPU forward pass against the float64 CPU reference and numpy: many m and dims, hostile inputs, output-only
 // and full-cache read-back, forced chunking, and every kernel variant the scheduler can pick.
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { feedForward } from '../../src/cpu/forward.ts';
 import { initialization } from '../../src/cpu/init.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../../src/gpu/backend.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
+import { generatedSupports } from '../../src/gpu/fused-gen.ts';
+import { FUSED_VARIANTS, pickFusedVariant } from '../../src/gpu/fused.ts';
 import { FUSED, MATMUL_TILINGS, tileM } from '../../src/gpu/tuning.ts';
 import { type Matrix, matrix } from '../../src/model/matrix.ts';
 import type { Params } from '../../src/model/params.ts';
@@ -165,4 +167,37 @@ describe('GPU forward against numpy', () => {
       backend.dispose();
     }
   });
+});
+
+describe('GPU forward: every fused kernel variant', () => {
+  const others = [[5, 7, 3], [3, 17, 9, 5, 2, 1], [20, 33, 17], [16, 48, 24, 4]];
+  test('the generated kernels take the notebook and the other test dims, and auto picks one for them', () => {
+    for (const dims of [NOTEBOOK, ...others]) {
+      expect(generatedSupports(dims), JSON.stringify(dims)).toBe(true);
+      expect(pickFusedVariant(dims)).not.toBe('loop');
+    }
+    expect(generatedSupports([3, FUSED.maxWidth + 1, 2])).toBe(false);
+  });
+
+  for (const fusedVariant of FUSED_VARIANTS) {
+    const opts = { kernel: 'fused', fusedVariant } as const;
+    testWithDevice(`'${fusedVariant}': notebook dims at m in 1, 63, 64, 65, 997, 24000 and ragged ends`, async (ctx) => {
+      const params = paramsFor(NOTEBOOK, 12);
+      for (const m of [1, 63, 64, 65, 997, 24000, 8 * 64 + 1, 8 * 64 + 5, 8 * 64 + 7]) {
+        await checkForward(ctx, params, inputs(13, m, 'random', m), opts, `${fusedVariant} m=${m}`);
+      }
+    });
+
+    testWithDevice(`'${fusedVariant}': other dims, hostile inputs and forced chunking`, async (ctx) => {
+      for (const dims of others) {
+        for (const m of [1, 63, 257]) await checkForward(ctx, paramsFor(dims, 13), inputs(dims[0], m, 'random', m), opts, `${fusedVariant} ${dims} m=${m}`);
+      }
+      for (const kind of ['negative', 'zero', 'negzero'] as const) {
+        await checkForward(ctx, paramsFor(NOTEBOOK, 14), inputs(13, 131, kind), opts, `${fusedVariant} ${kind}`);
+      }
+      for (const chunkColumns of [100, 64, 7]) {
+        await checkForward(ctx, paramsFor(NOTEBOOK, 15), inputs(13, 333, 'random'), { ...opts, chunkColumns }, `${fusedVariant} chunks of ${chunkColumns}`);
+      }
+    });
+  }
 });

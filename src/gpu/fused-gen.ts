@@ -1,0 +1,148 @@
+// Generates the whole-MLP kernel for one set of dims, with each layer's loop over its INPUTS unrolled, so every
+// activation read has a compile-time index (SwiftShader turns dynamic private-array indices into gathers).
+
+/** Widest layer, in units, the generated kernel takes; wider layers would make the unrolled body too big. */
+export const GEN_MAX_WIDTH = 64;
+
+/** Most multiply-adds (vec4) in the unrolled bodies; beyond it the shader grows slow to compile (KERNELS.md #7). */
+export const GEN_MAX_UNROLLED = 4 * (16 * 64 + 64 * 32 + 32 * 16 + 16 * 4);
+
+const pad4 = (x: number) => Math.ceil(x / 4) * 4;
+const u = (x: number) => `${x}u`;
+
+/** Whether {@link generateFusedKernel} takes these dims: every width ≤ 64 and a moderate unrolled size. */
+export function generatedSupports(dims: readonly number[]): boolean {
+  let unrolled = 0;
+  for (let l = 1; l < dims.length; l++) unrolled += 4 * pad4(dims[l]) * dims[l - 1];
+  return Math.max(...dims) <= GEN_MAX_WIDTH && unrolled <= GEN_MAX_UNROLLED;
+}
+
+/** Rows in front of each Z_l in the packed cache [Z1, A1, …], as fused.ts's cacheRowOffsets (no import cycle). */
+function zRowOffsets(dims: readonly number[]): number[] {
+  const offsets: number[] = [];
+  for (let l = 1, rows = 0; l < dims.length; rows += 2 * dims[l], l++) offsets.push(rows);
+  return offsets;
+}
+
+/** Offsets (in vec4s) of each layer's block in the packed parameters, as packFusedParams lays them out. */
+function blockOffsets(dims: readonly number[]): number[] {
+  const blocks: number[] = [];
+  let size = 0;
+  for (let l = 1; l < dims.length; l++) {
+    blocks.push(size);
+    size += Math.ceil(dims[l] / 4) * (pad4(dims[l - 1]) + 1);
+  }
+  return blocks;
+}
+
+const HEADER = `struct Sizes { m: u32, layers: u32, _pad0: u32, _pad1: u32 }
+@group(0) @binding(0) var<uniform> sizes: Sizes;
+@group(0) @binding(2) var<storage, read> P: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> X: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+override WG: u32 = 64u;
+
+// numpy's maximum(z, 0): select keeps -0.0 as numpy does.
+fn relu4(z: vec4<f32>) -> vec4<f32> { return select(vec4<f32>(0.0), z, z >= vec4<f32>(0.0)); }
+
+// Four adjacent columns of X from index i; past column m (count < 4) the lanes are 0.
+fn loadX(i: u32, count: u32) -> vec4<f32> {
+  if (count >= 4u) { return vec4<f32>(X[i], X[i + 1u], X[i + 2u], X[i + 3u]); }
+  var v = vec4<f32>(0.0);
+  if (count > 0u) { v.x = X[i]; }
+  if (count > 1u) { v.y = X[i + 1u]; }
+  if (count > 2u) { v.z = X[i + 2u]; }
+  return v;
+}
+`;
+
+const CACHE_DECL = `@group(0) @binding(5) var<storage, read_write> cache: array<f32>;
+`;
+
+// Stores 4 columns at i (fewer at the ragged end); TARGET is out or cache.
+const storeFn = (target: string) => `fn store_${target}(i: u32, count: u32, v: vec4<f32>) {
+  ${target}[i] = v.x;
+  if (count > 1u) { ${target}[i + 1u] = v.y; }
+  if (count > 2u) { ${target}[i + 2u] = v.z; }
+  if (count > 3u) { ${target}[i + 3u] = v.w; }
+}
+`;
+
+/** Shapes of the generated kernel: `cols` vec4s of examples per invocation (1 or 2). */
+export interface GenOptions {
+  readonly cache: boolean;
+  readonly cols: number;
+}
+
+/**
+ * WGSL for the forward pass of this exact network, reading the parameters in packFusedParams's layout and writing
+ * the same outputs as mlp_fused.wgsl (A_L, and with `cache` the packed [Z1, A1, …, ZL, AL]). Per layer, the loop
+ * over groups of 4 output units stays a loop; the inputs inside it are unrolled. Each invocation carries
+ * 4·cols examples, so one weight load feeds 4·cols vec4 multiply-adds.
+ */
+export function generateFusedKernel(dims: readonly number[], opts: GenOptions): string {
+  const key = `${dims.join(',')}|${opts.cache}|${opts.cols}`;
+  let code = generated.get(key);
+  if (code === undefined) {
+    code = generate(dims, opts);
+    generated.set(key, code);
+  }
+  return code;
+}
+
+// Generated sources by dims and options: encodeFusedForward asks on every call, and the text is long.
+const generated = new Map<string, string>();
+
+function generate(dims: readonly number[], { cache, cols }: GenOptions): string {
+  if (!generatedSupports(dims)) throw new Error(`The generated fused kernel does not take dims [${dims.join(', ')}].`);
+  const L = dims.length - 1;
+  const blocks = blockOffsets(dims);
+  const zRows = zRowOffsets(dims);
+  const C = Array.from({ length: cols }, (_, c) => c);
+  const lines: string[] = [HEADER, cache ? CACHE_DECL : '', storeFn('out'), cache ? storeFn('cache') : ''];
+  lines.push('@compute @workgroup_size(WG)', 'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {');
+  lines.push('  let m = sizes.m;', `  let col = gid.x * ${u(4 * cols)};`, '  if (col >= m) { return; }');
+  // Column block c starts at col + 4c and holds count_c (0 to 4) real examples.
+  for (const c of C) lines.push(`  let col${c} = col + ${u(4 * c)};`, `  let count${c} = min(4u, max(m, col${c}) - col${c});`);
+  // Layer 0's activations are named values: loaded once, read with no index at all.
+  for (let p = 0; p < dims[0]; p++) for (const c of C) lines.push(`  let x${p}_${c} = loadX(${u(p)} * m + col${c}, count${c});`);
+  const names = ['a', 'b', 'c', 'd'];
+  for (let l = 1; l <= L; l++) {
+    const k = dims[l - 1];
+    const n = dims[l];
+    const groups = Math.ceil(n / 4);
+    const input = (p: number, c: number) => (l === 1 ? `x${p}_${c}` : `h${l - 1}_${c}[${p}]`);
+    const last = l === L;
+    if (!last) for (const c of C) lines.push(`  var h${l}_${c}: array<vec4<f32>, ${4 * groups}>;`);
+    lines.push(`  for (var g = 0u; g < ${u(groups)}; g++) {`);
+    lines.push(`    let blk = ${u(blocks[l - 1])} + g * ${u(pad4(k) + 1)};`);
+    for (let i = 0; i < 4; i++) for (const c of C) lines.push(`    var z${i}_${c} = vec4<f32>(0.0);`);
+    for (let p = 0; p < k; p++) {
+      const fma = C.map((c) => `let a${c} = ${input(p, c)}; ${[0, 1, 2, 3].map((i) => `z${i}_${c} += w.${'xyzw'[i]} * a${c};`).join(' ')}`);
+      lines.push(`    { let w = P[blk + ${u(p)}]; ${fma.join(' ')} }`);
+    }
+    lines.push(`    let bias = P[blk + ${u(pad4(k))}];`);
+    for (let i = 0; i < 4; i++) {
+      const v = names[i];
+      for (const c of C) lines.push(`    let z${v}_${c} = z${i}_${c} + bias.${'xyzw'[i]};`, `    let a${v}_${c} = relu4(z${v}_${c});`);
+    }
+    if (!last) for (let i = 0; i < 4; i++) for (const c of C) lines.push(`    h${l}_${c}[g * 4u + ${u(i)}] = a${names[i]}_${c};`);
+    // Units past n exist only as padding (zero weights), and columns past m not at all: neither is stored.
+    for (let i = 0; i < 4; i++) {
+      const row = `(g * 4u + ${u(i)})`;
+      for (const c of C) {
+        const conds = [...(n % 4 === 0 || i === 0 ? [] : [`${row} < ${u(n)}`]), ...(c === 0 ? [] : [`count${c} > 0u`])];
+        const guard = conds.length ? `if (${conds.join(' && ')}) ` : '';
+        const v = `${names[i]}_${c}`;
+        if (cache) {
+          lines.push(`    ${guard}{ store_cache((${u(zRows[l - 1])} + ${row}) * m + col${c}, count${c}, z${v}); }`);
+          lines.push(`    ${guard}{ store_cache((${u(zRows[l - 1] + n)} + ${row}) * m + col${c}, count${c}, a${v}); }`);
+        }
+        if (last) lines.push(`    ${guard}{ store_out(${row} * m + col${c}, count${c}, a${v}); }`);
+      }
+    }
+    lines.push('  }');
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
