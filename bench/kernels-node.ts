@@ -14,7 +14,7 @@ const VARIANTS: Record<string, GpuBackendOptions> = {
   auto: {},
   fused: { kernel: 'fused' },
   'fused-unrolled': { kernel: 'fused', fusedVariant: 'unrolled' },
-  'fused-unrolled2': { kernel: 'fused', fusedVariant: 'unrolled2' },
+  'fused-unrolled3': { kernel: 'fused', fusedVariant: 'unrolled3' },
   'fused-loop': { kernel: 'fused', fusedVariant: 'loop' },
   layered: { kernel: 'layered' },
   tiled: { kernel: 'layered', tiling: MATMUL_TILINGS.tiled },

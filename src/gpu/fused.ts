@@ -88,17 +88,17 @@ export interface FusedEncoding {
 
 /**
  * 'unrolled' is generated for the exact dims (fused-gen.ts: inputs unrolled, constant activation indices) with 4
- * examples per invocation, 'unrolled2' the same with 8; 'loop' is mlp_fused.wgsl, which takes any widths up to
- * FUSED.maxWidth.
+ * examples per invocation; 'unrolled3' the same with 12 (3 vec4s, so one weight load feeds 12 multiply-adds and
+ * the 12 accumulators still fit 16 SIMD registers); 'loop' is mlp_fused.wgsl, for any widths up to FUSED.maxWidth.
  */
 export type FusedVariant = (typeof FUSED_VARIANTS)[number];
 
 /** Every fused kernel the code can run; `unrolledN` carries 4·N examples per invocation. Tests run each. */
-export const FUSED_VARIANTS = ['unrolled', 'unrolled2', 'loop'] as const;
+export const FUSED_VARIANTS = ['unrolled', 'unrolled3', 'loop'] as const;
 
-/** The fastest fused kernel that takes these dims (bench/KERNELS.md #20). */
+/** The fastest fused kernel that takes these dims (bench/KERNELS.md #20–24). */
 export function pickFusedVariant(dims: readonly number[]): FusedVariant {
-  return generatedSupports(dims) ? 'unrolled2' : 'loop';
+  return generatedSupports(dims) ? 'unrolled3' : 'loop';
 }
 
 function fusedPipeline(ctx: GpuContext, dims: readonly number[], variant: FusedVariant, cache: boolean): GPUComputePipeline {
@@ -118,7 +118,7 @@ function fusedPipeline(ctx: GpuContext, dims: readonly number[], variant: FusedV
 }
 
 // Examples per invocation, in vec4s, of each variant.
-const fusedCols = (variant: FusedVariant) => (variant === 'unrolled2' ? 2 : 1);
+const fusedCols = (variant: FusedVariant) => (variant === 'unrolled3' ? 3 : 1);
 
 /** Encodes the whole forward pass as one dispatch of ceil(m / (4·workgroup)) workgroups. */
 export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, encoder: GPUCommandEncoder, f: FusedEncoding): void {
