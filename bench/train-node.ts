@@ -15,17 +15,30 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-async function time(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<{ median: number; min: number }> {
+interface Timing {
+  readonly median: number;
+  readonly min: number;
+  /** Median CPU time of the whole process (SwiftShader's worker threads included): steadier than wall time on a shared machine. */
+  readonly cpu: number;
+}
+
+async function time(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn();
   const t: number[] = [];
+  const c: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn();
     t.push(performance.now() - t0);
+    const dc = process.cpuUsage(c0);
+    c.push((dc.user + dc.system) / 1000);
   }
-  t.sort((a, b) => a - b);
-  return { median: t[Math.floor(t.length / 2)], min: t[0] };
+  const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)];
+  return { median: median(t), min: Math.min(...t), cpu: median(c) };
 }
+
+const cells = (t: Timing): string => `${t.median.toFixed(1)} | ${t.min.toFixed(1)} | ${t.cpu.toFixed(0)}`;
 
 const m = Number(arg('m', '24000'));
 const epochM = Number(arg('epoch-m', '9600'));
@@ -46,7 +59,7 @@ const settings = (kind: OptimizerKind, lr: number): StepSettings => ({ optimizer
 
 const ctx = await openNodeGpu();
 console.log(`adapter: ${ctx.description}; node ${process.version}; train-step m = ${m}, epoch m = ${epochM} batch ${batch}, ${runs} runs`);
-const rows = ['| what | median ms | min ms |', '| --- | --- | --- |'];
+const rows = ['| what | median ms | min ms | CPU ms (median) |', '| --- | --- | --- | --- |'];
 
 /** A train-step (as bench/peers/spotify-mlp.ts times it: loss read back, one GD step) and an epoch, on `t`. */
 async function measure(name: string, make: () => TrainableBackend): Promise<number[]> {
@@ -57,6 +70,9 @@ async function measure(name: string, make: () => TrainableBackend): Promise<numb
     await a.evaluate();
     await a.trainEpoch();
   });
+  // Its parts: the full-set loss alone, and the GD step alone.
+  const evalOnly = await time(runs, 0, () => a.evaluate());
+  const stepOnly = await time(runs, 0, () => a.trainEpoch());
   const stepLoss = (await a.evaluate()).trainLoss;
   a.dispose();
   const b = make();
@@ -64,8 +80,10 @@ async function measure(name: string, make: () => TrainableBackend): Promise<numb
   const epoch = await time(runs, 1, () => b.trainEpoch());
   const epochLoss = (await b.evaluate()).trainLoss;
   b.dispose();
-  rows.push(`| ${name} train-step (m ${m}) | ${step.median.toFixed(1)} | ${step.min.toFixed(1)} |`);
-  rows.push(`| ${name} Adam epoch (m ${epochM}, batch ${batch}) | ${epoch.median.toFixed(1)} | ${epoch.min.toFixed(1)} |`);
+  rows.push(`| ${name} train-step (m ${m}) | ${cells(step)} |`);
+  rows.push(`| ${name}   of which loss only | ${cells(evalOnly)} |`);
+  rows.push(`| ${name}   of which GD step only | ${cells(stepOnly)} |`);
+  rows.push(`| ${name} Adam epoch (m ${epochM}, batch ${batch}) | ${cells(epoch)} |`);
   return [stepLoss, epochLoss];
 }
 
@@ -78,7 +96,7 @@ if (!skipCpu) {
   gpuLoss.forEach((g, i) => {
     if (!(Math.abs(g - cpuLoss[i]) <= 1e-4 + 3e-2 * Math.abs(cpuLoss[i]))) throw new Error(`GPU loss ${g} disagrees with the CPU's ${cpuLoss[i]}.`);
   });
-  rows.push(`| (losses after the runs GPU / CPU) | ${gpuLoss.map((x) => x.toPrecision(6)).join(', ')} | ${cpuLoss.map((x) => x.toPrecision(6)).join(', ')} |`);
+  rows.push(`| (losses after the runs GPU / CPU) | ${gpuLoss.map((x) => x.toPrecision(6)).join(', ')} | ${cpuLoss.map((x) => x.toPrecision(6)).join(', ')} | |`);
 }
 console.log(rows.join('\n'));
 closeNodeGpu(ctx);

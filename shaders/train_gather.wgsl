@@ -40,22 +40,28 @@ struct Sizes {
 
 override WG: u32 = 64u;
 
+// One invocation per column, looping over the rows: one order lookup per column instead of one per entry.
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x;
-  let r = gid.y;
   let n0 = sizes.n0;
-  if (j >= sizes.stride || r >= n0 + sizes.nL) { return; }
-  var v = 0.0;
-  if (j < stepInfo.count) {
-    var col = stepInfo.start + j;
+  let stride = sizes.stride;
+  if (j >= stride) { return; }
+  let live = j < stepInfo.count;
+  var col = 0u;
+  if (live) {
+    col = stepInfo.start + j;
     if (stepInfo.usePerm != 0u) { col = order[col]; }
-    if (r < n0) { v = X[r * sizes.srcCols + col]; } else { v = Y[(r - n0) * sizes.srcCols + col]; }
   }
-  if (r < n0) {
-    Xb[r * sizes.stride + j] = v;
-    if (sizes.copyX != 0u) { acts[sizes.xCopy + r * sizes.stride + j] = v; }
-  } else {
-    Yb[(r - n0) * sizes.stride + j] = v;
+  for (var r = 0u; r < n0; r++) {
+    var v = 0.0;
+    if (live) { v = X[r * sizes.srcCols + col]; }
+    Xb[r * stride + j] = v;
+    if (sizes.copyX != 0u) { acts[sizes.xCopy + r * stride + j] = v; }
+  }
+  for (var r = 0u; r < sizes.nL; r++) {
+    var v = 0.0;
+    if (live) { v = Y[r * sizes.srcCols + col]; }
+    Yb[r * stride + j] = v;
   }
 }

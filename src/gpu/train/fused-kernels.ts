@@ -46,7 +46,7 @@ export function prepareGather(
 ): Prepared {
   const sizes = buffers.uniform([a.n0, a.nL, a.srcCols, a.stride, a.xCopy ?? 0, a.xCopy === undefined ? 0 : 1, 0, 0]);
   return prepare(ctx, 'train_gather', [a.step, sizes, a.X, a.Y, a.order, a.Xb, a.Yb, a.acts],
-    [Math.ceil(a.stride / TRAIN_WORKGROUP), a.n0 + a.nL], { WG: TRAIN_WORKGROUP }, `gather (${a.stride} columns)`);
+    [Math.ceil(a.stride / TRAIN_WORKGROUP), 1], { WG: TRAIN_WORKGROUP }, `gather (${a.stride} columns)`);
 }
 
 /** dZ_L from the cached Z_L, A_L and the batch's Y (offsets in f32s). */
@@ -59,14 +59,14 @@ export function prepareOutputGrad(
     { WG: TRAIN_WORKGROUP }, 'dZ_L');
 }
 
-/** dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ reluMask(Z_{l-1}) (offsets in vec4s, wOff in f32s). */
+/** dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ reluMask(Z_{l-1}), W_l read from the transposed copy WT (offsets in vec4s). */
 export function prepareBackpropDz(
   ctx: GpuContext, buffers: BufferManager,
-  a: { theta: GPUBuffer; dZ: GPUBuffer; acts: GPUBuffer; n: number; k: number; stride: number; wOff: number; dzIn: number; dzOut: number; zOff: number; label: string },
+  a: { WT: GPUBuffer; dZ: GPUBuffer; acts: GPUBuffer; n: number; k: number; stride: number; wtOff: number; dzIn: number; dzOut: number; zOff: number; label: string },
 ): Prepared {
   const s4 = a.stride / 4;
-  const sizes = buffers.uniform([a.n, a.k, s4, a.wOff, a.dzIn, a.dzOut, a.zOff, 0]);
-  return prepare(ctx, 'backprop_dz4', [sizes, a.theta, a.dZ, a.acts], [Math.ceil(s4 / TRAIN_WORKGROUP), Math.ceil(a.k / 4)],
+  const sizes = buffers.uniform([a.n, a.k, s4, a.wtOff, a.dzIn, a.dzOut, a.zOff, 0]);
+  return prepare(ctx, 'backprop_dz4', [sizes, a.WT, a.dZ, a.acts], [Math.ceil(s4 / TRAIN_WORKGROUP), Math.ceil(a.k / 4)],
     { WG: TRAIN_WORKGROUP }, a.label);
 }
 
@@ -88,11 +88,11 @@ export function updateKind(kind: OptimizerKind | 'none'): number {
 /** Gradient reduction and the optimizer update of all parameters in one dispatch. */
 export function prepareUpdate(
   ctx: GpuContext, buffers: BufferManager,
-  a: { kind: OptimizerKind | 'none'; step: GPUBuffer; gradSrc: GPUBuffer; partial: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; packDst: GPUBuffer; P: GPUBuffer; count: number; chunks: number },
+  a: { kind: OptimizerKind | 'none'; step: GPUBuffer; gradSrc: GPUBuffer; partial: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; packDst: GPUBuffer; P: GPUBuffer; wtDst: GPUBuffer; WT: GPUBuffer; count: number; chunks: number },
 ): Prepared {
   const sizes = buffers.uniform([a.count, a.chunks, 0, 0]);
   const groups = [Math.ceil(a.count / TRAIN_WORKGROUP), 1] as const;
-  return prepare(ctx, 'train_update', [a.step, sizes, a.gradSrc, a.partial, a.theta, a.grad, a.m1, a.m2, a.packDst, a.P], groups,
+  return prepare(ctx, 'train_update', [a.step, sizes, a.gradSrc, a.partial, a.theta, a.grad, a.m1, a.m2, a.packDst, a.P, a.wtDst, a.WT], groups,
     { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) }, `update (${a.kind})`);
 }
 

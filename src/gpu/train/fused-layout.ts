@@ -87,3 +87,38 @@ export function packDestinations(layout: ParamLayout): Uint32Array {
   });
   return dst;
 }
+
+/** backprop_dz4's copy of every W_l: per group g of 4 units, k vec4s holding W[4g..4g+3][p]; offsets in vec4s. */
+export function transposedOffsets(dims: readonly number[]): { offsets: number[]; size: number } {
+  const offsets: number[] = [];
+  let at = 0;
+  for (let l = 1; l < dims.length; l++) {
+    offsets.push(at);
+    at += Math.ceil(dims[l] / 4) * dims[l - 1];
+  }
+  return { offsets, size: at };
+}
+
+/** Each flat W entry's f32 index in the transposed copy; NONE for biases and padding. */
+export function transposedDestinations(layout: ParamLayout): Uint32Array {
+  const { dims } = layout;
+  const { offsets } = transposedOffsets(dims);
+  const dst = new Uint32Array(layout.size).fill(NONE);
+  for (let l = 1; l < dims.length; l++) {
+    const [n, k] = [dims[l], dims[l - 1]];
+    for (let j = 0; j < n; j++) {
+      for (let p = 0; p < k; p++) dst[layout.wOffset[l - 1] + j * k + p] = (offsets[l - 1] + Math.floor(j / 4) * k + p) * 4 + (j % 4);
+    }
+  }
+  return dst;
+}
+
+/** The transposed copy of the flat parameters `flat` (zeros for units past n). */
+export function packTransposed(layout: ParamLayout, flat: ArrayLike<number>): Float32Array<ArrayBuffer> {
+  const dst = transposedDestinations(layout);
+  const out = new Float32Array(Math.max(4, transposedOffsets(layout.dims).size * 4));
+  dst.forEach((q, i) => {
+    if (q !== NONE) out[q] = flat[i];
+  });
+  return out;
+}

@@ -18,9 +18,11 @@ import { encodeFusedForward, type FusedParams, packFusedParams, uploadFusedParam
 import {
   encodePrepared, type Prepared, prepareBackpropDz, prepareGather, prepareLossSum, prepareOutputGrad, prepareUpdate, prepareWeightGrad,
 } from './fused-kernels.ts';
-import { batchRows, blockTable, gradSources, packDestinations } from './fused-layout.ts';
+import {
+  batchRows, blockTable, gradSources, packDestinations, packTransposed, transposedDestinations, transposedOffsets,
+} from './fused-layout.ts';
 import { writeStepEntry } from './kernels.ts';
-import { EVAL_CHUNK_COLUMNS, STEP_BYTES, WEIGHT_GRAD_CHUNK } from './tuning.ts';
+import { STEP_BYTES, WEIGHT_GRAD_CHUNK } from './tuning.ts';
 
 const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 const NO_UPDATE = { lrT: 0, epsT: 0, momentum: 0, beta1: 0, beta2: 0 } as const;
@@ -31,7 +33,7 @@ interface Run {
   readonly settings: StepSettings;
   readonly sizes: { mTrain: number; mTest: number };
   readonly order: GPUBuffer;
-  /** Step table: plan.count training entries, then evaluation chunks, then one scratch entry. */
+  /** Step table: plan.count training entries, then one scratch entry (batchGradients). */
   readonly table: GPUBuffer;
   readonly step: GPUBuffer;
   readonly acc: GPUBuffer;
@@ -45,8 +47,8 @@ interface Run {
   readonly backward: Prepared[];
   readonly update: Prepared;
   readonly gradOnly: Prepared;
-  /** Per evaluation chunk: its step-table entry, width, gather and loss dispatches. */
-  readonly evals: { entry: number; stride: number; gather: Prepared; loss: Prepared }[];
+  /** Per non-empty set (train, test): its X, its size and its loss dispatch. */
+  readonly evals: { X: GPUBuffer; m: number; loss: Prepared }[];
   readonly scratch: number;
   readonly owned: GPUBuffer[];
   /** Optimizer steps taken so far (Adam's t). */
@@ -62,7 +64,9 @@ export class FusedGpuTrainer implements TrainableBackend {
   private readonly buffers: BufferManager;
   private readonly theta: GPUBuffer;
   private readonly grad: GPUBuffer;
-  private readonly best: { theta: GPUBuffer; P: GPUBuffer };
+  /** backprop_dz4's transposed copy of every W (see transposedOffsets). */
+  private readonly WT: GPUBuffer;
+  private readonly best: { theta: GPUBuffer; P: GPUBuffer; WT: GPUBuffer };
   private readonly fused: FusedParams;
   private run?: Run;
 
@@ -73,16 +77,20 @@ export class FusedGpuTrainer implements TrainableBackend {
     this.description = `WebGPU trainer (fused) on ${ctx.description}`;
     this.buffers = new BufferManager(ctx.device, 'fused trainer');
     const b = this.buffers;
-    this.theta = b.upload('theta', Float32Array.from(flatten(this.layout, params.W, params.b)));
+    const flat = Float32Array.from(flatten(this.layout, params.W, params.b));
+    this.theta = b.upload('theta', flat);
+    this.WT = b.upload('W transposed', packTransposed(this.layout, flat));
     this.grad = b.storage('grad', this.layout.size * 4);
     this.fused = uploadFusedParams(b, params);
-    this.best = { theta: b.storage('best theta', this.theta.size), P: b.storage('best P', this.fused.P.size) };
+    this.best = { theta: b.storage('best theta', this.theta.size), P: b.storage('best P', this.fused.P.size), WT: b.storage('best WT', this.WT.size) };
   }
 
   async setParams(params: Params): Promise<void> {
     assertAlive(this.ctx);
     if (params.dims.join() !== this.dims.join()) throw new RangeError(`setParams needs dims [${this.dims.join(', ')}].`);
-    this.ctx.device.queue.writeBuffer(this.theta, 0, Float32Array.from(flatten(this.layout, params.W, params.b)));
+    const flat = Float32Array.from(flatten(this.layout, params.W, params.b));
+    this.ctx.device.queue.writeBuffer(this.theta, 0, flat);
+    this.ctx.device.queue.writeBuffer(this.WT, 0, packTransposed(this.layout, flat));
     this.ctx.device.queue.writeBuffer(this.fused.P, 0, packFusedParams(params).P as Float32Array<ArrayBuffer>);
   }
 
@@ -107,8 +115,6 @@ export class FusedGpuTrainer implements TrainableBackend {
     const upload = (label: string, m: Matrix) => keep(b.upload(label, m.cols > 0 ? toFloat32(m).data : new Float32Array(1)));
     const plan = batchPlan(mTrain, settings);
     const stride = pad4(plan.batchSize);
-    const evalChunk = Math.min(EVAL_CHUNK_COLUMNS, Math.max(mTrain, mTest));
-    const cap = Math.max(stride, pad4(evalChunk));
     const rows = batchRows(dims);
     const chunk4 = WEIGHT_GRAD_CHUNK / 4;
     const chunks = Math.ceil(stride / 4 / chunk4);
@@ -120,15 +126,16 @@ export class FusedGpuTrainer implements TrainableBackend {
     const order = keep(b.create('epoch order', mTrain * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST));
     const step = keep(b.create('step', STEP_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST));
     const acc = keep(b.storage('loss sums', 16));
-    const Xb = keep(b.storage('X batch', n0 * cap * 4));
-    const Yb = keep(b.storage('Y batch', nL * cap * 4));
-    const out = keep(b.storage('A_L batch', nL * cap * 4));
-    const acts = keep(b.storage('activations', rows.acts * cap * 4));
+    const Xb = keep(b.storage('X batch', n0 * stride * 4));
+    const Yb = keep(b.storage('Y batch', nL * stride * 4));
+    const out = keep(b.storage('A_L', nL * Math.max(stride, mTrain, mTest) * 4));
+    const acts = keep(b.storage('activations', rows.acts * stride * 4));
     const dZ = keep(b.storage('dZ', rows.dzRows * stride * 4));
     const partial = keep(b.storage('partial gradients', blocks.blocks * chunks * 16 * 4));
     const table = keep(b.upload('block table', new Float32Array(blocks.table.buffer)));
     const gradSrc = keep(b.upload('gradient sources', new Float32Array(gradSources(dims, chunks).buffer)));
     const packDst = keep(b.upload('pack destinations', new Float32Array(packDestinations(this.layout).buffer)));
+    const wtDst = keep(b.upload('transposed destinations', new Float32Array(transposedDestinations(this.layout).buffer)));
     const m1 = keep(b.storage('optimizer state 1', this.theta.size));
     const m2 = keep(b.storage('optimizer state 2', this.theta.size));
 
@@ -139,27 +146,18 @@ export class FusedGpuTrainer implements TrainableBackend {
     })];
     for (let l = L; l >= 2; l--) {
       backward.push(prepareBackpropDz(ctx, b, {
-        theta: this.theta, dZ, acts, n: dims[l], k: dims[l - 1], stride, wOff: this.layout.wOffset[l - 1],
+        WT: this.WT, dZ, acts, n: dims[l], k: dims[l - 1], stride, wtOff: transposedOffsets(dims).offsets[l - 1],
         dzIn: rows.dz[l - 1] * s4, dzOut: rows.dz[l - 2] * s4, zOff: rows.z[l - 2] * s4, label: `dZ${l - 1}`,
       }));
     }
     backward.push(prepareWeightGrad(ctx, b, { table, acts, dZ, partial, stride, chunks, chunk4, layers: L, blocks: blocks.blocks }));
-    const common = { step, gradSrc, partial, theta: this.theta, grad: this.grad, m1, m2, packDst, P: this.fused.P, count: this.layout.size, chunks };
-    const evals: Run['evals'] = [];
-    let entry = plan.count;
-    const tableData = new ArrayBuffer((plan.count + Math.ceil(mTrain / evalChunk) + Math.ceil(mTest / evalChunk) + 1) * STEP_BYTES);
-    for (const [slot, s] of [[0, set.train], [1, set.test]] as const) {
-      for (let start = 0; start < s.m; start += evalChunk) {
-        const count = Math.min(evalChunk, s.m - start);
-        const w = pad4(count);
-        writeStepEntry(tableData, entry, { ...NO_UPDATE, start, count, usePerm: false });
-        evals.push({
-          entry: entry++, stride: w,
-          gather: prepareGather(ctx, b, { step, X: s.X, Y: s.Y, order, Xb, Yb, acts, n0, nL, srcCols: s.m, stride: w }),
-          loss: prepareLossSum(ctx, b, { A: out, Y: Yb, acc, rows: nL, cols: count, stride: w, slot }),
-        });
-      }
-    }
+    const common = { step, gradSrc, partial, theta: this.theta, grad: this.grad, m1, m2, packDst, P: this.fused.P, wtDst, WT: this.WT, count: this.layout.size, chunks };
+    // The loss runs the fused forward straight on each uploaded set: no gather, no step entry, one chunk per set.
+    const evals = ([[0, set.train], [1, set.test]] as const).filter(([, s]) => s.m > 0).map(([slot, s]) => ({
+      X: s.X, m: s.m, loss: prepareLossSum(ctx, b, { A: out, Y: s.Y, acc, rows: nL, cols: s.m, stride: s.m, slot }),
+    }));
+    const entry = plan.count;
+    const tableData = new ArrayBuffer((plan.count + 1) * STEP_BYTES);
     const stepTable = keep(b.create('step table', tableData.byteLength, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST));
     ctx.device.queue.writeBuffer(stepTable, 0, tableData);
     this.run = {
@@ -196,9 +194,7 @@ export class FusedGpuTrainer implements TrainableBackend {
     const encoder = this.ctx.device.createCommandEncoder({ label: 'evaluate' });
     encoder.clearBuffer(run.acc);
     for (const e of run.evals) {
-      encoder.copyBufferToBuffer(run.table, e.entry * STEP_BYTES, run.step, 0, STEP_BYTES);
-      this.encodePass(encoder, 'gather', [e.gather]);
-      encodeFusedForward(this.ctx, this.buffers, encoder, { params: this.fused, X: run.Xb, m: e.stride, out: run.out });
+      encodeFusedForward(this.ctx, this.buffers, encoder, { params: this.fused, X: e.X, m: e.m, out: run.out });
       this.encodePass(encoder, 'loss', [e.loss]);
     }
     const staging = this.buffers.acquireStaging(16);
@@ -210,11 +206,11 @@ export class FusedGpuTrainer implements TrainableBackend {
   }
 
   async saveBest(): Promise<void> {
-    this.copy([this.theta, this.fused.P], [this.best.theta, this.best.P], 'save best');
+    this.copy([this.theta, this.fused.P, this.WT], [this.best.theta, this.best.P, this.best.WT], 'save best');
   }
 
   async restoreBest(): Promise<void> {
-    this.copy([this.best.theta, this.best.P], [this.theta, this.fused.P], 'restore best');
+    this.copy([this.best.theta, this.best.P, this.best.WT], [this.theta, this.fused.P, this.WT], 'restore best');
   }
 
   async batchGradients(batch: number): Promise<Float64Array> {

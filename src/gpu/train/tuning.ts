@@ -16,4 +16,4 @@ export const STEP_BYTES = 48;
 export const WEIGHT_GRAD_WORKGROUP = 64;
 
 /** Examples per chunk of weight_grad4's split over m (a multiple of 4): more chunks, more parallelism. */
-export const WEIGHT_GRAD_CHUNK = 256;
+export const WEIGHT_GRAD_CHUNK = 128;
