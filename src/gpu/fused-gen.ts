@@ -35,43 +35,60 @@ function blockOffsets(dims: readonly number[]): number[] {
   return blocks;
 }
 
-const HEADER = `struct Sizes { m: u32, layers: u32, _pad0: u32, _pad1: u32 }
-@group(0) @binding(0) var<uniform> sizes: Sizes;
-@group(0) @binding(2) var<storage, read> P: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-override WG: u32 = 64u;
+// Declarations and helpers. With `aligned` (m a multiple of 4) every 4 columns of a row start on a 16-byte
+// boundary, so X, out and the cache are read and written as vec4s: one access per lane instead of four.
+const header = (cache: boolean, aligned: boolean) => {
+  const t = aligned ? 'vec4<f32>' : 'f32';
+  const lines = [
+    'struct Sizes { m: u32, layers: u32, _pad0: u32, _pad1: u32 }',
+    '@group(0) @binding(0) var<uniform> sizes: Sizes;',
+    '@group(0) @binding(2) var<storage, read> P: array<vec4<f32>>;',
+    `@group(0) @binding(3) var<storage, read> X: array<${t}>;`,
+    `@group(0) @binding(4) var<storage, read_write> out: array<${t}>;`,
+    ...(cache ? [`@group(0) @binding(5) var<storage, read_write> cache: array<${t}>;`] : []),
+    'override WG: u32 = 64u;',
+    '',
+    '// numpy\'s maximum(z, 0): select keeps -0.0 as numpy does.',
+    'fn relu4(z: vec4<f32>) -> vec4<f32> { return select(vec4<f32>(0.0), z, z >= vec4<f32>(0.0)); }',
+    '',
+    '// Four adjacent columns of X from index i; past column m (count < 4) the lanes are 0.',
+    aligned ? LOAD_ALIGNED : LOAD_RAGGED,
+    STORE(aligned, 'out'),
+    cache ? STORE(aligned, 'cache') : '',
+  ];
+  return lines.join('\n');
+};
 
-// numpy's maximum(z, 0): select keeps -0.0 as numpy does.
-fn relu4(z: vec4<f32>) -> vec4<f32> { return select(vec4<f32>(0.0), z, z >= vec4<f32>(0.0)); }
+// Aligned, count is 4, or 0 for a column block past m whose values are never stored.
+const LOAD_ALIGNED = `fn loadX(i: u32, count: u32) -> vec4<f32> { return X[i / 4u]; }`;
 
-// Four adjacent columns of X from index i; past column m (count < 4) the lanes are 0.
-fn loadX(i: u32, count: u32) -> vec4<f32> {
+const LOAD_RAGGED = `fn loadX(i: u32, count: u32) -> vec4<f32> {
   if (count >= 4u) { return vec4<f32>(X[i], X[i + 1u], X[i + 2u], X[i + 3u]); }
   var v = vec4<f32>(0.0);
   if (count > 0u) { v.x = X[i]; }
   if (count > 1u) { v.y = X[i + 1u]; }
   if (count > 2u) { v.z = X[i + 2u]; }
   return v;
-}
-`;
+}`;
 
-const CACHE_DECL = `@group(0) @binding(5) var<storage, read_write> cache: array<f32>;
-`;
-
-// Stores 4 columns at i (fewer at the ragged end); TARGET is out or cache.
-const storeFn = (target: string) => `fn store_${target}(i: u32, count: u32, v: vec4<f32>) {
+// Stores 4 columns at element index i (fewer at the ragged end) to out or the cache.
+const STORE = (aligned: boolean, target: string) => aligned
+  ? `fn store_${target}(i: u32, count: u32, v: vec4<f32>) { ${target}[i / 4u] = v; }`
+  : `fn store_${target}(i: u32, count: u32, v: vec4<f32>) {
   ${target}[i] = v.x;
   if (count > 1u) { ${target}[i + 1u] = v.y; }
   if (count > 2u) { ${target}[i + 2u] = v.z; }
   if (count > 3u) { ${target}[i + 3u] = v.w; }
-}
-`;
+}`;
 
-/** Shapes of the generated kernel: `cols` vec4s of examples per invocation (1 or 2). */
+/** Shapes of the generated kernel. */
 export interface GenOptions {
+  /** Write the packed cache [Z1, A1, …] too. */
   readonly cache: boolean;
+  /** vec4s of examples per invocation. */
   readonly cols: number;
+  /** m is a multiple of 4: vec4 access to X, out and the cache. */
+  readonly aligned: boolean;
 }
 
 /**
@@ -81,7 +98,7 @@ export interface GenOptions {
  * 4·cols examples, so one weight load feeds 4·cols vec4 multiply-adds.
  */
 export function generateFusedKernel(dims: readonly number[], opts: GenOptions): string {
-  const key = `${dims.join(',')}|${opts.cache}|${opts.cols}`;
+  const key = `${dims.join(',')}|${opts.cache}|${opts.cols}|${opts.aligned}`;
   let code = generated.get(key);
   if (code === undefined) {
     code = generate(dims, opts);
@@ -93,13 +110,13 @@ export function generateFusedKernel(dims: readonly number[], opts: GenOptions): 
 // Generated sources by dims and options: encodeFusedForward asks on every call, and the text is long.
 const generated = new Map<string, string>();
 
-function generate(dims: readonly number[], { cache, cols }: GenOptions): string {
+function generate(dims: readonly number[], { cache, cols, aligned }: GenOptions): string {
   if (!generatedSupports(dims)) throw new Error(`The generated fused kernel does not take dims [${dims.join(', ')}].`);
   const L = dims.length - 1;
   const blocks = blockOffsets(dims);
   const zRows = zRowOffsets(dims);
   const C = Array.from({ length: cols }, (_, c) => c);
-  const lines: string[] = [HEADER, cache ? CACHE_DECL : '', storeFn('out'), cache ? storeFn('cache') : ''];
+  const lines: string[] = [header(cache, aligned)];
   lines.push('@compute @workgroup_size(WG)', 'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {');
   lines.push('  let m = sizes.m;', `  let col = gid.x * ${u(4 * cols)};`, '  if (col >= m) { return; }');
   // Column block c starts at col + 4c and holds count_c (0 to 4) real examples.

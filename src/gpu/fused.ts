@@ -101,7 +101,7 @@ export function pickFusedVariant(dims: readonly number[]): FusedVariant {
   return generatedSupports(dims) ? 'unrolled3' : 'loop';
 }
 
-function fusedPipeline(ctx: GpuContext, dims: readonly number[], variant: FusedVariant, cache: boolean): GPUComputePipeline {
+function fusedPipeline(ctx: GpuContext, dims: readonly number[], variant: FusedVariant, cache: boolean, m: number): GPUComputePipeline {
   if (variant === 'loop') {
     return getPipeline(ctx, {
       shader: 'mlp_fused',
@@ -111,8 +111,8 @@ function fusedPipeline(ctx: GpuContext, dims: readonly number[], variant: FusedV
   }
   // The generated code depends on the dims and on the cache, so both are in the key.
   return getPipeline(ctx, {
-    shader: `mlp_fused_${variant}[${dims.join(',')}]${cache ? '+cache' : ''}`,
-    source: generateFusedKernel(dims, { cache, cols: fusedCols(variant) }),
+    shader: `mlp_fused_${variant}[${dims.join(',')}]${cache ? '+cache' : ''}${m % 4 === 0 ? '+aligned' : ''}`,
+    source: generateFusedKernel(dims, { cache, cols: fusedCols(variant), aligned: m % 4 === 0 }),
     constants: { WG: FUSED.workgroup },
   });
 }
@@ -123,7 +123,7 @@ const fusedCols = (variant: FusedVariant) => (variant === 'unrolled3' ? 3 : 1);
 /** Encodes the whole forward pass as one dispatch of ceil(m / (4·workgroup)) workgroups. */
 export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, encoder: GPUCommandEncoder, f: FusedEncoding): void {
   const variant = f.variant ?? pickFusedVariant(f.params.dims);
-  const pipeline = fusedPipeline(ctx, f.params.dims, variant, !!f.cache);
+  const pipeline = fusedPipeline(ctx, f.params.dims, variant, !!f.cache, f.m);
   const L = f.params.dims.length - 1;
   const bindGroup = ctx.device.createBindGroup({
     label: `mlp_fused (${variant}) m=${f.m}${f.cache ? ' with cache' : ''}`,
