@@ -1,7 +1,7 @@
 // The gradient and the optimizer update of every parameter in one dispatch, over the flat vector W1, b1, W2, …:
 // adds weight_grad4's partial sums over the chunks, divides by m, applies the rule KIND (0: gradient only,
 // 1: θ −= lr·g, 2: momentum, 3: Adam), and writes θ to the flat vector, to the fused forward kernel's packed
-// copy and to backprop_dz4's transposed copy of W, so no repacking pass is needed.
+// copy and to backward_fused's transposed copy of W, so no repacking pass is needed.
 
 struct Step {
   start: u32,
@@ -39,7 +39,7 @@ const NONE: u32 = 0xffffffffu;
 // Per flat entry: its index in the packed copy P, or NONE.
 @group(0) @binding(8) var<storage, read> packDst: array<u32>;
 @group(0) @binding(9) var<storage, read_write> P: array<f32>;
-// Per flat entry: its index in the transposed copy WT that backprop_dz4 reads, or NONE (biases).
+// Per flat entry: its index in the transposed copy WT that backward_fused reads, or NONE (biases).
 @group(0) @binding(10) var<storage, read> wtDst: array<u32>;
 @group(0) @binding(11) var<storage, read_write> WT: array<f32>;
 

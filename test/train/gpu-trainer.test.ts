@@ -120,3 +120,18 @@ for (const variant of VARIANTS) {
     });
   });
 }
+
+describe('trainer choice', () => {
+  testWithDevice('auto takes the fused trainer where the widths fit, the layered one where they do not', async (ctx) => {
+    const narrow = createGpuTrainer(ctx, problem([13, 64, 32, 16, 1], 4, 0, 1).params);
+    const wide = createGpuTrainer(ctx, problem([3, 70, 1], 4, 0, 1).params);
+    try {
+      expect(narrow.description).toContain('(fused)');
+      expect(wide.description).not.toContain('(fused)');
+      expect(() => createGpuTrainer(ctx, problem([3, 70, 1], 4, 0, 1).params, 'fused')).toThrow(/does not fit/);
+    } finally {
+      narrow.dispose();
+      wide.dispose();
+    }
+  });
+});

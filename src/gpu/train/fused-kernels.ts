@@ -4,7 +4,7 @@ import type { BufferManager } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
 import { dispatch1d, getPipeline } from '../kernels.ts';
 import type { OptimizerKind } from '../../model/trainable.ts';
-import { REDUCE_WORKGROUP, TRAIN_WORKGROUP, WEIGHT_GRAD_WORKGROUP } from './tuning.ts';
+import { BACKWARD_WORKGROUP, REDUCE_WORKGROUP, TRAIN_WORKGROUP, WEIGHT_GRAD_WORKGROUP } from './tuning.ts';
 
 /** One compute dispatch, ready to encode. */
 export interface Prepared {
@@ -49,27 +49,6 @@ export function prepareGather(
     [Math.ceil(a.stride / TRAIN_WORKGROUP), 1], { WG: TRAIN_WORKGROUP }, `gather (${a.stride} columns)`);
 }
 
-/** dZ_L from the cached Z_L, A_L and the batch's Y (offsets in f32s). */
-export function prepareOutputGrad(
-  ctx: GpuContext, buffers: BufferManager,
-  a: { step: GPUBuffer; acts: GPUBuffer; Yb: GPUBuffer; dZ: GPUBuffer; nL: number; stride: number; zOff: number; aOff: number; dzOff: number },
-): Prepared {
-  const sizes = buffers.uniform([a.nL, a.stride, a.zOff, a.aOff, a.dzOff, 0, 0, 0]);
-  return prepare(ctx, 'output_grad', [a.step, sizes, a.acts, a.Yb, a.dZ], [Math.ceil(a.stride / TRAIN_WORKGROUP), a.nL],
-    { WG: TRAIN_WORKGROUP }, 'dZ_L');
-}
-
-/** dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ reluMask(Z_{l-1}), W_l read from the transposed copy WT (offsets in vec4s). */
-export function prepareBackpropDz(
-  ctx: GpuContext, buffers: BufferManager,
-  a: { WT: GPUBuffer; dZ: GPUBuffer; acts: GPUBuffer; n: number; k: number; stride: number; wtOff: number; dzIn: number; dzOut: number; zOff: number; label: string },
-): Prepared {
-  const s4 = a.stride / 4;
-  const sizes = buffers.uniform([a.n, a.k, s4, a.wtOff, a.dzIn, a.dzOut, a.zOff, 0]);
-  return prepare(ctx, 'backprop_dz4', [sizes, a.WT, a.dZ, a.acts], [Math.ceil(s4 / TRAIN_WORKGROUP), Math.ceil(a.k / 4)],
-    { WG: TRAIN_WORKGROUP }, a.label);
-}
-
 /** Partial [dW | db] blocks of every layer over chunks of `chunk4` vec4 columns. */
 export function prepareWeightGrad(
   ctx: GpuContext, buffers: BufferManager,
@@ -103,4 +82,14 @@ export function prepareLossSum(
 ): Prepared {
   return prepare(ctx, 'loss_sum', [buffers.uniform([a.rows, a.cols, a.stride, a.slot]), a.A, a.Y, a.acc], [1, 1],
     { WG: REDUCE_WORKGROUP }, `loss (${a.cols}, slot ${a.slot})`);
+}
+
+/** dZ_L and every dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ reluMask(Z_{l-1}) in one dispatch (see backward_fused.wgsl). */
+export function prepareBackwardFused(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { step: GPUBuffer; table: GPUBuffer; WT: GPUBuffer; acts: GPUBuffer; Yb: GPUBuffer; dZ: GPUBuffer; layers: number; stride: number },
+): Prepared {
+  const s4 = a.stride / 4;
+  return prepare(ctx, 'backward_fused', [a.step, buffers.uniform([a.layers, s4, 0, 0]), a.table, a.WT, a.acts, a.Yb, a.dZ],
+    [Math.ceil(s4 / BACKWARD_WORKGROUP), 1], { WG: BACKWARD_WORKGROUP }, `dZ (${a.layers} layers)`);
 }

@@ -88,7 +88,7 @@ export function packDestinations(layout: ParamLayout): Uint32Array {
   return dst;
 }
 
-/** backprop_dz4's copy of every W_l: per group g of 4 units, k vec4s holding W[4g..4g+3][p]; offsets in vec4s. */
+/** backward_fused's copy of every W_l: per group g of 4 units, k vec4s holding W[4g..4g+3][p]; offsets in vec4s. */
 export function transposedOffsets(dims: readonly number[]): { offsets: number[]; size: number } {
   const offsets: number[] = [];
   let at = 0;
@@ -121,4 +121,18 @@ export function packTransposed(layout: ParamLayout, flat: ArrayLike<number>): Fl
     if (q !== NONE) out[q] = flat[i];
   });
   return out;
+}
+
+/** backward_fused's per-layer table: n, k, W_l in WT, dZ_l in dZ, Z_l and A_l in acts (vec4 offsets), 2 unused. */
+export function backwardTable(dims: readonly number[], stride: number): Uint32Array {
+  const rows = batchRows(dims);
+  const { offsets } = transposedOffsets(dims);
+  const s4 = stride / 4;
+  const L = dims.length - 1;
+  const table = new Uint32Array(8 * L);
+  for (let l = 1; l <= L; l++) {
+    const z = rows.z[l - 1];
+    table.set([dims[l], dims[l - 1], offsets[l - 1], rows.dz[l - 1] * s4, z * s4, (z + dims[l]) * s4], 8 * (l - 1));
+  }
+  return table;
 }

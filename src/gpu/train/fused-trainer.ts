@@ -1,7 +1,7 @@
 // The fast GPU trainer for networks the fused forward kernel fits: parameters, gradients and optimizer state each
 // live in ONE flat buffer (paramLayout), the forward pass is one mlp_fused dispatch with the cache kept on the GPU,
-// and a mini-batch step is 7 dispatches whatever the depth: gather, forward, dZ_L, dZ_{l-1} per hidden layer,
-// all dW/db (split over examples), and one reduce + update that also refreshes the packed copy the forward reads.
+// and a mini-batch step is 5 dispatches whatever the depth: gather, forward, every dZ (backward_fused), every
+// dW/db (split over examples), and one reduce + update that also refreshes the copies the two fused kernels read.
 import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
 import type { Matrix } from '../../model/matrix.ts';
 import { toFloat32 } from '../../model/matrix.ts';
@@ -16,10 +16,10 @@ import { assertAlive, type GpuContext } from '../device.ts';
 import { runForward } from '../forward.ts';
 import { encodeFusedForward, type FusedParams, packFusedParams, uploadFusedParams } from '../fused.ts';
 import {
-  encodePrepared, type Prepared, prepareBackpropDz, prepareGather, prepareLossSum, prepareOutputGrad, prepareUpdate, prepareWeightGrad,
+  encodePrepared, type Prepared, prepareBackwardFused, prepareGather, prepareLossSum, prepareUpdate, prepareWeightGrad,
 } from './fused-kernels.ts';
 import {
-  batchRows, blockTable, gradSources, packDestinations, packTransposed, transposedDestinations, transposedOffsets,
+  backwardTable, batchRows, blockTable, gradSources, packDestinations, packTransposed, transposedDestinations,
 } from './fused-layout.ts';
 import { writeStepEntry } from './kernels.ts';
 import { STEP_BYTES, WEIGHT_GRAD_CHUNK } from './tuning.ts';
@@ -64,7 +64,7 @@ export class FusedGpuTrainer implements TrainableBackend {
   private readonly buffers: BufferManager;
   private readonly theta: GPUBuffer;
   private readonly grad: GPUBuffer;
-  /** backprop_dz4's transposed copy of every W (see transposedOffsets). */
+  /** backward_fused's transposed copy of every W (see transposedOffsets). */
   private readonly WT: GPUBuffer;
   private readonly best: { theta: GPUBuffer; P: GPUBuffer; WT: GPUBuffer };
   private readonly fused: FusedParams;
@@ -139,17 +139,9 @@ export class FusedGpuTrainer implements TrainableBackend {
     const m1 = keep(b.storage('optimizer state 1', this.theta.size));
     const m2 = keep(b.storage('optimizer state 2', this.theta.size));
 
-    const s4 = stride / 4;
     const gather = prepareGather(ctx, b, { step, ...set.train, order, Xb, Yb, acts, n0, nL, srcCols: mTrain, stride, xCopy: rows.x * stride });
-    const backward: Prepared[] = [prepareOutputGrad(ctx, b, {
-      step, acts, Yb, dZ, nL, stride, zOff: rows.z[L - 1] * stride, aOff: (rows.z[L - 1] + nL) * stride, dzOff: rows.dz[L - 1] * stride,
-    })];
-    for (let l = L; l >= 2; l--) {
-      backward.push(prepareBackpropDz(ctx, b, {
-        WT: this.WT, dZ, acts, n: dims[l], k: dims[l - 1], stride, wtOff: transposedOffsets(dims).offsets[l - 1],
-        dzIn: rows.dz[l - 1] * s4, dzOut: rows.dz[l - 2] * s4, zOff: rows.z[l - 2] * s4, label: `dZ${l - 1}`,
-      }));
-    }
+    const bwTable = keep(b.upload('backward table', new Float32Array(backwardTable(dims, stride).buffer)));
+    const backward: Prepared[] = [prepareBackwardFused(ctx, b, { step, table: bwTable, WT: this.WT, acts, Yb, dZ, layers: L, stride })];
     backward.push(prepareWeightGrad(ctx, b, { table, acts, dZ, partial, stride, chunks, chunk4, layers: L, blocks: blocks.blocks }));
     const common = { step, gradSrc, partial, theta: this.theta, grad: this.grad, m1, m2, packDst, P: this.fused.P, wtDst, WT: this.WT, count: this.layout.size, chunks };
     // The loss runs the fused forward straight on each uploaded set: no gather, no step entry, one chunk per set.

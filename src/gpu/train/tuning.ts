@@ -17,3 +17,6 @@ export const WEIGHT_GRAD_WORKGROUP = 64;
 
 /** Examples per chunk of weight_grad4's split over m (a multiple of 4): more chunks, more parallelism. */
 export const WEIGHT_GRAD_CHUNK = 128;
+
+/** Invocations per workgroup of backward_fused (4 examples each): small, so a 128-example batch still spreads. */
+export const BACKWARD_WORKGROUP = 16;

@@ -1,0 +1,101 @@
+// The whole chain of dZ for the fused trainer in one dispatch: each invocation owns 4 examples (a vec4) and walks
+// dZ_L = 2·(A_L − Y) ⊙ reluMask(Z_L), then dZ_{l-1} = (W_lᵀ · dZ_l) ⊙ reluMask(Z_{l-1}) down to dZ_1, storing
+// each in dZ and reading it back (its own columns only, so no other invocation is waited for). W_l comes from
+// WT, where one vec4 holds W[4g..4g+3][p]: 8 vec4 loads per 64 multiply-adds, in named accumulators.
+
+struct Step {
+  start: u32,
+  usePerm: u32,
+  count: u32,     // examples in this mini-batch: columns past it get dZ = 0
+  _pad1: u32,
+  lrT: f32,
+  epsT: f32,
+  momentum: f32,
+  beta1: f32,
+  beta2: f32,
+  _pad2: u32,
+  _pad3: u32,
+  _pad4: u32,
+}
+
+struct Sizes {
+  layers: u32,   // L
+  stride4: u32,  // vec4s per row of every batch matrix
+  _pad0: u32,
+  _pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> stepInfo: Step;
+@group(0) @binding(1) var<uniform> sizes: Sizes;
+// Per layer l = 1…L, 8 u32s: n_l, k_l, offset of W_l in WT, of dZ_l in dZ, of Z_l and of A_l in acts (vec4s).
+@group(0) @binding(2) var<storage, read> table: array<u32>;
+@group(0) @binding(3) var<storage, read> WT: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read> acts: array<vec4<f32>>;
+@group(0) @binding(5) var<storage, read> Yb: array<vec4<f32>>;      // (n_L, stride)
+@group(0) @binding(6) var<storage, read_write> dZ: array<vec4<f32>>;
+
+override WG: u32 = 64u;
+
+fn masked(z: vec4<f32>, d: vec4<f32>) -> vec4<f32> {
+  // The notebook's drelu: only Z > 0 passes the gradient (a NaN Z gives 0, as on the CPU).
+  return select(vec4<f32>(0.0), d, z > vec4<f32>(0.0));
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c = gid.x;
+  let s4 = sizes.stride4;
+  if (c >= s4) { return; }
+  let L = sizes.layers;
+  let e = 8u * (L - 1u);
+  let first = 4u * c;
+  let live = vec4<u32>(first, first + 1u, first + 2u, first + 3u) < vec4<u32>(stepInfo.count);
+  for (var r = 0u; r < table[e]; r++) {
+    let z = acts[table[e + 4u] + r * s4 + c];
+    let a = acts[table[e + 5u] + r * s4 + c];
+    let g = select(vec4<f32>(0.0), 2.0 * (a - Yb[r * s4 + c]), live);
+    dZ[table[e + 3u] + r * s4 + c] = masked(z, g);
+  }
+  for (var l = L - 1u; l >= 1u; l--) {
+    // Layer l+1 (1-based) feeds dZ back to layer l: entry `t` describes layer l+1, entry `u` layer l.
+    let t = 8u * l;
+    let u = t - 8u;
+    let n = table[t];
+    let k = table[t + 1u];
+    let dzIn = table[t + 3u];
+    let dzOut = table[u + 3u];
+    let zOff = table[u + 4u];
+    for (var p0 = 0u; p0 < k; p0 += 4u) {
+      // Inputs past k are read clamped and never stored; units past n have zero weights in WT.
+      let q1 = min(p0 + 1u, k - 1u);
+      let q2 = min(p0 + 2u, k - 1u);
+      let q3 = min(p0 + 3u, k - 1u);
+      var a0 = vec4<f32>(0.0);
+      var a1 = vec4<f32>(0.0);
+      var a2 = vec4<f32>(0.0);
+      var a3 = vec4<f32>(0.0);
+      var w = table[t + 2u];
+      for (var i = 0u; i < n; i += 4u) {
+        let d0 = dZ[dzIn + i * s4 + c];
+        let d1 = dZ[dzIn + min(i + 1u, n - 1u) * s4 + c];
+        let d2 = dZ[dzIn + min(i + 2u, n - 1u) * s4 + c];
+        let d3 = dZ[dzIn + min(i + 3u, n - 1u) * s4 + c];
+        let w0 = WT[w + p0];
+        let w1 = WT[w + q1];
+        let w2 = WT[w + q2];
+        let w3 = WT[w + q3];
+        a0 += w0.x * d0 + w0.y * d1 + w0.z * d2 + w0.w * d3;
+        a1 += w1.x * d0 + w1.y * d1 + w1.z * d2 + w1.w * d3;
+        a2 += w2.x * d0 + w2.y * d1 + w2.z * d2 + w2.w * d3;
+        a3 += w3.x * d0 + w3.y * d1 + w3.z * d2 + w3.w * d3;
+        w += k;
+      }
+      let z = zOff + p0 * s4 + c;
+      let o = dzOut + p0 * s4 + c;
+      dZ[o] = masked(acts[z], a0);
+      if (p0 + 1u < k) { dZ[o + s4] = masked(acts[z + s4], a1); }
+      if (p0 + 2u < k) { dZ[o + 2u * s4] = masked(acts[z + 2u * s4], a2); }
+      if (p0 + 3u < k) { dZ[o + 3u * s4] = masked(acts[z + 3u * s4], a3); }
+    }
+  }
+}
