@@ -1,8 +1,8 @@
 // One case from start to end, in whichever runtime holds the peer: prepare, run once and check, then time, then free.
-import { checkEpochParams, checkForward, checkLoss, checkParams, WrongResultError } from './check.ts';
+import { checkEpochParams, checkForward, checkLoss, checkParams, EPOCH_LOSS_RTOL, WrongResultError } from './check.ts';
 import { makeBenchData, TRAIN } from './data.ts';
 import { DEFAULT_POLICY, timeCase } from './measure.ts';
-import { referenceEpoch, referenceSgdStep } from './reference.ts';
+import { referenceEpoch, referenceSgdStep, trainingLoss } from './reference.ts';
 import type { BenchData, BenchRecord, Impl, Op, OpOutput, Peer, PeerCase, Runtime, SkipRecord } from './types.ts';
 
 // The inputs of the last m asked for: every peer at that m gets the very same arrays.
@@ -29,7 +29,12 @@ async function checkRun(peer: Peer, op: Op, data: BenchData, c: PeerCase, first:
     if (first.loss === undefined || !Number.isFinite(first.loss)) throw new WrongResultError(`${what}: the epoch's loss is ${first.loss}.`);
     if (referenceAdam?.m !== data.m) referenceAdam = { m: data.m, params: await referenceEpoch(data, TRAIN) };
     if (!c.readParams) throw new Error(`${what}: the peer cannot read its parameters back for the check.`);
-    checkEpochParams(what, await c.readParams(), referenceAdam.params, data.params);
+    const got = await c.readParams();
+    checkEpochParams(what, got, referenceAdam.params, data.params);
+    const [lossGot, lossWant] = [trainingLoss(got, data), trainingLoss(referenceAdam.params, data)];
+    if (!(Math.abs(lossGot - lossWant) <= EPOCH_LOSS_RTOL * lossWant)) {
+      throw new WrongResultError(`${what}: training loss after the epoch is ${lossGot}, the reference trainer's ${lossWant}.`);
+    }
   }
 }
 

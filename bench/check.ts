@@ -11,9 +11,14 @@ export const CHECK_RTOL = 1e-4;
 /**
  * How far parameters after one Adam epoch may sit from the reference's, relative to how far the reference moved:
  * Adam steps by about lr·sign(g), so a weight whose gradient hovers near zero can step either way in float32 and
- * float64 alike, and element-wise tolerances reject correct trainers. A wrong gradient or update gives O(1).
+ * float64 alike, and element-wise tolerances reject correct trainers. Over the 782 steps of m = 100 000, TF.js's
+ * CPU backend and ours both ended 0.11–0.28 away, so the bound is 0.3; an update of the wrong size or sign, or
+ * none, gives 1 or more. The training loss must also agree (EPOCH_LOSS_RTOL).
  */
-export const EPOCH_RELATIVE_DISTANCE = 0.1;
+export const EPOCH_RELATIVE_DISTANCE = 0.3;
+
+/** Relative tolerance of the training loss after one epoch against the reference trainer's. */
+export const EPOCH_LOSS_RTOL = 0.05;
 
 // Columns per reference block: bounds the float64 cache the check holds (226 values per column) at any m.
 const BLOCK = 50_000;

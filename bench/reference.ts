@@ -1,7 +1,8 @@
 // What the CPU reference says one training run should give, for the harness's check of every trainer.
 import { lossAndGradients } from '../src/cpu/backward.ts';
+import { feedForward } from '../src/cpu/forward.ts';
 import { cloneParams, type Params } from '../src/model/params.ts';
-import { matrix, type Matrix } from '../src/model/matrix.ts';
+import { matrix, type Matrix, sliceCols } from '../src/model/matrix.ts';
 import { CpuTrainer } from '../src/train/cpu-trainer.ts';
 import { EpochShuffler } from '../src/train/batches.ts';
 import { stepSettings } from './data.ts';
@@ -28,4 +29,15 @@ export async function referenceEpoch(data: BenchData, train: TrainSettings): Pro
   await trainer.startTraining({ xTrain: data.X, yTrain: data.Y, xTest: none, yTest: matrix(1, 0, new Float64Array(0)) }, stepSettings('epoch', train));
   await trainer.trainEpoch();
   return trainer.readParams();
+}
+
+/** The MSE of `params` on the benchmark's whole training set, in float64, in blocks of columns to bound memory. */
+export function trainingLoss(params: Params, data: BenchData): number {
+  let sum = 0;
+  for (let start = 0; start < data.m; start += 50_000) {
+    const end = Math.min(data.m, start + 50_000);
+    const out = feedForward(sliceCols(data.X, start, end), params).yOut.data;
+    for (let j = 0; j < out.length; j++) sum += (out[j] - data.Y.data[start + j]) ** 2;
+  }
+  return sum / data.m;
 }
