@@ -29,19 +29,17 @@ const NONE: u32 = 0xffffffffu;
 
 @group(0) @binding(0) var<uniform> stepInfo: Step;
 @group(0) @binding(1) var<uniform> sizes: Sizes;
-// Per flat entry: where its first partial sum is (f32s; the next chunk's is 16 further), or NONE for padding.
-@group(0) @binding(2) var<storage, read> gradSrc: array<u32>;
+// Per flat entry: where its first partial sum is (f32s; the next chunk's is 16 further), its index in the packed
+// copy P, and in the transposed copy WT; NONE where there is none (padding; biases have no WT entry). One buffer,
+// so the kernel stays within 8 storage buffers, the WebGPU default per stage.
+@group(0) @binding(2) var<storage, read> maps: array<vec4<u32>>;
 @group(0) @binding(3) var<storage, read> partial: array<f32>;
 @group(0) @binding(4) var<storage, read_write> theta: array<f32>;
 @group(0) @binding(5) var<storage, read_write> grad: array<f32>;
 @group(0) @binding(6) var<storage, read_write> m1: array<f32>;     // velocity, or Adam's first moment
 @group(0) @binding(7) var<storage, read_write> m2: array<f32>;     // Adam's second moment
-// Per flat entry: its index in the packed copy P, or NONE.
-@group(0) @binding(8) var<storage, read> packDst: array<u32>;
-@group(0) @binding(9) var<storage, read_write> P: array<f32>;
-// Per flat entry: its index in the transposed copy WT that backward_fused reads, or NONE (biases).
-@group(0) @binding(10) var<storage, read> wtDst: array<u32>;
-@group(0) @binding(11) var<storage, read_write> WT: array<f32>;
+@group(0) @binding(8) var<storage, read_write> P: array<f32>;
+@group(0) @binding(9) var<storage, read_write> WT: array<f32>;   // backward_fused's transposed copy of W
 
 override WG: u32 = 64u;
 override KIND: u32 = 0u;
@@ -50,7 +48,8 @@ override KIND: u32 = 0u;
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
   if (i >= sizes.count) { return; }
-  let src = gradSrc[i];
+  let map = maps[i];
+  let src = map.x;
   if (src == NONE) { return; }
   var s = 0.0;
   for (var c = 0u; c < sizes.chunks; c++) { s += partial[src + 16u * c]; }
@@ -72,8 +71,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     t -= stepInfo.lrT * m / (sqrt(v) + stepInfo.epsT);
   }
   theta[i] = t;
-  let q = packDst[i];
-  if (q != NONE) { P[q] = t; }
-  let w = wtDst[i];
-  if (w != NONE) { WT[w] = t; }
+  if (map.y != NONE) { P[map.y] = t; }
+  if (map.z != NONE) { WT[map.z] = t; }
 }

@@ -67,11 +67,11 @@ export function updateKind(kind: OptimizerKind | 'none'): number {
 /** Gradient reduction and the optimizer update of all parameters in one dispatch. */
 export function prepareUpdate(
   ctx: GpuContext, buffers: BufferManager,
-  a: { kind: OptimizerKind | 'none'; step: GPUBuffer; gradSrc: GPUBuffer; partial: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; packDst: GPUBuffer; P: GPUBuffer; wtDst: GPUBuffer; WT: GPUBuffer; count: number; chunks: number },
+  a: { kind: OptimizerKind | 'none'; step: GPUBuffer; maps: GPUBuffer; partial: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; P: GPUBuffer; WT: GPUBuffer; count: number; chunks: number },
 ): Prepared {
   const sizes = buffers.uniform([a.count, a.chunks, 0, 0]);
   const groups = [Math.ceil(a.count / TRAIN_WORKGROUP), 1] as const;
-  return prepare(ctx, 'train_update', [a.step, sizes, a.gradSrc, a.partial, a.theta, a.grad, a.m1, a.m2, a.packDst, a.P, a.wtDst, a.WT], groups,
+  return prepare(ctx, 'train_update', [a.step, sizes, a.maps, a.partial, a.theta, a.grad, a.m1, a.m2, a.P, a.WT], groups,
     { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) }, `update (${a.kind})`);
 }
 

@@ -136,3 +136,11 @@ export function backwardTable(dims: readonly number[], stride: number): Uint32Ar
   }
   return table;
 }
+
+/** train_update's per-entry maps as vec4<u32>s: gradient source, packed-copy index, transposed-copy index, unused. */
+export function updateMaps(layout: ParamLayout, chunks: number): Uint32Array {
+  const columns = [gradSources(layout.dims, chunks), packDestinations(layout), transposedDestinations(layout)];
+  const maps = new Uint32Array(4 * layout.size).fill(NONE);
+  columns.forEach((column, c) => column.forEach((v, i) => (maps[4 * i + c] = v)));
+  return maps;
+}

@@ -19,7 +19,7 @@ import {
   encodePrepared, type Prepared, prepareBackwardFused, prepareGather, prepareLossSum, prepareUpdate, prepareWeightGrad,
 } from './fused-kernels.ts';
 import {
-  backwardTable, batchRows, blockTable, gradSources, packDestinations, packTransposed, transposedDestinations,
+  backwardTable, batchRows, blockTable, packTransposed, updateMaps,
 } from './fused-layout.ts';
 import { writeStepEntry } from './kernels.ts';
 import { STEP_BYTES, WEIGHT_GRAD_CHUNK } from './tuning.ts';
@@ -133,9 +133,7 @@ export class FusedGpuTrainer implements TrainableBackend {
     const dZ = keep(b.storage('dZ', rows.dzRows * stride * 4));
     const partial = keep(b.storage('partial gradients', blocks.blocks * chunks * 16 * 4));
     const table = keep(b.upload('block table', new Float32Array(blocks.table.buffer)));
-    const gradSrc = keep(b.upload('gradient sources', new Float32Array(gradSources(dims, chunks).buffer)));
-    const packDst = keep(b.upload('pack destinations', new Float32Array(packDestinations(this.layout).buffer)));
-    const wtDst = keep(b.upload('transposed destinations', new Float32Array(transposedDestinations(this.layout).buffer)));
+    const maps = keep(b.upload('update maps', new Float32Array(updateMaps(this.layout, chunks).buffer)));
     const m1 = keep(b.storage('optimizer state 1', this.theta.size));
     const m2 = keep(b.storage('optimizer state 2', this.theta.size));
 
@@ -143,7 +141,7 @@ export class FusedGpuTrainer implements TrainableBackend {
     const bwTable = keep(b.upload('backward table', new Float32Array(backwardTable(dims, stride).buffer)));
     const backward: Prepared[] = [prepareBackwardFused(ctx, b, { step, table: bwTable, WT: this.WT, acts, Yb, dZ, layers: L, stride })];
     backward.push(prepareWeightGrad(ctx, b, { table, acts, dZ, partial, stride, chunks, chunk4, layers: L, blocks: blocks.blocks }));
-    const common = { step, gradSrc, partial, theta: this.theta, grad: this.grad, m1, m2, packDst, P: this.fused.P, wtDst, WT: this.WT, count: this.layout.size, chunks };
+    const common = { step, maps, partial, theta: this.theta, grad: this.grad, m1, m2, P: this.fused.P, WT: this.WT, count: this.layout.size, chunks };
     // The loss runs the fused forward straight on each uploaded set: no gather, no step entry, one chunk per set.
     const evals = ([[0, set.train], [1, set.test]] as const).filter(([, s]) => s.m > 0).map(([slot, s]) => ({
       X: s.X, m: s.m, loss: prepareLossSum(ctx, b, { A: out, Y: s.Y, acc, rows: nL, cols: s.m, stride: s.m, slot }),
