@@ -42,7 +42,7 @@ interface Run {
   readonly acts: GPUBuffer;
   /** Columns of every training-step matrix: the batch size rounded up to 4 (the last batch is zero-padded). */
   readonly stride: number;
-  /** The training step's dispatches after the forward pass; `grads` is the same with the gradient-only update. */
+  /** The training step's dispatches after the forward pass, its update, and the gradient-only update (batchGradients). */
   readonly gather: Prepared;
   readonly backward: Prepared[];
   readonly update: Prepared;
@@ -113,6 +113,8 @@ export class FusedGpuTrainer implements TrainableBackend {
     const owned: GPUBuffer[] = [];
     const keep = (buffer: GPUBuffer): GPUBuffer => (owned.push(buffer), buffer);
     const upload = (label: string, m: Matrix) => keep(b.upload(label, m.cols > 0 ? toFloat32(m).data : new Float32Array(1)));
+    // BufferManager uploads Float32Arrays; a view of the same bytes carries u32 tables unchanged.
+    const uploadU32 = (label: string, data: Uint32Array) => keep(b.upload(label, new Float32Array(data.buffer)));
     const plan = batchPlan(mTrain, settings);
     const stride = pad4(plan.batchSize);
     const rows = batchRows(dims);
@@ -132,13 +134,13 @@ export class FusedGpuTrainer implements TrainableBackend {
     const acts = keep(b.storage('activations', rows.acts * stride * 4));
     const dZ = keep(b.storage('dZ', rows.dzRows * stride * 4));
     const partial = keep(b.storage('partial gradients', blocks.blocks * chunks * 16 * 4));
-    const table = keep(b.upload('block table', new Float32Array(blocks.table.buffer)));
-    const maps = keep(b.upload('update maps', new Float32Array(updateMaps(this.layout, chunks).buffer)));
+    const table = uploadU32('block table', blocks.table);
+    const maps = uploadU32('update maps', updateMaps(this.layout, chunks));
     const m1 = keep(b.storage('optimizer state 1', this.theta.size));
     const m2 = keep(b.storage('optimizer state 2', this.theta.size));
 
     const gather = prepareGather(ctx, b, { step, ...set.train, order, Xb, Yb, acts, n0, nL, srcCols: mTrain, stride, xCopy: rows.x * stride });
-    const bwTable = keep(b.upload('backward table', new Float32Array(backwardTable(dims, stride).buffer)));
+    const bwTable = uploadU32('backward table', backwardTable(dims, stride));
     const backward: Prepared[] = [prepareBackwardFused(ctx, b, { step, table: bwTable, WT: this.WT, acts, Yb, dZ, layers: L, stride })];
     backward.push(prepareWeightGrad(ctx, b, { table, acts, dZ, partial, stride, chunks, chunk4, layers: L, blocks: blocks.blocks }));
     const common = { step, maps, partial, theta: this.theta, grad: this.grad, m1, m2, P: this.fused.P, WT: this.WT, count: this.layout.size, chunks };
