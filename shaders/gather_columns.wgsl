@@ -1,20 +1,7 @@
 // Copies columns order[start + j] (or start + j) of a (rows, srcCols) matrix into a compact (rows, count) one:
 // a shuffled mini-batch of X or Y, or a chunk of the data for evaluation. Data stays on the GPU all run long.
 
-struct Step {
-  start: u32,     // first column of this mini-batch or chunk
-  usePerm: u32,   // 1: column j is order[start + j] (a shuffled mini-batch); 0: start + j
-  _pad0: u32,
-  _pad1: u32,
-  lrT: f32,       // the step size (for Adam with both bias corrections folded in)
-  epsT: f32,      // Adam's epsilon scaled by the same correction
-  momentum: f32,
-  beta1: f32,
-  beta2: f32,
-  _pad2: u32,
-  _pad3: u32,
-  _pad4: u32,
-}
+//!include train_step
 
 struct Sizes {
   rows: u32,

@@ -23,9 +23,25 @@ export function libraryFromFiles(files: Readonly<Record<string, string>>): Shade
 
 /** The WGSL text of kernel `name`; a missing kernel is a packaging bug, so it is not a UserError. */
 export function shaderSource(lib: ShaderLibrary, name: string): string {
+  return expandIncludes(lib, name, rawSource(lib, name), [name]);
+}
+
+function rawSource(lib: ShaderLibrary, name: string): string {
   const text = lib[name];
   if (text === undefined) {
     throw new Error(`No shader '${name}' in the library (have: ${Object.keys(lib).join(', ')}).`);
   }
   return text;
+}
+
+// WGSL has no includes; a line `//!include NAME` is replaced by the text of shaders/NAME.wgsl, so a struct that
+// several kernels share (e.g. train_step) is written once. It is a comment to WGSL, so a missed expansion fails
+// loudly at compile time instead of silently.
+const INCLUDE = /^\/\/!include ([A-Za-z0-9_]+)[ \t]*$/gm;
+
+function expandIncludes(lib: ShaderLibrary, name: string, text: string, stack: string[]): string {
+  return text.replace(INCLUDE, (_line, inc: string) => {
+    if (stack.includes(inc)) throw new Error(`Shader '${name}' includes '${inc}' in a cycle (${[...stack, inc].join(' → ')}).`);
+    return expandIncludes(lib, inc, rawSource(lib, inc), [...stack, inc]);
+  });
 }

@@ -5,7 +5,7 @@ import { isUserError } from '../../src/errors.ts';
 import { createGpuBackend } from '../../src/gpu/backend.ts';
 import { BufferManager, deviceBufferStats } from '../../src/gpu/buffers.ts';
 import { describeAdapter } from '../../src/gpu/device.ts';
-import { libraryFromFiles } from '../../src/gpu/shaders.ts';
+import { libraryFromFiles, shaderSource } from '../../src/gpu/shaders.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { closeNodeGpu, NO_NODE_ADAPTER } from '../../src/platform/node-gpu.ts';
 import { openTestGpu, testWithDevice } from '../helpers/gpu.ts';
@@ -26,6 +26,13 @@ describe('GPU context', () => {
 
   it('names kernels by file name in the shader library', () => {
     expect(Object.keys(libraryFromFiles({ '../../shaders/relu.wgsl': 'x', 'C:\\s\\relu_mask.wgsl': 'y' }))).toEqual(['relu', 'relu_mask']);
+  });
+
+  it('expands //!include lines, nested, and refuses cycles and missing files', () => {
+    const lib = { k: 'a\n//!include s\nb', s: 'struct S { x: u32 }\n//!include t', t: 'const T = 1;', loop: '//!include loop', bad: '//!include nope' };
+    expect(shaderSource(lib, 'k')).toBe('a\nstruct S { x: u32 }\nconst T = 1;\nb');
+    expect(() => shaderSource(lib, 'loop')).toThrow(/cycle/);
+    expect(() => shaderSource(lib, 'bad')).toThrow(/No shader 'nope'/);
   });
 });
 
