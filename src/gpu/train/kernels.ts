@@ -1,4 +1,4 @@
-// Encodes the training kernels (shaders/gather_columns, mse_grad, mse_sum, weight_grad, backprop_dz, sgd,
+// Encodes the training kernels (shaders/gather_columns, mse_grad, loss_sum, weight_grad, backprop_dz, sgd,
 // momentum, adam) into a compute pass; pipelines come from the shared per-device cache in src/gpu/kernels.ts.
 import type { BufferManager } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
@@ -82,13 +82,16 @@ export function encodeMseGrad(
     groups1d(ctx, a.count), `mse_grad (${a.count})`);
 }
 
-/** acc[2·slot] += Σ(A − Y)², acc[2·slot+1] += #(A > 0) over `count` values. */
+/**
+ * acc[2·slot] += Σ(A − Y)², acc[2·slot+1] += #(A > 0) over `count` contiguous values: the fused trainer's
+ * loss_sum kernel, seen as one row of `count` columns (stride = count).
+ */
 export function encodeMseSum(
   ctx: GpuContext, buffers: BufferManager, pass: GPUComputePassEncoder,
   a: { A: GPUBuffer; Y: GPUBuffer; acc: GPUBuffer; count: number; slot: number },
 ): void {
-  run(ctx, pass, 'mse_sum', REDUCE_WORKGROUP, [buffers.uniform([a.count, a.slot, 0, 0]), a.A, a.Y, a.acc], [1, 1],
-    `mse_sum (${a.count}, slot ${a.slot})`);
+  run(ctx, pass, 'loss_sum', REDUCE_WORKGROUP, [buffers.uniform([1, a.count, a.count, a.slot]), a.A, a.Y, a.acc], [1, 1],
+    `loss_sum (${a.count}, slot ${a.slot})`);
 }
 
 /** dW = dZ·Aprevᵀ/m and db = rowsum(dZ)/m for a layer with n units, k inputs and m examples. */

@@ -3,7 +3,7 @@
 /** Invocations per workgroup of the element-wise and per-entry kernels (gather, gradients, updates). */
 export const TRAIN_WORKGROUP = 64;
 
-/** Invocations of the one workgroup that reduces a chunk's loss (mse_sum); a power of two. */
+/** Invocations of the one workgroup that reduces a chunk's loss (loss_sum); a power of two. */
 export const REDUCE_WORKGROUP = 256;
 
 /** Most examples one evaluation chunk covers, so the batch buffers stay small while the loss is taken. */
