@@ -3,20 +3,7 @@
 // each in dZ and reading it back (its own columns only, so no other invocation is waited for). W_l comes from
 // WT, where one vec4 holds W[4g..4g+3][p]: 8 vec4 loads per 64 multiply-adds, in named accumulators.
 
-struct Step {
-  start: u32,
-  usePerm: u32,
-  count: u32,     // examples in this mini-batch: columns past it get dZ = 0
-  _pad1: u32,
-  lrT: f32,
-  epsT: f32,
-  momentum: f32,
-  beta1: f32,
-  beta2: f32,
-  _pad2: u32,
-  _pad3: u32,
-  _pad4: u32,
-}
+//!include train_step
 
 struct Sizes {
   layers: u32,   // L

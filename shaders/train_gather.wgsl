@@ -3,20 +3,7 @@
 // backward pass can run on whole vec4s. With COPY_X it also writes X into the activation buffer's tail, where
 // the weight-gradient kernel reads every layer's input from one binding.
 
-struct Step {
-  start: u32,     // first column of this mini-batch or chunk
-  usePerm: u32,   // 1: column j is order[start + j] (a shuffled mini-batch); 0: start + j
-  count: u32,     // examples in this mini-batch or chunk
-  _pad1: u32,
-  lrT: f32,       // the step size (for Adam with both bias corrections folded in)
-  epsT: f32,      // Adam's epsilon scaled by the same correction
-  momentum: f32,
-  beta1: f32,
-  beta2: f32,
-  _pad2: u32,
-  _pad3: u32,
-  _pad4: u32,
-}
+//!include train_step
 
 struct Sizes {
   n0: u32,       // rows of X

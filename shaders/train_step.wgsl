@@ -1,10 +1,11 @@
-// Shared declaration (not a kernel): the per-step uniform of the per-layer trainer's gather and optimizer
-// kernels, pulled in by their `//!include train_step` line (src/gpu/shaders.ts). Layout: src/gpu/train/kernels.ts.
+// Shared declaration (not a kernel): the per-step uniform of both trainers' gather, backward and update kernels,
+// pulled in by their `//!include train_step` line (src/gpu/shaders.ts). One writer fills it for every kernel:
+// writeStepEntry in src/gpu/train/kernels.ts.
 
 struct Step {
   start: u32,     // first column of this mini-batch or chunk
   usePerm: u32,   // 1: column j is order[start + j] (a shuffled mini-batch); 0: start + j
-  _pad0: u32,
+  count: u32,     // examples in this mini-batch or chunk (the m of the 1/m; 0 where a kernel does not use it)
   _pad1: u32,
   lrT: f32,       // the step size (for Adam with both bias corrections folded in)
   epsT: f32,      // Adam's epsilon scaled by the same correction

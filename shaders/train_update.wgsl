@@ -3,20 +3,7 @@
 // 1: θ −= lr·g, 2: momentum, 3: Adam), and writes θ to the flat vector, to the fused forward kernel's packed
 // copy and to backward_fused's transposed copy of W, so no repacking pass is needed.
 
-struct Step {
-  start: u32,
-  usePerm: u32,
-  count: u32,     // examples in this mini-batch: the m of the 1/m
-  _pad1: u32,
-  lrT: f32,       // the step size (for Adam with both bias corrections folded in)
-  epsT: f32,      // Adam's epsilon scaled by the same correction
-  momentum: f32,
-  beta1: f32,
-  beta2: f32,
-  _pad2: u32,
-  _pad3: u32,
-  _pad4: u32,
-}
+//!include train_step
 
 struct Sizes {
   count: u32,   // length of the flat vector
