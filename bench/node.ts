@@ -1,9 +1,7 @@
 // The Node side of the benchmark: our backend on Dawn (the CLI's path) and the CPU reference, as one CaseRunner.
 import { measureCase, skip } from './cases.ts';
 import { createCpuReferencePeer } from './peers/cpu-reference.ts';
-import { createGpuBackend } from '../src/gpu/backend.ts';
-import { createGpuTrainer } from '../src/gpu/train/trainer.ts';
-import { closeNodeGpu, openNodeGpu } from '../src/platform/node-gpu.ts';
+import { openNodeRuntime } from '../src/platform/node-runtime.ts';
 import { createSpotifyPeer } from './peers/spotify-mlp.ts';
 import type { CaseRunner, Impl, Op, Peer } from './types.ts';
 
@@ -13,9 +11,8 @@ export interface NodeRunner extends CaseRunner {
 }
 
 async function openSpotifyNodePeer(): Promise<{ peer: Peer; adapter: string; close(): void }> {
-  const ctx = await openNodeGpu();
-  const peer = createSpotifyPeer(ctx.description, (p) => createGpuBackend(ctx, p), (p) => createGpuTrainer(ctx, p));
-  return { peer, adapter: ctx.description, close: () => closeNodeGpu(ctx) };
+  const runtime = await openNodeRuntime('gpu');
+  return { peer: createSpotifyPeer(runtime), adapter: runtime.gpu!.description, close: () => runtime.close() };
 }
 
 /** Opens Dawn (SwiftShader here) and the CPU reference; `impls` limits which are offered. */

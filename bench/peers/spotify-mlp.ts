@@ -1,26 +1,19 @@
-// Our WebGPU backend as a benchmark peer, the same code in the page and in Node: only the GpuContext differs.
-import type { MlpBackend } from '../../src/model/backend.ts';
+// Our WebGPU backend as a benchmark peer, the same code in the page and in Node: only the runtime differs.
 import { matrix } from '../../src/model/matrix.ts';
 import type { TrainableBackend } from '../../src/model/trainable.ts';
+import type { Runtime } from '../../src/runtime/runtime.ts';
 import { stepSettings } from '../data.ts';
-import type { Params } from '../../src/model/params.ts';
 import type { BenchData, Op, OpOutput, Peer, PeerCase, TrainSettings } from '../types.ts';
 
-/** Makes a backend holding `params` on the already opened device. */
-export type BackendFactory = (params: Params) => MlpBackend | Promise<MlpBackend>;
-
-/** Makes a trainer holding `params` on the already opened device. */
-export type TrainerFactory = (params: Params) => TrainableBackend | Promise<TrainableBackend>;
-
-/** spotify-mlp on the adapter `adapter` names: GpuBackend for the forward operations, GpuTrainer for training. */
-export function createSpotifyPeer(adapter: string, makeBackend: BackendFactory, makeTrainer: TrainerFactory): Peer {
+/** spotify-mlp on the runtime's device: its backend for the forward operations, its trainer for training. */
+export function createSpotifyPeer(runtime: Runtime): Peer {
   return {
     impl: 'spotify-mlp',
     ops: ['forward', 'forward+cache', 'train-step', 'epoch'],
-    adapter,
+    adapter: runtime.gpu?.description ?? runtime.description,
     async prepare(op: Op, data: BenchData, train: TrainSettings): Promise<PeerCase> {
       if (op === 'forward' || op === 'forward+cache') {
-        const backend = await makeBackend(data.params);
+        const backend = await runtime.backend(data.params);
         const cache = op === 'forward+cache';
         return {
           async run(): Promise<OpOutput> {
@@ -30,7 +23,7 @@ export function createSpotifyPeer(adapter: string, makeBackend: BackendFactory, 
           dispose: () => backend.dispose(),
         };
       }
-      return trainCase(await makeTrainer(data.params), op, data, train);
+      return trainCase(await runtime.trainer(data.params), op, data, train);
     },
     dispose() {},
   };

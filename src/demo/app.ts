@@ -2,9 +2,9 @@
 import type { Dataset } from '../data/prepare.ts';
 import type { ScalerParams } from '../data/scaler.ts';
 import type { CleanTable } from '../data/table.ts';
-import type { GpuContext } from '../gpu/device.ts';
 import type { Params } from '../model/params.ts';
 import type { TrainingRecord } from '../model/model-file.ts';
+import { createRuntime, type Runtime } from '../runtime/runtime.ts';
 
 /** Where the current parameters came from. */
 export type ModelSource = 'init' | 'trained' | 'loaded';
@@ -23,8 +23,8 @@ export type AppEvent = 'dataset' | 'model';
 
 /** One object the panels share; each panel reads it and announces what it changed. */
 export class App {
-  /** The WebGPU context, or null when the page runs on the CPU reference. */
-  gpu: GpuContext | null = null;
+  /** Where models run: the WebGPU device once the device panel opened it, else the CPU reference. */
+  runtime: Runtime = createRuntime(null);
   dataset: Dataset | null = null;
   /** The clean rows behind {@link dataset} (for the preview table and for scoring the synthetic data). */
   table: CleanTable | null = null;

@@ -1,6 +1,6 @@
 // The device panel: opens WebGPU, shows the adapter and the limits that matter, or explains why the page runs on the CPU.
 import { describeAdapter, type GpuContext } from '../gpu/device.ts';
-import { openBrowserGpu } from '../platform/browser-gpu.ts';
+import { openBrowserRuntime } from '../platform/browser-runtime.ts';
 import type { App } from './app.ts';
 import { byId, el, errorText, keyValues } from './dom.ts';
 import { demoStatus } from './status.ts';
@@ -21,8 +21,10 @@ export async function initDevicePanel(app: App): Promise<void> {
   const info = byId('device-info');
   const badge = byId('backend-badge');
   try {
-    const ctx = await openBrowserGpu({ powerPreference: 'high-performance' });
-    app.gpu = ctx;
+    const { runtime, fallbackReason } = await openBrowserRuntime('auto', { powerPreference: 'high-performance' });
+    app.runtime = runtime;
+    if (runtime.gpu === null) throw new Error(fallbackReason ?? 'No WebGPU device.');
+    const ctx = runtime.gpu;
     status.backend = 'gpu';
     status.adapter = { ...ctx.adapter };
     badge.className = 'badge gpu';
@@ -36,7 +38,6 @@ export async function initDevicePanel(app: App): Promise<void> {
     });
   } catch (err) {
     const reason = errorText(err);
-    app.gpu = null;
     status.backend = 'cpu';
     status.gpuUnavailable = reason;
     badge.className = 'badge cpu';

@@ -1,6 +1,5 @@
 // The forward-pass panel: the same weights on the GPU (float32) and the CPU reference (float64), timed and compared value by value.
 import { initialization } from '../cpu/init.ts';
-import { createGpuBackend } from '../gpu/backend.ts';
 import { type Matrix, shapeOf } from '../model/matrix.ts';
 import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
 import type { App } from './app.ts';
@@ -67,8 +66,8 @@ async function check(app: App): Promise<void> {
     const cpu = runCpuReference(model.params, X);
     let gpuCache: Matrix[] | null = null;
     let gpuMs: number | null = null;
-    if (app.gpu !== null) {
-      const backend = await createGpuBackend(app.gpu, model.params);
+    if (app.runtime.gpu !== null) {
+      const backend = await app.runtime.backend(model.params);
       try {
         await backend.forward(X, { cache: true }); // compiles the pipelines; the timed run below is warm
         const t0 = performance.now();

@@ -1,6 +1,4 @@
 // The prediction panel: scores every row of the loaded data with the current model and offers preds.csv in the CLI's format.
-import { createCpuBackend } from '../cpu/backend.ts';
-import { createGpuBackend } from '../gpu/backend.ts';
 import type { MlpBackend } from '../model/backend.ts';
 import type { App } from './app.ts';
 import { parseCsvInWorker } from './csv-client.ts';
@@ -54,7 +52,7 @@ async function score(app: App): Promise<string | null> {
     const clean = file === null
       ? app.table
       : await parseCsvInWorker(file, 'score', (f) => say(`Reading ${file.name} again, keeping every row: ${Math.round(f * 100)}%`));
-    backend = app.gpu === null ? createCpuBackend(model.params) : await createGpuBackend(app.gpu, model.params);
+    backend = await app.runtime.backend(model.params);
     const predictions = await scoreTable(clean, backend, scaler, (done) => say(`Scoring: ${fmtCount(done)} of ${fmtCount(clean.rows)} rows…`));
     const text = predictionsCsv(clean, predictions);
     const unscored = clean.counts.read - clean.rows;

@@ -1,13 +1,7 @@
 // The training panel: settings, start/stop, a live loss curve, then the test-set scatter and metrics against the mean baseline.
-import { createCpuBackend } from '../cpu/backend.ts';
 import { defaultLearningRate } from '../cpu/optimizers.ts';
 import { unscaleY } from '../data/scaler.ts';
-import { createGpuBackend } from '../gpu/backend.ts';
-import { createGpuTrainer } from '../gpu/train/trainer.ts';
-import type { MlpBackend } from '../model/backend.ts';
-import type { Params } from '../model/params.ts';
-import { OPTIMIZER_KINDS, type OptimizerKind, type TrainableBackend } from '../model/trainable.ts';
-import { createCpuTrainer } from '../train/cpu-trainer.ts';
+import { OPTIMIZER_KINDS, type OptimizerKind } from '../model/trainable.ts';
 import type { MetricsReport } from '../train/metrics.ts';
 import { trainingRecord } from '../train/record.ts';
 import { TRAIN_DEFAULTS, type TrainConfig, type TrainedModel, trainModel } from '../train/train-model.ts';
@@ -64,18 +58,6 @@ function readConfig(): TrainConfig {
   };
 }
 
-/** A trainer on the GPU when there is one; on the CPU, each epoch first yields so the page can repaint. */
-async function openTrainer(app: App, params: Params): Promise<TrainableBackend> {
-  if (app.gpu !== null) return createGpuTrainer(app.gpu, params);
-  const trainer = createCpuTrainer(params);
-  const epoch = trainer.trainEpoch.bind(trainer);
-  trainer.trainEpoch = async () => {
-    await nextFrame();
-    await epoch();
-  };
-  return trainer;
-}
-
 async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: LossChart, scatter: ScatterChart): Promise<void> {
   const dataset = app.dataset;
   const status = demoStatus();
@@ -88,15 +70,17 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
   start.disabled = true;
   stop.disabled = false;
   loss.reset(config.epochs);
-  const ranOn = app.gpu === null ? 'cpu' : 'gpu';
+  const ranOn = app.runtime.kind;
   status.training = {
     running: true, ranOn, epochs: 0, trainLoss: [], testLoss: [], epochMs: [], finished: status.training.finished,
     metrics: null, stoppedBy: null, chartPoints: 0,
   };
   progress.textContent = `Uploading ${dataset.counts.train.toLocaleString('en-US')} training examples…`;
   try {
-    const result = await trainModel((p) => openTrainer(app, p), dataset, config, {
+    const result = await trainModel((p) => app.runtime.trainer(p), dataset, config, {
       signal,
+      // On the CPU the epochs run on this thread: yield a frame before each so the page repaints.
+      beforeEpoch: app.runtime.gpu === null ? nextFrame : undefined,
       onEpoch: (r) => {
         loss.add(r.epoch, r.trainLoss, r.testLoss);
         const t = status.training;
@@ -122,7 +106,7 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
     };
     app.setModel({
       params: result.params, scaler: dataset.scaler, source: 'trained', training: { ...trainingRecord(result, {
-        backend: ranOn, device: app.gpu?.description ?? 'CPU reference (JavaScript, float64)', source: dataset.source, counts: dataset.counts,
+        backend: ranOn, device: app.runtime.description, source: dataset.source, counts: dataset.counts,
       }) },
       label: `trained in this tab (${config.optimizer}, ${o.bestEpoch} epochs, on ${dataset.source})`,
     });
@@ -141,7 +125,7 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
 async function showResults(app: App, result: TrainedModel, scatter: ScatterChart): Promise<void> {
   const dataset = app.dataset;
   if (dataset === null) return;
-  const backend: MlpBackend = app.gpu === null ? createCpuBackend(result.params) : await createGpuBackend(app.gpu, result.params);
+  const backend = await app.runtime.backend(result.params);
   try {
     const out = (await backend.forward(dataset.xTest)).out.data;
     scatter.show(unscaleY(out, dataset.scaler), unscaleY(dataset.yTest.data, dataset.scaler));

@@ -26,6 +26,8 @@ export interface LoopOptions {
   readonly onEpoch?: (report: EpochReport) => void;
   /** Stops the run between epochs; the best parameters so far are kept. */
   readonly signal?: AbortSignal;
+  /** Awaited before each epoch, e.g. to let a page repaint while the CPU trains on its main thread. */
+  readonly beforeEpoch?: () => Promise<void>;
 }
 
 /** How a run ended and what it went through. */
@@ -97,6 +99,7 @@ export async function trainLoop(
       aborted = true;
       break;
     }
+    await options.beforeEpoch?.();
     const started = performance.now();
     epoch++;
     await backend.trainEpoch();

@@ -80,6 +80,8 @@ export interface TrainedModel {
 export interface TrainModelOptions {
   readonly onEpoch?: (report: EpochReport) => void;
   readonly signal?: AbortSignal;
+  /** Awaited before each epoch (see LoopOptions.beforeEpoch). */
+  readonly beforeEpoch?: () => Promise<void>;
   /** Parameters to start from instead of the He init (e.g. to continue a run). */
   readonly initial?: Params;
 }
@@ -109,7 +111,7 @@ export async function trainModel(
   const trainer = await open(params);
   try {
     const outcome = await trainLoop(trainer, data, settings, {
-      epochs: config.epochs, patience: config.patience, onEpoch: options.onEpoch, signal: options.signal,
+      epochs: config.epochs, patience: config.patience, onEpoch: options.onEpoch, signal: options.signal, beforeEpoch: options.beforeEpoch,
     });
     const trained = await trainer.readParams();
     const baselineValue = mean(unscaleY(data.yTrain.data, data.scaler));

@@ -2,13 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { initialization } from '../../src/cpu/init.ts';
 import { isUserError } from '../../src/errors.ts';
-import { createGpuBackend } from '../../src/gpu/backend.ts';
 import { BufferManager, deviceBufferStats } from '../../src/gpu/buffers.ts';
 import { describeAdapter } from '../../src/gpu/device.ts';
 import { libraryFromFiles, shaderSource } from '../../src/gpu/shaders.ts';
 import { matrix } from '../../src/model/matrix.ts';
-import { closeNodeGpu, NO_NODE_ADAPTER } from '../../src/platform/node-gpu.ts';
-import { openTestGpu, testWithDevice } from '../helpers/gpu.ts';
+import { NO_NODE_ADAPTER } from '../../src/platform/node-gpu.ts';
+import { openTestRuntime, testWithDevice } from '../helpers/gpu.ts';
 
 describe('GPU context', () => {
   testWithDevice('names the adapter and plans with the limits it granted', async (ctx) => {
@@ -67,15 +66,14 @@ describe('BufferManager', () => {
 describe('device loss', () => {
   it('turns a forward call on a destroyed device into one UserError sentence', async () => {
     // Its own device: destroying the shared one would break the other tests in this file.
-    const ctx = await openTestGpu();
-    const backend = await createGpuBackend(ctx, initialization([3, 4, 1], { seed: 1 }));
-    ctx.device.destroy();
+    const runtime = await openTestRuntime();
+    const backend = await runtime.backend(initialization([3, 4, 1], { seed: 1 }));
+    runtime.gpu!.device.destroy();
     const X = matrix(3, 5, new Float64Array(15).fill(0.5));
     const error = await backend.forward(X).then(() => undefined, (e: unknown) => e);
     expect(isUserError(error), String(error)).toBe(true);
     expect((error as Error).message).toMatch(/^The GPU device was lost.*; open a new GPU context .* try again\.$/);
     expect((error as Error).message.split('\n').length).toBe(1);
-    backend.dispose();
-    closeNodeGpu(ctx);
+    runtime.close();
   });
 });

@@ -3,17 +3,18 @@
 import { afterAll, expect, it } from 'vitest';
 import { deviceBufferStats } from '../../src/gpu/buffers.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
-import { closeNodeGpu, openNodeGpu } from '../../src/platform/node-gpu.ts';
+import { openNodeRuntime } from '../../src/platform/node-runtime.ts';
+import type { Runtime } from '../../src/runtime/runtime.ts';
 
 const OPEN_TIMEOUT_MS = 60_000;
 
-let shared: Promise<GpuContext> | undefined;
+let shared: Promise<Runtime> | undefined;
 
 /**
  * Opens a context on Dawn's adapter, or on SwiftShader where there is no GPU, and fails (never skips) with the
  * platform's one sentence naming `apt-get install -y chromium libvulkan1` when there is none; a hang becomes a failure.
  */
-export async function openTestGpu(): Promise<GpuContext> {
+export async function openTestRuntime(): Promise<Runtime> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -22,24 +23,29 @@ export async function openTestGpu(): Promise<GpuContext> {
     );
   });
   try {
-    const ctx = await Promise.race([openNodeGpu(), timeout]);
-    console.log(`[gpu tests] adapter: ${ctx.description}`);
-    return ctx;
+    const runtime = await Promise.race([openNodeRuntime('gpu'), timeout]);
+    console.log(`[gpu tests] adapter: ${runtime.gpu!.description}`);
+    return runtime;
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** The device this test file shares, opened on first use. */
-export function sharedGpu(): Promise<GpuContext> {
-  shared ??= openTestGpu();
+/** The GPU runtime this test file shares, opened on first use. */
+export function sharedRuntime(): Promise<Runtime> {
+  shared ??= openTestRuntime();
   return shared;
+}
+
+/** The device of {@link sharedRuntime}. */
+export async function sharedGpu(): Promise<GpuContext> {
+  return (await sharedRuntime()).gpu!;
 }
 
 // Registered while the importing test file is collected, so it runs after that file's last test.
 afterAll(async () => {
-  const ctx = await shared?.catch(() => undefined);
-  if (ctx) closeNodeGpu(ctx);
+  const runtime = await shared?.catch(() => undefined);
+  runtime?.close();
   shared = undefined;
 });
 

@@ -2,11 +2,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
-import type { BackendKind } from '../../model/backend.ts';
+import type { BackendChoice } from '../../runtime/runtime.ts';
 import { type Matrix, shapeOf } from '../../model/matrix.ts';
 import { parseModel } from '../../model/model-file.ts';
 import { layerCount, type Params } from '../../model/params.ts';
-import { BACKEND_KINDS, openBackend } from '../backend.ts';
+import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { ensureDir, readNpyFile, readTextFile, writeNpyFile } from '../io.ts';
 import { choiceArg } from '../options.ts';
 
@@ -16,7 +16,7 @@ export interface ForwardCommandOptions {
   readonly input: string;
   readonly out: string;
   readonly cache: boolean;
-  readonly backend: BackendKind;
+  readonly backend: BackendChoice;
 }
 
 /** Adds `forward` to the program. */
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .requiredOption('--input <file>', '.npy of float32 or float64, C order, shape (features, m): one column per example')
     .requiredOption('--out <dir>', 'folder for the outputs (created if needed)')
     .option('--cache', 'also write the cache Z1.npy, A1.npy, …, ZL.npy', false)
-    .option('--backend <kind>', 'gpu (WebGPU through Dawn) or cpu (the float64 reference)', choiceArg('--backend', BACKEND_KINDS), 'gpu' as BackendKind)
+    .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
     .action((options: ForwardCommandOptions) => runForward(options));
 }
 
@@ -39,9 +39,9 @@ export async function runForward(options: ForwardCommandOptions): Promise<void> 
   checkInput(X, params, options.input);
   ensureDir(options.out, 'the output folder');
 
-  const backend = await openBackend(options.backend, params);
-  let written: string[];
-  try {
+  let written: string[] = [];
+  await withRuntime(options.backend, async (runtime) => {
+    const backend = await runtime.backend(params);
     const started = performance.now();
     const result = await backend.forward(X, { cache: options.cache });
     const ms = performance.now() - started;
@@ -55,9 +55,7 @@ export async function runForward(options: ForwardCommandOptions): Promise<void> 
       });
     }
     process.stderr.write(`forward: m = ${X.cols} examples through dims [${params.dims.join(', ')}] in ${ms.toFixed(1)} ms\n`);
-  } finally {
-    backend.dispose();
-  }
+  });
   process.stderr.write(`forward: wrote ${written.length === 1 ? written[0] : `${written.length} files to ${join(options.out, '')}`}\n`);
 }
 

@@ -3,10 +3,10 @@
 import type { Command } from 'commander';
 import { gatherFeatures, scaleX, unscaleY } from '../../data/index.ts';
 import { UserError } from '../../errors.ts';
-import type { BackendKind } from '../../model/backend.ts';
+import type { BackendChoice } from '../../runtime/runtime.ts';
 import { parseModel } from '../../model/model-file.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
-import { BACKEND_KINDS, openBackend } from '../backend.ts';
+import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { readTextFile, writeOutputFile } from '../io.ts';
 import { choiceArg } from '../options.ts';
 import {
@@ -22,7 +22,7 @@ export interface PredictCommandOptions {
   readonly model: string;
   readonly csv: string;
   readonly out: string;
-  readonly backend: BackendKind;
+  readonly backend: BackendChoice;
 }
 
 /** Adds `predict` to the program. */
@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .requiredOption('--model <file>', 'the model JSON written by spotify-mlp train (it must hold a "scaler")')
     .requiredOption('--csv <file>', "the tracks to score (tracks.csv layout; popularity is not needed)")
     .requiredOption('--out <file>', `where to write the CSV: id (when the input has one), ${PREDICTION_COLUMN}, reason`)
-    .option('--backend <kind>', 'cpu (the float64 reference) or gpu (WebGPU through Dawn)', choiceArg('--backend', BACKEND_KINDS), 'cpu' as BackendKind)
+    .option('--backend <kind>', `${BACKEND_HELP}; cpu by default here`, choiceArg('--backend', BACKEND_KINDS), 'cpu' as BackendChoice)
     .action((options: PredictCommandOptions) => runPredict(options));
 }
 
@@ -52,12 +52,10 @@ export async function runPredict(options: PredictCommandOptions): Promise<void> 
     const X = scaleX(gatherFeatures(table, identity), scaler);
     const outside = rangeReport(X, scaler.features);
     if (outside) process.stderr.write(`predict: warning: ${outside}\n`);
-    const backend = await openBackend(options.backend, model.params);
-    try {
-      predictions = unscaleY((await backend.forward(X)).out.data, scaler);
-    } finally {
-      backend.dispose();
-    }
+    predictions = await withRuntime(options.backend, async (runtime) => {
+      const backend = await runtime.backend(model.params);
+      return unscaleY((await backend.forward(X)).out.data, scaler);
+    });
     assertFinitePredictions(predictions, table, options.csv);
   }
   writeOutputFile(options.out, predictionsCsv(table, predictions), 'the predictions file');

@@ -4,17 +4,16 @@ import type { Command } from 'commander';
 import {
   DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset,
 } from '../../data/index.ts';
-import type { BackendKind } from '../../model/backend.ts';
 import { serializeModel } from '../../model/model-file.ts';
-import type { Params } from '../../model/params.ts';
-import { OPTIMIZER_KINDS, type OptimizerKind, type TrainableBackend } from '../../model/trainable.ts';
+import type { BackendKind } from '../../model/backend.ts';
+import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/trainable.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
-import { createCpuTrainer } from '../../train/cpu-trainer.ts';
+import type { BackendChoice } from '../../runtime/runtime.ts';
 import type { MetricsReport } from '../../train/metrics.ts';
 import { trainingRecord } from '../../train/record.ts';
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig, trainModel } from '../../train/train-model.ts';
-import { BACKEND_KINDS } from '../backend.ts';
+import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { writeOutputFile } from '../io.ts';
 import { choiceArg, floatArg, intArg } from '../options.ts';
 import { createProgress } from '../progress.ts';
@@ -32,7 +31,7 @@ export interface TrainCommandOptions {
   readonly patience: number;
   readonly outputInit: OutputInit;
   readonly outputBias?: number;
-  readonly backend: BackendKind;
+  readonly backend: BackendChoice;
   readonly sample: number;
   readonly testSize: number;
   readonly syntheticRows: number;
@@ -55,35 +54,11 @@ export function register(program: Command): void {
     .option('--patience <n>', 'stop after this many epochs without a better test loss, keeping the best (0: never)', intArg('--patience', { min: 0 }), d.patience)
     .option('--output-init <kind>', "'mean' starts the output at the mean target (W4 scaled by 0.1); 'he' is the notebook's init", choiceArg('--output-init', OUTPUT_INITS), d.outputInit)
     .option('--output-bias <x>', 'start every output bias b4 at this value, e.g. 0.1 against a dead output', floatArg('--output-bias'))
-    .option('--backend <kind>', 'gpu (WebGPU through Dawn) or cpu (the float64 reference)', choiceArg('--backend', BACKEND_KINDS), 'gpu' as BackendKind)
+    .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
     .option('--sample <n>', 'keep at most this many rows of the CSV, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
     .option('--test-size <fraction>', 'fraction of rows held out for the test loss and metrics', floatArg('--test-size', { min: 0, max: 1, minExclusive: true }), DEFAULT_TEST_SIZE)
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .action((options: TrainCommandOptions) => runTrain(options));
-}
-
-/** Opens a trainer of the asked kind; the GPU one closes its device when disposed. */
-export async function openTrainer(kind: BackendKind, params: Params): Promise<TrainableBackend> {
-  if (kind === 'cpu') return createCpuTrainer(params);
-  // Loaded only when asked for: Dawn is a native module that keeps Node alive while open.
-  const { openNodeGpu, closeNodeGpu } = await import('../../platform/node-gpu.ts');
-  const { createGpuTrainer } = await import('../../gpu/train/trainer.ts');
-  const ctx = await openNodeGpu();
-  try {
-    const trainer = createGpuTrainer(ctx, params);
-    const dispose = trainer.dispose.bind(trainer);
-    trainer.dispose = () => {
-      try {
-        dispose();
-      } finally {
-        closeNodeGpu(ctx);
-      }
-    };
-    return trainer;
-  } catch (err) {
-    closeNodeGpu(ctx);
-    throw err;
-  }
 }
 
 /** Loads and prepares the data, trains, writes the model file, and prints the metrics table on stdout. */
@@ -102,6 +77,7 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
     patience: options.patience, outputInit: options.outputInit, outputBias: options.outputBias,
   };
   let device = '';
+  let backend: BackendKind = 'cpu';
   const bar = createProgress('epochs', options.epochs);
   const controller = new AbortController();
   // Ctrl-C stops after the current epoch and still writes the best model so far.
@@ -109,25 +85,24 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
   process.once('SIGINT', onSigint);
   let model;
   try {
-    model = await trainModel(async (params) => {
-      const trainer = await openTrainer(options.backend, params);
-      device = trainer.description;
-      process.stderr.write(`backend: ${device}\n`);
-      return trainer;
-    }, data, config, {
-      signal: controller.signal,
-      onEpoch: (r) => {
-        const detail = `train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
-        bar.update(r.epoch, detail);
-        // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
-        if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
-      },
+    model = await withRuntime(options.backend, (runtime) => {
+      device = runtime.description;
+      backend = runtime.kind;
+      return trainModel((params) => runtime.trainer(params), data, config, {
+        signal: controller.signal,
+        onEpoch: (r) => {
+          const detail = `train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
+          bar.update(r.epoch, detail);
+          // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
+          if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
+        },
+      });
     });
   } finally {
     bar.stop();
     process.off('SIGINT', onSigint);
   }
-  const record = trainingRecord(model, { backend: options.backend, device, source, counts: data.counts });
+  const record = trainingRecord(model, { backend, device, source, counts: data.counts });
   writeOutputFile(options.out, serializeModel(model.params, { scaler: data.scaler, training: { ...record } }), 'the model file');
   print(summary(model.metrics, record, options.out));
 }

@@ -330,6 +330,9 @@ const NO_UPDATE = { lrT: 0, epsT: 0, momentum: 0, beta1: 0, beta2: 0 } as const;
 /** Which trainer: 'fused' (flat buffers, fused forward; fast) where the widths fit it, 'layered' (per-layer kernels). */
 export type TrainerVariant = 'auto' | 'fused' | 'layered';
 
+/** The step program a trainer runs; see {@link TrainerVariant}. */
+export type TrainerKernel = TrainerVariant;
+
 /**
  * A GPU trainer on `ctx` starting from `params`; the caller disposes it (and then the context). 'auto' takes the
  * fused trainer wherever the fused forward kernel fits the widths (bench/TRAINING.md has the figures).

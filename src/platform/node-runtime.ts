@@ -1,0 +1,26 @@
+// The runtime in Node: Dawn (the `webgpu` package, loaded only when a GPU is asked for) or the CPU reference.
+import { UserError } from '../errors.ts';
+import { type BackendChoice, createRuntime, type Runtime } from '../runtime/runtime.ts';
+
+/** Writes one line to stderr: how the CLI says which backend runs. */
+const stderrLine = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/**
+ * Opens a runtime: `gpu` fails with one sentence when no adapter opens; `auto` then falls back to the CPU
+ * reference and says so through `log`; `cpu` never loads Dawn.
+ */
+export async function openNodeRuntime(choice: BackendChoice = 'auto', log: (line: string) => void = stderrLine): Promise<Runtime> {
+  if (choice === 'cpu') return createRuntime(null);
+  // Loaded only when asked for: Dawn is a native module, and a CPU-only command should not pay for it.
+  const { openNodeGpu, closeNodeGpu } = await import('./node-gpu.ts');
+  try {
+    const ctx = await openNodeGpu();
+    return createRuntime(ctx, () => closeNodeGpu(ctx));
+  } catch (err) {
+    if (choice === 'gpu' || !(err instanceof UserError)) throw err;
+    log(`backend: no WebGPU adapter (${err.message.replace(/\.$/, '')}); running on the CPU reference instead.`);
+    return createRuntime(null);
+  }
+}

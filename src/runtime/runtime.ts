@@ -1,0 +1,81 @@
+// The one object that owns the device: it hands out forward backends and trainers on the GPU (or on the CPU
+// reference when there is none), and close() disposes every one of them and then the device. The CLI, the page,
+// the benchmarks and the tests all open one of these; nothing else decides "gpu or cpu".
+import { createCpuBackend } from '../cpu/backend.ts';
+import { createGpuBackend, type GpuBackendOptions } from '../gpu/backend.ts';
+import type { GpuContext } from '../gpu/device.ts';
+import { createGpuTrainer, type TrainerKernel } from '../gpu/train/trainer.ts';
+import type { BackendKind, MlpBackend } from '../model/backend.ts';
+import type { Params } from '../model/params.ts';
+import type { TrainableBackend } from '../model/trainable.ts';
+import { createCpuTrainer } from '../train/cpu-trainer.ts';
+
+/** What a caller asks for: `auto` takes the GPU when an adapter opens and the CPU reference otherwise. */
+export type BackendChoice = BackendKind | 'auto';
+
+/** The values `--backend` accepts. */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'gpu', 'cpu'];
+
+/** Options of {@link Runtime.trainer}. */
+export interface TrainerOptions {
+  /** The GPU step program: `fused` (fastest, widths ≤ 64), `layered` (tiled matmul_bias per layer), `auto`. */
+  readonly kernel?: TrainerKernel;
+}
+
+/** Where models run. Everything it hands out is disposed by {@link Runtime.close}. */
+export interface Runtime {
+  /** What it got: `gpu` when it holds a device, else `cpu` (the float64 reference). */
+  readonly kind: BackendKind;
+  /** One line naming where things run, e.g. the adapter. */
+  readonly description: string;
+  /** The device, or null on the CPU. */
+  readonly gpu: GpuContext | null;
+  /** A forward-only backend holding `params`. */
+  backend(params: Params, options?: GpuBackendOptions): Promise<MlpBackend>;
+  /** A trainable backend starting from `params`. */
+  trainer(params: Params, options?: TrainerOptions): Promise<TrainableBackend>;
+  /** Disposes every backend and trainer handed out, then closes the device. Safe to call twice. */
+  close(): void;
+}
+
+const CPU_DESCRIPTION = 'CPU reference (float64, JavaScript)';
+
+/** A runtime on `gpu`, or on the CPU reference when it is null; `closeDevice` runs last in close(). */
+export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = () => {}): Runtime {
+  const handedOut = new Set<MlpBackend>();
+  let closed = false;
+  const track = <T extends MlpBackend>(backend: T): T => {
+    if (closed) {
+      backend.dispose();
+      throw new Error('This runtime is closed; open a new one.');
+    }
+    handedOut.add(backend);
+    return backend;
+  };
+  const live = (): void => {
+    if (closed) throw new Error('This runtime is closed; open a new one.');
+  };
+  return {
+    kind: gpu ? 'gpu' : 'cpu',
+    description: gpu ? `WebGPU on ${gpu.description}` : CPU_DESCRIPTION,
+    gpu,
+    async backend(params, options = {}) {
+      live();
+      return track(gpu ? await createGpuBackend(gpu, params, options) : createCpuBackend(params));
+    },
+    async trainer(params, options = {}) {
+      live();
+      return track(gpu ? createGpuTrainer(gpu, params, options.kernel ?? 'auto') : createCpuTrainer(params));
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        for (const backend of handedOut) backend.dispose();
+        handedOut.clear();
+      } finally {
+        closeDevice();
+      }
+    },
+  };
+}
