@@ -3,7 +3,7 @@ import { initialization } from '../src/cpu/init.ts';
 import { matrix } from '../src/model/matrix.ts';
 import { forwardFlops, NOTEBOOK_DIMS } from '../src/model/params.ts';
 import { createRng } from '../src/rng/index.ts';
-import { defaultLearningRate, OPTIMIZER_DEFAULTS } from '../src/cpu/optimizers.ts';
+import { defaultLearningRate, OPTIMIZER_DEFAULTS } from '../src/model/optimizer.ts';
 import { TRAIN_DEFAULTS } from '../src/train/train-model.ts';
 import type { StepSettings } from '../src/model/trainable.ts';
 import type { BenchData, Op, TrainSettings } from './types.ts';

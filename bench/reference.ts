@@ -4,7 +4,7 @@ import { feedForward } from '../src/cpu/forward.ts';
 import { cloneParams, type Params } from '../src/model/params.ts';
 import { matrix, type Matrix, sliceCols } from '../src/model/matrix.ts';
 import { CpuTrainer } from '../src/train/cpu-trainer.ts';
-import { EpochShuffler } from '../src/train/batches.ts';
+import { EpochShuffler } from '../src/model/batches.ts';
 import { stepSettings } from './data.ts';
 import type { BenchData, TrainSettings } from './types.ts';
 

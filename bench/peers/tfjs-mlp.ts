@@ -1,6 +1,6 @@
 // The same MLP in TF.js, on whichever backend is asked for (webgpu or cpu): forward, forward+cache, SGD step, Adam epoch.
 import * as tf from '@tensorflow/tfjs';
-import { OPTIMIZER_DEFAULTS } from '../../src/cpu/optimizers.ts';
+import { OPTIMIZER_DEFAULTS } from '../../src/model/optimizer.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import type { Params } from '../../src/model/params.ts';
 import { firstEpochOrder } from '../reference.ts';

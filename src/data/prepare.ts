@@ -2,8 +2,8 @@
 import { UserError } from '../errors.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
 import { createRng, RNG_KINDS, type RngKind } from '../rng/index.ts';
-import { fitScaler, type ScalerParams, scaleX, scaleY } from './scaler.ts';
-import { DROP_REASON_TEXT, type DropReason, FEATURES, N_FEATURES, RELEASE_DATE, YEAR } from './schema.ts';
+import { fitScaler, type ScalerParams, scaleX, scaleY } from '../model/scaler.ts';
+import { DROP_REASON_TEXT, type DropReason, FEATURES, N_FEATURES, RELEASE_DATE, YEAR } from '../model/schema.ts';
 import type { CleanTable, TableCounts } from './table.ts';
 
 /** The notebook's seed. */

@@ -1,6 +1,6 @@
 // One CSV row → the 13 features and the target: where each column is in the header, and the per-row cleaning rule.
 import { UserError } from '../errors.ts';
-import { BOOLEAN_COLUMNS, type DropReason, FEATURES, ID_COLUMN, N_FEATURES, RELEASE_DATE, TARGET, YEAR } from './schema.ts';
+import { BOOLEAN_COLUMNS, type DropReason, FEATURES, ID_COLUMN, N_FEATURES, RELEASE_DATE, TARGET, YEAR } from '../model/schema.ts';
 import { type CellValue, MISSING, parseNumber, parseReleaseYear } from './values.ts';
 
 /** Where the needed columns sit in a file's header, found once by {@link resolveColumns}. */

@@ -1,7 +1,7 @@
 // The built-in dataset used when no CSV is given: tracks.csv's columns in plausible ranges with a learnable popularity.
 // The notebook falls back to uniform noise, which no network can learn; a demo needs a signal to show training working.
 import { createRng, type Rng, type RngKind } from '../rng/index.ts';
-import { DROP_REASONS, type DropReason, FEATURES, N_FEATURES, YEAR } from './schema.ts';
+import { DROP_REASONS, type DropReason, FEATURES, N_FEATURES, YEAR } from '../model/schema.ts';
 import type { CleanTable } from './table.ts';
 
 /** Rows in the default synthetic dataset: enough to learn from, small enough for a quick demo. */

@@ -1,7 +1,7 @@
 // The streaming cleaner: CSV rows go in chunk by chunk (a Node stream, a browser worker, a string), clean rows come out, every drop is counted.
 import { UserError } from '../errors.ts';
 import { type ColumnLayout, cleanRow, type RowProblem, resolveColumns } from './row.ts';
-import { DROP_REASONS, type DropReason, FEATURES, N_FEATURES, RELEASE_DATE, YEAR } from './schema.ts';
+import { DROP_REASONS, type DropReason, FEATURES, N_FEATURES, RELEASE_DATE, YEAR } from '../model/schema.ts';
 
 /** How many rows were read and what became of them; `kept + dropped === read` always holds. */
 export interface TableCounts {

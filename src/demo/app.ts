@@ -1,6 +1,6 @@
 // The demo's shared state: the GPU context, the loaded data, the current model, and change notifications between panels.
 import type { Dataset } from '../data/prepare.ts';
-import type { ScalerParams } from '../data/scaler.ts';
+import type { ScalerParams } from '../model/scaler.ts';
 import type { CleanTable } from '../data/table.ts';
 import type { Params } from '../model/params.ts';
 import type { TrainingRecord } from '../model/model-file.ts';

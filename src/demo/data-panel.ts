@@ -1,6 +1,6 @@
 // The data panel: the synthetic default, a dropped or picked tracks.csv parsed in a worker, and what became of its rows.
 import { describeDrops, prepareDataset } from '../data/prepare.ts';
-import { DROP_REASON_TEXT, DROP_REASONS, FEATURES, TARGET } from '../data/schema.ts';
+import { DROP_REASON_TEXT, DROP_REASONS, FEATURES, TARGET } from '../model/schema.ts';
 import { SYNTHETIC_NAME, syntheticDataset } from '../data/synthetic.ts';
 import type { CleanTable } from '../data/table.ts';
 import type { App } from './app.ts';

@@ -1,5 +1,5 @@
 // The models panel: download the current model in the CLI's JSON format (with the scaler), or load one, e.g. from `spotify-mlp train`.
-import { FEATURES } from '../data/schema.ts';
+import { FEATURES } from '../model/schema.ts';
 import { UserError } from '../errors.ts';
 import { parseModel, serializeModel } from '../model/model-file.ts';
 import type { App } from './app.ts';

@@ -1,7 +1,7 @@
 // Scores a clean table with a model in chunks, yielding to the page between them; preds.csv itself is written by
 // src/train/predictions.ts, the same module `spotify-mlp predict` uses.
 import { gatherFeatures } from '../data/prepare.ts';
-import { type ScalerParams, scaleX, unscaleY } from '../data/scaler.ts';
+import { type ScalerParams, scaleX, unscaleY } from '../model/scaler.ts';
 import type { CleanTable } from '../data/table.ts';
 import type { MlpBackend } from '../model/backend.ts';
 import { assertFinitePredictions } from '../train/predictions.ts';

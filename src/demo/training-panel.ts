@@ -1,7 +1,7 @@
 // The training panel: settings, start/stop, a live loss curve, then the test-set scatter and metrics against the mean baseline.
-import { defaultLearningRate } from '../cpu/optimizers.ts';
-import { unscaleY } from '../data/scaler.ts';
-import { OPTIMIZER_KINDS, type OptimizerKind } from '../model/trainable.ts';
+import { defaultLearningRate } from '../model/optimizer.ts';
+import { unscaleY } from '../model/scaler.ts';
+import { OPTIMIZER_KINDS, type OptimizerKind } from '../model/optimizer.ts';
 import type { MetricsReport } from '../train/metrics.ts';
 import { trainingRecord } from '../train/record.ts';
 import { TRAIN_DEFAULTS, type TrainConfig, type TrainedModel, trainModel } from '../train/train-model.ts';

@@ -1,5 +1,5 @@
 // The model file: the notebook's W_l and b_l in JSON, read with validation that names every problem in one sentence.
-import { type ScalerParams, validateScaler } from '../data/scaler.ts';
+import { type ScalerParams, validateScaler } from './scaler.ts';
 import { UserError } from '../errors.ts';
 import { matrix } from './matrix.ts';
 import type { Params } from './params.ts';

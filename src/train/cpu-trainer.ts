@@ -6,11 +6,9 @@ import { mseLoss } from '../cpu/loss.ts';
 import { CpuOptimizer } from '../cpu/optimizers.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
-import {
-  type Evaluation, flatten, type ParamLayout, paramLayout, type StepSettings, type TrainableBackend,
-  type TrainingData, unflatten,
-} from '../model/trainable.ts';
-import { batchPlan, type BatchPlan, batchRange, EpochShuffler } from './batches.ts';
+import { type Evaluation, type StepSettings, type TrainableBackend, type TrainingData } from '../model/trainable.ts';
+import { flatten, type ParamLayout, paramLayout, unflatten } from '../model/flat-layout.ts';
+import { batchPlan, type BatchPlan, batchRange, EpochShuffler } from '../model/batches.ts';
 
 /** Columns `order[start..start+count)` of `src` as a new float64 matrix (a mini-batch). */
 export function gatherColumns(src: Matrix, order: ArrayLike<number>, start: number, count: number): Matrix<Float64Array> {

@@ -1,8 +1,8 @@
 // preds.csv, the one output format of `spotify-mlp predict` and the demo page: one line per input row, in file
 // order, with an empty prediction and a reason for every row that could not be scored. Browser-safe (no fs).
-import { FEATURES } from '../data/schema.ts';
-import { DROP_REASON_TEXT } from '../data/schema.ts';
-import type { ScalerParams } from '../data/scaler.ts';
+import { FEATURES } from '../model/schema.ts';
+import { DROP_REASON_TEXT } from '../model/schema.ts';
+import type { ScalerParams } from '../model/scaler.ts';
 import type { CleanTable, RejectedRow } from '../data/table.ts';
 import { UserError } from '../errors.ts';
 import type { Matrix } from '../model/matrix.ts';

@@ -1,11 +1,12 @@
 // One training run from a prepared Dataset to a model: He init, the loop, and metrics in popularity points.
 // The CLI's `train` and the demo page both call this, each with its own backend and progress display.
 import { initialization } from '../cpu/init.ts';
-import { defaultLearningRate, OPTIMIZER_DEFAULTS } from '../cpu/optimizers.ts';
-import { type ScalerParams, unscaleY } from '../data/scaler.ts';
+import { defaultLearningRate, OPTIMIZER_DEFAULTS } from '../model/optimizer.ts';
+import { type ScalerParams, unscaleY } from '../model/scaler.ts';
 import type { Matrix } from '../model/matrix.ts';
 import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
-import type { OptimizerKind, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
+import type { OptimizerKind } from '../model/optimizer.ts';
+import type { StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
 import type { RngKind } from '../rng/index.ts';
 import { type EpochReport, type LoopOutcome, trainLoop } from './loop.ts';
 import { compareWithBaseline, mean, type MetricsReport } from './metrics.ts';

@@ -2,7 +2,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { CSV_PARSE_CONFIG, parseCsvText } from '../../src/data/csv.ts';
-import { N_FEATURES } from '../../src/data/schema.ts';
+import { N_FEATURES } from '../../src/model/schema.ts';
 import { type CleanTable, TableBuilder } from '../../src/data/table.ts';
 import { loadCsvFile } from '../../src/platform/node-csv.ts';
 import { type CsvStyle, DATE_FORMATS, KAGGLE_HEADER, makeTrack, type Track, toCsv, writeTemp } from './fixtures.ts';

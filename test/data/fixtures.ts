@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { FEATURES } from '../../src/data/schema.ts';
+import { FEATURES } from '../../src/model/schema.ts';
 
 /** The header of Kaggle's tracks.csv (and of both real samples). */
 export const KAGGLE_HEADER = [

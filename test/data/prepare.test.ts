@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsvText } from '../../src/data/csv.ts';
 import { gatherFeatures, prepareDataset } from '../../src/data/prepare.ts';
-import { fitScaler, scaleX, scaleY, unscaleY, validateScaler } from '../../src/data/scaler.ts';
-import { FEATURES, N_FEATURES } from '../../src/data/schema.ts';
+import { fitScaler, scaleX, scaleY, unscaleY, validateScaler } from '../../src/model/scaler.ts';
+import { FEATURES, N_FEATURES } from '../../src/model/schema.ts';
 import { UserError } from '../../src/errors.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { expectClose } from '../helpers/compare.ts';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { prepareDataset } from '../../src/data/prepare.ts';
-import { N_FEATURES } from '../../src/data/schema.ts';
+import { N_FEATURES } from '../../src/model/schema.ts';
 import { loadCsvFile } from '../../src/platform/node-csv.ts';
 import { expectClose } from '../helpers/compare.ts';
 import { referenceJson } from '../helpers/reference.ts';

@@ -1,7 +1,7 @@
 // Shared by the parity tests: the shape of make_data_reference.py's JSON and the comparisons made against it.
 import { expect } from 'vitest';
 import type { Dataset, RowCounts } from '../../src/data/prepare.ts';
-import type { ScalerParams } from '../../src/data/scaler.ts';
+import type { ScalerParams } from '../../src/model/scaler.ts';
 import type { Matrix } from '../../src/model/matrix.ts';
 import { expectClose } from '../helpers/compare.ts';
 

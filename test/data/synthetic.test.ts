@@ -1,7 +1,7 @@
 // The built-in synthetic dataset: plausible columns, reproducible, and a popularity a network can actually learn.
 import { describe, expect, it } from 'vitest';
 import { prepareDataset } from '../../src/data/prepare.ts';
-import { FEATURES, N_FEATURES } from '../../src/data/schema.ts';
+import { FEATURES, N_FEATURES } from '../../src/model/schema.ts';
 import { popularitySignal, SYNTHETIC_NOISE_SD, SYNTHETIC_ROWS, syntheticDataset } from '../../src/data/synthetic.ts';
 
 /** Plausible ranges of tracks.csv's columns (Spotify's audio-feature definitions). */

@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FEATURES } from '../../src/data/schema.ts';
+import { FEATURES } from '../../src/model/schema.ts';
 
 /** A written fixture and what cleaning it must give. */
 export interface CsvFixture {

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialization } from '../../src/cpu/init.ts';
-import type { ScalerParams } from '../../src/data/scaler.ts';
-import { FEATURES, TARGET } from '../../src/data/schema.ts';
+import type { ScalerParams } from '../../src/model/scaler.ts';
+import { FEATURES, TARGET } from '../../src/model/schema.ts';
 import { UserError } from '../../src/errors.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { ModelFileError, parseModel, serializeModel } from '../../src/model/model-file.ts';

@@ -4,10 +4,12 @@ import { lossAndGradients } from '../../src/cpu/backward.ts';
 import { feedForward } from '../../src/cpu/forward.ts';
 import { initialization } from '../../src/cpu/init.ts';
 import { mseLoss } from '../../src/cpu/loss.ts';
-import { CpuOptimizer, OPTIMIZER_DEFAULTS } from '../../src/cpu/optimizers.ts';
+import { CpuOptimizer } from '../../src/cpu/optimizers.ts';
+import { OPTIMIZER_DEFAULTS } from '../../src/model/optimizer.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { cloneParams, type Params } from '../../src/model/params.ts';
-import { flatten, type OptimizerKind, paramLayout, unflatten } from '../../src/model/trainable.ts';
+import { flatten, paramLayout, unflatten } from '../../src/model/flat-layout.ts';
+import { type OptimizerKind } from '../../src/model/optimizer.ts';
 import { createRng } from '../../src/rng/index.ts';
 import { expectClose } from '../helpers/compare.ts';
 

@@ -1,11 +1,12 @@
 // The GPU trainer against the CPU reference trainer: gradients per mini-batch, optimizer steps and losses.
 import { describe, expect } from 'vitest';
 import { initialization } from '../../src/cpu/init.ts';
-import { OPTIMIZER_DEFAULTS } from '../../src/cpu/optimizers.ts';
+import { OPTIMIZER_DEFAULTS } from '../../src/model/optimizer.ts';
 import { createGpuTrainer, type TrainerVariant } from '../../src/gpu/train/trainer.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import type { Params } from '../../src/model/params.ts';
-import type { OptimizerKind, StepSettings, TrainingData } from '../../src/model/trainable.ts';
+import type { OptimizerKind } from '../../src/model/optimizer.ts';
+import type { StepSettings, TrainingData } from '../../src/model/trainable.ts';
 import { createRng } from '../../src/rng/index.ts';
 import { createCpuTrainer } from '../../src/train/cpu-trainer.ts';
 import { trainLoop } from '../../src/train/loop.ts';

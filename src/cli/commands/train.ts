@@ -6,7 +6,7 @@ import {
 } from '../../data/index.ts';
 import { serializeModel } from '../../model/model-file.ts';
 import type { BackendKind } from '../../model/backend.ts';
-import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/trainable.ts';
+import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/optimizer.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
 import type { BackendChoice } from '../../runtime/runtime.ts';

@@ -3,7 +3,7 @@
 import type { BufferManager } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
 import { dispatch1d, getPipeline } from '../kernels.ts';
-import type { OptimizerKind } from '../../model/trainable.ts';
+import type { OptimizerKind } from '../../model/optimizer.ts';
 import { BACKWARD_WORKGROUP, REDUCE_WORKGROUP, TRAIN_WORKGROUP, WEIGHT_GRAD_WORKGROUP } from './tuning.ts';
 
 /** One compute dispatch, ready to encode. */

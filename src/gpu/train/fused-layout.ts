@@ -2,7 +2,7 @@
 // and the index maps the one update kernel uses (flat parameter → partial sums, flat parameter → packed copy).
 import { cacheRowOffsets, packFusedParams } from '../fused.ts';
 import { matrix } from '../../model/matrix.ts';
-import { paramLayout, type ParamLayout } from '../../model/trainable.ts';
+import { paramLayout, type ParamLayout } from '../../model/flat-layout.ts';
 
 /** Marks "no such entry" in the u32 maps (padding of the flat vector or of the packed copy). */
 export const NONE = 0xffffffff;

@@ -3,7 +3,7 @@
 import type { BufferManager } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
 import { dispatch1d, getPipeline } from '../kernels.ts';
-import type { OptimizerKind } from '../../model/trainable.ts';
+import type { OptimizerKind } from '../../model/optimizer.ts';
 import { REDUCE_WORKGROUP, STEP_BYTES, TRAIN_WORKGROUP } from './tuning.ts';
 
 /** One row of the step table: what changes from one mini-batch (or evaluation chunk) to the next. */

@@ -4,11 +4,10 @@ import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
 import type { Matrix } from '../../model/matrix.ts';
 import { toFloat32 } from '../../model/matrix.ts';
 import { type Params, validateDims } from '../../model/params.ts';
-import {
-  type Evaluation, flatten, paramLayout, type StepSettings, type TrainableBackend, type TrainingData,
-} from '../../model/trainable.ts';
-import { adamStepScale } from '../../cpu/optimizers.ts';
-import { batchPlan, type BatchPlan, batchRange, EpochShuffler } from '../../train/batches.ts';
+import { type Evaluation, type StepSettings, type TrainableBackend, type TrainingData } from '../../model/trainable.ts';
+import { flatten, paramLayout } from '../../model/flat-layout.ts';
+import { adamStepScale } from '../../model/optimizer.ts';
+import { batchPlan, type BatchPlan, batchRange, EpochShuffler } from '../../model/batches.ts';
 import { BufferManager } from '../buffers.ts';
 import { assertAlive, type GpuContext } from '../device.ts';
 import { encodeForward, type LayerBuffers, runForward, uploadParams } from '../forward.ts';

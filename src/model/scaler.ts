@@ -1,6 +1,6 @@
 // sklearn's MinMaxScaler for X and y, fitted separately as in the notebook, with its parameters kept for the model file.
 import { UserError } from '../errors.ts';
-import { type Matrix, matrix } from '../model/matrix.ts';
+import { type Matrix, matrix } from './matrix.ts';
 import { FEATURES, TARGET } from './schema.ts';
 
 /** The fitted scalers; stored as the model file's `"scaler"` so predictions can scale raw rows and unscale outputs. */

@@ -1,5 +1,5 @@
 // How an epoch walks the training set: the mini-batch sizes and the seeded per-epoch shuffle, the same on CPU and GPU.
-import type { StepSettings } from '../model/trainable.ts';
+import type { StepSettings } from './trainable.ts';
 import { createRng, type Rng } from '../rng/index.ts';
 
 /** The mini-batches of one epoch over m examples. */
