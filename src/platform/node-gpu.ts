@@ -1,17 +1,21 @@
-// Opens WebGPU in Node through Dawn (the `webgpu` package), falling back to the SwiftShader driver chromium ships.
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+// Opens WebGPU in Node through Dawn (the `webgpu` package), falling back to SwiftShader: Debian chromium's, or
+// the one @sparticuz/chromium ships (see node-webgpu-env.ts for the variables a process must start with).
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { type GpuContext, requestGpu, type RequestGpuOptions } from '../gpu/device.ts';
 import { nodeShaderLoader } from './node-shaders.ts';
+import { findSwiftShader, hasGpuDeviceNode, SYSTEM_SWIFTSHADER_ICD } from './node-webgpu-env.ts';
+
+export { hasGpuDeviceNode } from './node-webgpu-env.ts';
 
 /** Debian's chromium package installs this Vulkan ICD for SwiftShader, a CPU implementation of Vulkan. */
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+export const SWIFTSHADER_ICD = SYSTEM_SWIFTSHADER_ICD;
 
 /** The sentence for a machine where neither a GPU driver nor SwiftShader gives an adapter. */
 export const NO_NODE_ADAPTER =
-  'No WebGPU adapter was found in Node, not even the SwiftShader CPU fallback; install it with `apt-get install -y chromium libvulkan1`.';
+  'No WebGPU adapter was found in Node, not even the SwiftShader CPU fallback; install it with `apt-get install -y chromium libvulkan1`, or `npm install -D @sparticuz/chromium` and run through `spotify-mlp` (it sets LD_LIBRARY_PATH and VK_ICD_FILENAMES).';
 
 // The GPU objects Dawn created: Node cannot exit while one is reachable, so closeNodeGpu drops them.
 const openGpus = new Map<GpuContext, GPU>();
@@ -31,21 +35,6 @@ async function tryAdapter(opts: RequestGpuOptions): Promise<GpuContext | undefin
   }
 }
 
-/**
- * True when the machine shows a device node that a hardware Vulkan driver could open: a DRM render node (Mesa,
- * AMD, Intel) or NVIDIA's. Without one, only a CPU driver can give an adapter.
- */
-export function hasGpuDeviceNode(): boolean {
-  const list = (dir: string): string[] => {
-    try {
-      return readdirSync(dir);
-    } catch {
-      return [];
-    }
-  };
-  return list('/dev/dri').some((f) => f.startsWith('renderD')) || list('/dev').some((f) => /^nvidia\d+$/.test(f));
-}
-
 // Mesa's loader complains on stderr when XDG_RUNTIME_DIR is unset (as under CI and sudo); a private empty
 // directory is all it wants, and nothing is written there.
 function quietenVulkanLoader(): void {
@@ -61,11 +50,25 @@ function quietenVulkanLoader(): void {
 export async function openNodeGpu(opts: RequestGpuOptions = {}): Promise<GpuContext> {
   quietenVulkanLoader();
   const chooseDriver = process.env.VK_ICD_FILENAMES === undefined && process.env.VK_DRIVER_FILES === undefined;
-  if (chooseDriver && !hasGpuDeviceNode() && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  // The system SwiftShader, or the bundled one (SPOTIFY_MLP_SWIFTSHADER forces either). The bundled ICD works
+  // in-process only where a libvulkan.so.1 can be loaded: the system's, or the bundled one when this process was
+  // started with LD_LIBRARY_PATH pointing at it (the CLI and the test setup do that).
+  const swiftShader = (): string | undefined => {
+    try {
+      return findSwiftShader()?.icd;
+    } catch {
+      return undefined;
+    }
+  };
+  if (chooseDriver && !hasGpuDeviceNode()) {
+    const icd = swiftShader();
+    if (icd) process.env.VK_ICD_FILENAMES = icd;
+  }
   const first = await tryAdapter(opts);
   if (first) return first;
-  if (process.env.VK_ICD_FILENAMES !== SWIFTSHADER_ICD && existsSync(SWIFTSHADER_ICD)) {
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const icd = swiftShader();
+  if (icd && process.env.VK_ICD_FILENAMES !== icd) {
+    process.env.VK_ICD_FILENAMES = icd;
     const second = await tryAdapter(opts);
     if (second) return second;
   }
