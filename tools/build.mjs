@@ -12,7 +12,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
-execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+try {
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2], cwd: root });
+} catch {
+  console.error('build: tsc reported the errors above; dist/ was not written.');
+  process.exit(1);
+}
 
 const shaderDir = join(root, 'shaders');
 const files = Object.fromEntries(
@@ -66,4 +71,5 @@ if (leftovers.length > 0) {
   console.error(`build: these files still load sources or shader files: ${leftovers.join(', ')}`);
   process.exit(1);
 }
-console.log(`build: dist/ written (${Object.keys(files).length} WGSL files inlined)`);
+// On stderr: `npm pack --json` prints its JSON on stdout, after this script's output.
+console.error(`build: dist/ written (${Object.keys(files).length} WGSL files inlined)`);
