@@ -3,7 +3,7 @@
 // Usage: node bin/run-ts.mjs bench/train-node.ts [--m 24000] [--epoch-m 9600] [--batch 128] [--runs 5] [--skip-cpu] [--variant auto|fused|layered]
 import { initialization } from '../src/cpu/init.ts';
 import { OPTIMIZER_DEFAULTS } from '../src/model/optimizer.ts';
-import { createGpuTrainer, type TrainerVariant } from '../src/gpu/train/trainer.ts';
+import { createGpuTrainer, type TrainerKernel } from '../src/gpu/train/trainer.ts';
 import { matrix } from '../src/model/matrix.ts';
 import { NOTEBOOK_DIMS } from '../src/model/params.ts';
 import type { OptimizerKind } from '../src/model/optimizer.ts';
@@ -91,7 +91,7 @@ async function measure(name: string, make: () => TrainableBackend): Promise<numb
   return [stepLoss, epochLoss];
 }
 
-const variant = arg('variant', 'auto') as TrainerVariant;
+const variant = arg('variant', 'auto') as TrainerKernel;
 const gpuLoss = await measure(`GPU (${variant})`, () => createGpuTrainer(ctx, params, variant));
 if (!skipCpu) {
   const cpuLoss = await measure('CPU reference', () => createCpuTrainer(params));

@@ -5,7 +5,19 @@
 
 //!include train_step
 
-struct Sizes {
+// Layer l = 1…L of the table (src/gpu/structs.ts writes it); offsets in vec4s.
+struct BackwardLayer {
+  n: u32,
+  k: u32,
+  wOffset: u32,   // W_l in WT
+  dzOffset: u32,  // dZ_l in dZ
+  zOffset: u32,   // Z_l in acts
+  aOffset: u32,   // A_l in acts
+  _pad0: u32,
+  _pad1: u32,
+}
+
+struct BackwardSizes {
   layers: u32,   // L
   stride4: u32,  // vec4s per row of every batch matrix
   _pad0: u32,
@@ -13,9 +25,8 @@ struct Sizes {
 }
 
 @group(0) @binding(0) var<uniform> stepInfo: Step;
-@group(0) @binding(1) var<uniform> sizes: Sizes;
-// Per layer l = 1…L, 8 u32s: n_l, k_l, offset of W_l in WT, of dZ_l in dZ, of Z_l and of A_l in acts (vec4s).
-@group(0) @binding(2) var<storage, read> table: array<u32>;
+@group(0) @binding(1) var<uniform> sizes: BackwardSizes;
+@group(0) @binding(2) var<storage, read> table: array<BackwardLayer>;
 @group(0) @binding(3) var<storage, read> WT: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read> acts: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read> Yb: array<vec4<f32>>;      // (n_L, stride)
@@ -34,24 +45,24 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let s4 = sizes.stride4;
   if (c >= s4) { return; }
   let L = sizes.layers;
-  let e = 8u * (L - 1u);
+  let top = table[L - 1u];
   let first = 4u * c;
   let live = vec4<u32>(first, first + 1u, first + 2u, first + 3u) < vec4<u32>(stepInfo.count);
-  for (var r = 0u; r < table[e]; r++) {
-    let z = acts[table[e + 4u] + r * s4 + c];
-    let a = acts[table[e + 5u] + r * s4 + c];
+  for (var r = 0u; r < top.n; r++) {
+    let z = acts[top.zOffset + r * s4 + c];
+    let a = acts[top.aOffset + r * s4 + c];
     let g = select(vec4<f32>(0.0), 2.0 * (a - Yb[r * s4 + c]), live);
-    dZ[table[e + 3u] + r * s4 + c] = masked(z, g);
+    dZ[top.dzOffset + r * s4 + c] = masked(z, g);
   }
   for (var l = L - 1u; l >= 1u; l--) {
-    // Layer l+1 (1-based) feeds dZ back to layer l: entry `t` describes layer l+1, entry `u` layer l.
-    let t = 8u * l;
-    let u = t - 8u;
-    let n = table[t];
-    let k = table[t + 1u];
-    let dzIn = table[t + 3u];
-    let dzOut = table[u + 3u];
-    let zOff = table[u + 4u];
+    // Layer l+1 (1-based) feeds dZ back to layer l: entry l describes layer l+1, entry l-1 layer l.
+    let above = table[l];
+    let below = table[l - 1u];
+    let n = above.n;
+    let k = above.k;
+    let dzIn = above.dzOffset;
+    let dzOut = below.dzOffset;
+    let zOff = below.zOffset;
     for (var p0 = 0u; p0 < k; p0 += 4u) {
       // Inputs past k are read clamped and never stored; units past n have zero weights in WT.
       let q1 = min(p0 + 1u, k - 1u);
@@ -61,7 +72,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       var a1 = vec4<f32>(0.0);
       var a2 = vec4<f32>(0.0);
       var a3 = vec4<f32>(0.0);
-      var w = table[t + 2u];
+      var w = above.wOffset;
       for (var i = 0u; i < n; i += 4u) {
         let d0 = dZ[dzIn + i * s4 + c];
         let d1 = dZ[dzIn + min(i + 1u, n - 1u) * s4 + c];

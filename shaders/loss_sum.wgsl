@@ -2,14 +2,14 @@
 // acc[2·slot + 1], for the fused trainer, whose batch matrices have padded rows (stride ≥ cols). One workgroup
 // reduces the chunk, so the adds never race.
 
-struct Sizes {
+struct LossSizes {
   rows: u32,    // n_L
   cols: u32,    // examples in this chunk
   stride: u32,  // columns per row in memory
   slot: u32,
 }
 
-@group(0) @binding(0) var<uniform> sizes: Sizes;
+@group(0) @binding(0) var<uniform> sizes: LossSizes;
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read> Y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> acc: array<f32>;

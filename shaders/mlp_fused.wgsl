@@ -2,14 +2,14 @@
 // every layer in private memory, so no activation touches a storage buffer between layers. Z and A go to the
 // cache only when WRITE_CACHE is set; otherwise only A_L is written.
 
-struct Sizes {
+struct FusedSizes {
   m: u32,       // examples
   layers: u32,  // L
   _pad0: u32,
   _pad1: u32,
 }
 
-@group(0) @binding(0) var<uniform> sizes: Sizes;
+@group(0) @binding(0) var<uniform> sizes: FusedSizes;
 // dims[0..L], then for each layer the offset (in vec4s) of its block in P, then of its Z_l in the cache (in f32s).
 @group(0) @binding(1) var<storage, read> shape: array<u32>;
 // Per layer, per group of 4 output units g: kPad = ceil(k/4)·4 vec4s (W[4g..4g+3][p] for p < kPad), then the 4

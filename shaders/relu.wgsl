@@ -1,13 +1,13 @@
 // A = relu(Z) element-wise: numpy's maximum(Z, 0), keeping -0.0 (NaN becomes 0 here).
 
-struct Sizes {
+struct ElementwiseSizes {
   count: u32,   // number of elements
   rowStride: u32, // elements per dispatch row: num_workgroups.x * WG
   _pad0: u32,
   _pad1: u32,
 }
 
-@group(0) @binding(0) var<uniform> sizes: Sizes;
+@group(0) @binding(0) var<uniform> sizes: ElementwiseSizes;
 @group(0) @binding(1) var<storage, read> Z: array<f32>;
 @group(0) @binding(2) var<storage, read_write> A: array<f32>;
 

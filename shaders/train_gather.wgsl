@@ -5,7 +5,7 @@
 
 //!include train_step
 
-struct Sizes {
+struct GatherSizes {
   n0: u32,       // rows of X
   nL: u32,       // rows of Y
   srcCols: u32,  // columns of the whole data set
@@ -17,7 +17,7 @@ struct Sizes {
 }
 
 @group(0) @binding(0) var<uniform> stepInfo: Step;
-@group(0) @binding(1) var<uniform> sizes: Sizes;
+@group(0) @binding(1) var<uniform> sizes: GatherSizes;
 @group(0) @binding(2) var<storage, read> X: array<f32>;             // (n0, srcCols)
 @group(0) @binding(3) var<storage, read> Y: array<f32>;             // (nL, srcCols)
 @group(0) @binding(4) var<storage, read> order: array<u32>;

@@ -1,11 +1,12 @@
 // The gradient and the optimizer update of every parameter in one dispatch, over the flat vector W1, b1, W2, …:
-// adds weight_grad4's partial sums over the chunks, divides by m, applies the rule KIND (0: gradient only,
-// 1: θ −= lr·g, 2: momentum, 3: Adam), and writes θ to the flat vector, to the fused forward kernel's packed
+// adds weight_grad4's partial sums over the chunks, divides by m, applies the rule KIND (optimizer.wgsl; 0 only
+// stores the gradient), and writes θ to the flat vector, to the fused forward kernel's packed
 // copy and to backward_fused's transposed copy of W, so no repacking pass is needed.
 
 //!include train_step
+//!include optimizer
 
-struct Sizes {
+struct UpdateSizes {
   count: u32,   // length of the flat vector
   chunks: u32,  // partial sums per gradient entry
   _pad0: u32,
@@ -15,7 +16,7 @@ struct Sizes {
 const NONE: u32 = 0xffffffffu;
 
 @group(0) @binding(0) var<uniform> stepInfo: Step;
-@group(0) @binding(1) var<uniform> sizes: Sizes;
+@group(0) @binding(1) var<uniform> sizes: UpdateSizes;
 // Per flat entry: where its first partial sum is (f32s; the next chunk's is 16 further), its index in the packed
 // copy P, and in the transposed copy WT; NONE where there is none (padding; biases have no WT entry). One buffer,
 // so the kernel stays within 8 storage buffers, the WebGPU default per stage.
@@ -43,20 +44,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let g = s / f32(stepInfo.count);
   grad[i] = g;
   if (KIND == 0u) { return; }
-  var t = theta[i];
-  if (KIND == 1u) {
-    t -= stepInfo.lrT * g;
-  } else if (KIND == 2u) {
-    let v = stepInfo.momentum * m1[i] + g;
-    m1[i] = v;
-    t -= stepInfo.lrT * v;
-  } else {
-    let m = stepInfo.beta1 * m1[i] + (1.0 - stepInfo.beta1) * g;
-    let v = stepInfo.beta2 * m2[i] + (1.0 - stepInfo.beta2) * g * g;
-    m1[i] = m;
-    m2[i] = v;
-    t -= stepInfo.lrT * m / (sqrt(v) + stepInfo.epsT);
-  }
+  let states = optimizer_states(KIND);
+  var x = OptState(theta[i], 0.0, 0.0);
+  if (states >= 1u) { x.s1 = m1[i]; }
+  if (states >= 2u) { x.s2 = m2[i]; }
+  let y = optimizer_step(KIND, stepInfo, x, g);
+  if (states >= 1u) { m1[i] = y.s1; }
+  if (states >= 2u) { m2[i] = y.s2; }
+  let t = y.theta;
   theta[i] = t;
   if (map.y != NONE) { P[map.y] = t; }
   if (map.z != NONE) { WT[map.z] = t; }

@@ -3,7 +3,7 @@
 // product with a row of ones) and writes the partial block; train_update adds the chunks and divides by m.
 // 4 units × 4 inputs × 4 examples per step: 8 vec4 loads feed 64 multiply-adds, in named accumulators.
 
-struct Sizes {
+struct WeightGradSizes {
   stride4: u32,  // vec4s per row of every batch matrix
   chunks: u32,   // chunks of columns per block
   chunk4: u32,   // vec4s per chunk
@@ -14,10 +14,20 @@ struct Sizes {
   _pad2: u32,
 }
 
-// Per layer, 8 u32s: first block, blocks per row of units (ceil((k+1)/4)), n, k, offset (vec4s) of A_{l-1} in
-// acts, offset (vec4s) of dZ_l in dZ, 2 unused.
-@group(0) @binding(0) var<uniform> sizes: Sizes;
-@group(0) @binding(1) var<storage, read> table: array<u32>;
+// One layer of the table (src/gpu/structs.ts writes it).
+struct GradLayer {
+  firstBlock: u32,  // its first 4×4 block
+  perRow: u32,      // blocks per row of units: ceil((k+1)/4)
+  n: u32,
+  k: u32,
+  aOffset: u32,     // A_{l-1} in acts (vec4s)
+  dzOffset: u32,    // dZ_l in dZ (vec4s)
+  _pad0: u32,
+  _pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> sizes: WeightGradSizes;
+@group(0) @binding(1) var<storage, read> table: array<GradLayer>;
 @group(0) @binding(2) var<storage, read> acts: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> dZ: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> partial: array<vec4<f32>>;  // (blocks, chunks, 4 rows)
@@ -37,22 +47,22 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let chunk = idx % chunks;
   var l = 0u;
   for (var t = 1u; t < sizes.layers; t++) {
-    if (blk >= table[8u * t]) { l = t; }
+    if (blk >= table[t].firstBlock) { l = t; }
   }
-  let e = 8u * l;
-  let local = blk - table[e];
-  let perRow = table[e + 1u];
-  let n = table[e + 2u];
-  let k = table[e + 3u];
+  let layer = table[l];
+  let local = blk - layer.firstBlock;
+  let perRow = layer.perRow;
+  let n = layer.n;
+  let k = layer.k;
   let j0 = (local / perRow) * 4u;
   let p0 = (local % perRow) * 4u;
   let s4 = sizes.stride4;
   // Rows past n are read clamped and never kept; input p == k is the ones row (db), past it zeros.
-  let d0 = table[e + 5u] + min(j0, n - 1u) * s4;
-  let d1 = table[e + 5u] + min(j0 + 1u, n - 1u) * s4;
-  let d2 = table[e + 5u] + min(j0 + 2u, n - 1u) * s4;
-  let d3 = table[e + 5u] + min(j0 + 3u, n - 1u) * s4;
-  let aBase = table[e + 4u];
+  let d0 = layer.dzOffset + min(j0, n - 1u) * s4;
+  let d1 = layer.dzOffset + min(j0 + 1u, n - 1u) * s4;
+  let d2 = layer.dzOffset + min(j0 + 2u, n - 1u) * s4;
+  let d3 = layer.dzOffset + min(j0 + 3u, n - 1u) * s4;
+  let aBase = layer.aOffset;
   let r0 = aBase + min(p0, k - 1u) * s4;
   let r1 = aBase + min(p0 + 1u, k - 1u) * s4;
   let r2 = aBase + min(p0 + 2u, k - 1u) * s4;

@@ -5,7 +5,7 @@ import { type Params, validateDims } from '../model/params.ts';
 import { UserError } from '../errors.ts';
 import { BufferManager } from './buffers.ts';
 import { assertAlive, type GpuContext } from './device.ts';
-import { type KernelChoice, type LayerBuffers, runForward, uploadParams } from './forward.ts';
+import { type KernelChoice, type OwnedLayerBuffers, runForward, uploadParams } from './forward.ts';
 import { type FusedParams, fusedSupports, uploadFusedParams } from './fused.ts';
 
 /** Backend options beyond the common interface; tests use them to force chunking and each kernel variant. */
@@ -19,7 +19,7 @@ export class GpuBackend implements MlpBackend {
   readonly kind = 'gpu' as const;
   readonly description: string;
   private readonly buffers: BufferManager;
-  private layers: LayerBuffers[] = [];
+  private layers: OwnedLayerBuffers[] = [];
   private fused: FusedParams | undefined;
   private currentDims: readonly number[] = [];
   private disposed = false;

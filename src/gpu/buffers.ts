@@ -65,14 +65,18 @@ export class BufferManager {
     return buffer;
   }
 
-  /** A uniform buffer holding these u32 values (padded to 16 bytes); equal contents share one buffer. */
-  uniform(values: readonly number[]): GPUBuffer {
-    const key = values.join(',');
+  /**
+   * A uniform buffer holding these u32 values, or the bytes of a struct from structs.ts (padded to 16 bytes);
+   * equal contents share one buffer.
+   */
+  uniform(values: readonly number[] | ArrayBuffer): GPUBuffer {
+    const words = values instanceof ArrayBuffer ? Array.from(new Uint32Array(values)) : values;
+    const key = words.join(',');
     let buffer = this.uniforms.get(key);
     if (!buffer) {
-      const words = Math.max(4, Math.ceil(values.length / 4) * 4);
-      buffer = this.create(`sizes [${key}]`, words * 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, true);
-      new Uint32Array(buffer.getMappedRange()).set(values);
+      const size = Math.max(4, Math.ceil(words.length / 4) * 4);
+      buffer = this.create(`sizes [${key}]`, size * 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, true);
+      new Uint32Array(buffer.getMappedRange()).set(words);
       buffer.unmap();
       this.uniforms.set(key, buffer);
     }

@@ -4,19 +4,27 @@ import { checkInputShape } from '../cpu/forward.ts';
 import { type Matrix, sliceCols, toFloat32 } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';
+import type { Binding } from './dispatch.ts';
 import { assertAlive, type GpuContext, lostErrorAfterFailure } from './device.ts';
 import { encodeMatmulBias, encodeRelu, maxMatmulColumns } from './kernels.ts';
-import { cacheRowOffsets, encodeFusedForward, type FusedParams, type FusedVariant } from './fused.ts';
+import { encodeFusedForward, type FusedParams, type FusedVariant } from './fused.ts';
+import { cacheRowOffsets } from './layout.ts';
 import { DEFAULT_MAX_CHUNK_COLUMNS, type MatmulTiling } from './tuning.ts';
 
 /** One layer's parameters on the GPU, in float32: W_l (dims[l], dims[l-1]) and b_l (dims[l]). */
 export interface LayerBuffers {
+  readonly W: Binding;
+  readonly b: Binding;
+}
+
+/** Layers in buffers of their own, as {@link uploadParams} makes them. */
+export interface OwnedLayerBuffers extends LayerBuffers {
   readonly W: GPUBuffer;
   readonly b: GPUBuffer;
 }
 
 /** Uploads every W_l and b_l as float32 storage buffers. */
-export function uploadParams(buffers: BufferManager, params: Params): LayerBuffers[] {
+export function uploadParams(buffers: BufferManager, params: Params): OwnedLayerBuffers[] {
   return params.W.map((W, l) => ({
     W: buffers.upload(`W${l + 1}`, Float32Array.from(W.data)),
     b: buffers.upload(`b${l + 1}`, Float32Array.from(params.b[l])),

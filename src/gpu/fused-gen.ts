@@ -1,5 +1,6 @@
 // Generates the whole-MLP kernel for one set of dims, with each layer's loop over its INPUTS unrolled, so every
 // activation read has a compile-time index (SwiftShader turns dynamic private-array indices into gathers).
+import { cacheRowOffsets, packedBlocks, pad4 } from './layout.ts';
 
 /** Widest layer, in units, the generated kernel takes; wider layers would make the unrolled body too big. */
 export const GEN_MAX_WIDTH = 64;
@@ -7,7 +8,6 @@ export const GEN_MAX_WIDTH = 64;
 /** Most multiply-adds (vec4) in the unrolled bodies; beyond it the shader grows slow to compile (KERNELS.md #7). */
 export const GEN_MAX_UNROLLED = 4 * (16 * 64 + 64 * 32 + 32 * 16 + 16 * 4);
 
-const pad4 = (x: number) => Math.ceil(x / 4) * 4;
 const u = (x: number) => `${x}u`;
 
 /** Whether {@link generateFusedKernel} takes these dims: every width ≤ 64 and a moderate unrolled size. */
@@ -17,31 +17,13 @@ export function generatedSupports(dims: readonly number[]): boolean {
   return Math.max(...dims) <= GEN_MAX_WIDTH && unrolled <= GEN_MAX_UNROLLED;
 }
 
-/** Rows in front of each Z_l in the packed cache [Z1, A1, …], as fused.ts's cacheRowOffsets (no import cycle). */
-function zRowOffsets(dims: readonly number[]): number[] {
-  const offsets: number[] = [];
-  for (let l = 1, rows = 0; l < dims.length; rows += 2 * dims[l], l++) offsets.push(rows);
-  return offsets;
-}
-
-/** Offsets (in vec4s) of each layer's block in the packed parameters, as packFusedParams lays them out. */
-function blockOffsets(dims: readonly number[]): number[] {
-  const blocks: number[] = [];
-  let size = 0;
-  for (let l = 1; l < dims.length; l++) {
-    blocks.push(size);
-    size += Math.ceil(dims[l] / 4) * (pad4(dims[l - 1]) + 1);
-  }
-  return blocks;
-}
-
 // Declarations and helpers. With `aligned` (m a multiple of 4) every 4 columns of a row start on a 16-byte
 // boundary, so X, out and the cache are read and written as vec4s: one access per lane instead of four.
 const header = (cache: boolean, aligned: boolean) => {
   const t = aligned ? 'vec4<f32>' : 'f32';
   const lines = [
-    'struct Sizes { m: u32, layers: u32, _pad0: u32, _pad1: u32 }',
-    '@group(0) @binding(0) var<uniform> sizes: Sizes;',
+    'struct FusedSizes { m: u32, layers: u32, _pad0: u32, _pad1: u32 }',
+    '@group(0) @binding(0) var<uniform> sizes: FusedSizes;',
     '@group(0) @binding(2) var<storage, read> P: array<vec4<f32>>;',
     `@group(0) @binding(3) var<storage, read> X: array<${t}>;`,
     `@group(0) @binding(4) var<storage, read_write> out: array<${t}>;`,
@@ -113,8 +95,8 @@ const generated = new Map<string, string>();
 function generate(dims: readonly number[], { cache, cols, aligned }: GenOptions): string {
   if (!generatedSupports(dims)) throw new Error(`The generated fused kernel does not take dims [${dims.join(', ')}].`);
   const L = dims.length - 1;
-  const blocks = blockOffsets(dims);
-  const zRows = zRowOffsets(dims);
+  const blocks = packedBlocks(dims).offsets;
+  const zRows = cacheRowOffsets(dims).offsets;
   const C = Array.from({ length: cols }, (_, c) => c);
   const lines: string[] = [header(cache, aligned)];
   lines.push('@compute @workgroup_size(WG)', 'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {');

@@ -3,7 +3,9 @@ import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { generatedSupports, generateFusedKernel } from './fused-gen.ts';
-import { getPipeline } from './kernels.ts';
+import { packFusedParams } from './layout.ts';
+import { FusedSizes } from './structs.ts';
+import { getPipeline } from './pipelines.ts';
 import { FUSED } from './tuning.ts';
 
 /** The parameters in mlp_fused.wgsl's layout, on the GPU. */
@@ -18,51 +20,6 @@ export interface FusedParams {
 /** Whether the fused kernel can run this network: every layer fits its private arrays. */
 export function fusedSupports(dims: readonly number[]): boolean {
   return Math.max(...dims) <= FUSED.maxWidth;
-}
-
-/** Rows of the packed cache [Z1, A1, …, ZL, AL] in front of each Z_l, and in total. */
-export function cacheRowOffsets(dims: readonly number[]): { offsets: number[]; total: number } {
-  const offsets: number[] = [];
-  let rows = 0;
-  for (let l = 1; l < dims.length; l++) {
-    offsets.push(rows);
-    rows += 2 * dims[l];
-  }
-  return { offsets, total: rows };
-}
-
-const pad4 = (x: number) => Math.ceil(x / 4) * 4;
-
-/**
- * Packs W_l and b_l into groups of 4 output units, with the inputs padded to a multiple of 4 (zero weights), so
- * the kernel reads 4 weights in one load and steps 4 inputs at a time.
- */
-export function packFusedParams(params: Params): { P: Float32Array; layout: Uint32Array } {
-  const { dims } = params;
-  const L = dims.length - 1;
-  const blocks: number[] = [];
-  let size = 0;
-  for (let l = 1; l <= L; l++) {
-    blocks.push(size);
-    size += Math.ceil(dims[l] / 4) * (pad4(dims[l - 1]) + 1);
-  }
-  const P = new Float32Array(size * 4);
-  for (let l = 0; l < L; l++) {
-    const n = dims[l + 1];
-    const k = dims[l];
-    const kPad = pad4(k);
-    const W = params.W[l].data;
-    for (let g = 0; g < Math.ceil(n / 4); g++) {
-      const base = (blocks[l] + g * (kPad + 1)) * 4;
-      for (let u = 0; u < 4 && 4 * g + u < n; u++) {
-        const j = 4 * g + u;
-        for (let p = 0; p < k; p++) P[base + 4 * p + u] = W[j * k + p];
-        P[base + 4 * kPad + u] = params.b[l][j];
-      }
-    }
-  }
-  const layout = Uint32Array.from([...dims, ...blocks, ...cacheRowOffsets(dims).offsets]);
-  return { P, layout };
 }
 
 /** Uploads the packed parameters. */
@@ -109,7 +66,7 @@ function fusedPipeline(ctx: GpuContext, dims: readonly number[], variant: FusedV
       constants: { WG: FUSED.workgroup, WRITE_CACHE: cache ? 1 : 0 },
     });
   }
-  // The generated code depends on the dims and on the cache, so both are in the key.
+  // Keyed by a hash of the generated code itself; the name is only a label.
   return getPipeline(ctx, {
     shader: `mlp_fused_${variant}[${dims.join(',')}]${cache ? '+cache' : ''}${m % 4 === 0 ? '+aligned' : ''}`,
     source: generateFusedKernel(dims, { cache, cols: fusedCols(variant), aligned: m % 4 === 0 }),
@@ -130,7 +87,7 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
     layout: pipeline.getBindGroupLayout(0),
     // The generated kernel has the layout baked in, and binds the cache only when it writes it.
     entries: [
-      { binding: 0, resource: { buffer: buffers.uniform([f.m, L, 0, 0]) } },
+      { binding: 0, resource: { buffer: buffers.uniform(FusedSizes.write({ m: f.m, layers: L })) } },
       ...(variant === 'loop' ? [{ binding: 1, resource: { buffer: f.params.layout } }] : []),
       { binding: 2, resource: { buffer: f.params.P } },
       { binding: 3, resource: { buffer: f.X } },

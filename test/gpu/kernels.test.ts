@@ -5,10 +5,9 @@ import { relu, reluMask } from '../../src/cpu/activations.ts';
 import { matmulBias } from '../../src/cpu/matmul.ts';
 import { BufferManager } from '../../src/gpu/buffers.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
+import { dispatch1d } from '../../src/gpu/dispatch.ts';
+import { applySubstitutions, cachedPipelineCount } from '../../src/gpu/pipelines.ts';
 import {
-  applySubstitutions,
-  cachedPipelineCount,
-  dispatch1d,
   encodeMatmulBias,
   encodeRelu,
   encodeReluMask,

@@ -2,7 +2,7 @@
 import { describe, expect } from 'vitest';
 import { initialization } from '../../src/cpu/init.ts';
 import { OPTIMIZER_DEFAULTS } from '../../src/model/optimizer.ts';
-import { createGpuTrainer, type TrainerVariant } from '../../src/gpu/train/trainer.ts';
+import { createGpuTrainer, type TrainerKernel } from '../../src/gpu/train/trainer.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import type { Params } from '../../src/model/params.ts';
 import type { OptimizerKind } from '../../src/model/optimizer.ts';
@@ -35,7 +35,7 @@ function settings(kind: OptimizerKind, batchSize: number, lr = 1e-2): StepSettin
 }
 
 // Every trainer the code can pick runs every check: 'fused' is the default where the widths fit, 'layered' the rest.
-const VARIANTS: TrainerVariant[] = ['fused', 'layered'];
+const VARIANTS: TrainerKernel[] = ['fused', 'layered'];
 
 for (const variant of VARIANTS) {
   describe(`${variant} trainer: GPU backward vs the CPU reference`, () => {

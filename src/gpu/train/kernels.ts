@@ -1,125 +1,105 @@
-// Encodes the training kernels (shaders/gather_columns, mse_grad, loss_sum, weight_grad, backprop_dz, sgd,
-// momentum, adam) into a compute pass; pipelines come from the shared per-device cache in src/gpu/kernels.ts.
+// The training kernels, each prepared once per run as a dispatch (pipeline, bind group, workgroups), so encoding a
+// mini-batch step is a handful of setPipeline/setBindGroup/dispatch calls and no allocation. Uniforms and tables
+// are written by the typed struct writers of src/gpu/structs.ts.
 import type { BufferManager } from '../buffers.ts';
+import { type Binding, groupsFor, type Prepared, prepare } from '../dispatch.ts';
 import type { GpuContext } from '../device.ts';
-import { dispatch1d, getPipeline } from '../kernels.ts';
+import {
+  BackwardSizes, GatherSizes, LayerSizes, LossSizes, OutputGradSizes, UpdateSizes, WeightGradSizes,
+} from '../structs.ts';
 import type { OptimizerKind } from '../../model/optimizer.ts';
-import { REDUCE_WORKGROUP, STEP_BYTES, TRAIN_WORKGROUP } from './tuning.ts';
+import { BACKWARD_WORKGROUP, REDUCE_WORKGROUP, TRAIN_WORKGROUP, WEIGHT_GRAD_WORKGROUP } from './tuning.ts';
 
-/** One row of the step table: what changes from one mini-batch (or evaluation chunk) to the next. */
-export interface StepEntry {
-  readonly start: number;
-  readonly usePerm: boolean;
-  /** Examples in this mini-batch or chunk (read by the fused trainer's kernels only). */
-  readonly count?: number;
-  readonly lrT: number;
-  readonly epsT: number;
-  readonly momentum: number;
-  readonly beta1: number;
-  readonly beta2: number;
+/** The update kernels' rule number for `kind` (shaders/optimizer.wgsl); 0 computes the gradient only. */
+export function updateKind(kind: OptimizerKind | 'none'): number {
+  return { none: 0, gd: 1, sgd: 1, momentum: 2, adam: 3 }[kind];
 }
 
-/** Writes `entry` at index `i` of a step table laid out as WGSL's `Step` struct. */
-export function writeStepEntry(table: ArrayBuffer, i: number, entry: StepEntry): void {
-  const u = new Uint32Array(table, i * STEP_BYTES, STEP_BYTES / 4);
-  const f = new Float32Array(table, i * STEP_BYTES, STEP_BYTES / 4);
-  u[0] = entry.start;
-  u[1] = entry.usePerm ? 1 : 0;
-  u[2] = entry.count ?? 0;
-  f[4] = entry.lrT;
-  f[5] = entry.epsT;
-  f[6] = entry.momentum;
-  f[7] = entry.beta1;
-  f[8] = entry.beta2;
+/** Batch-gather: X and Y columns of one step into Xb, Yb (and X into the activation tail when `xCopy` is set). */
+export function prepareGather(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { step: GPUBuffer; X: GPUBuffer; Y: GPUBuffer; order: GPUBuffer; Xb: GPUBuffer; Yb: GPUBuffer; acts?: GPUBuffer; n0: number; nL: number; srcCols: number; stride: number; xCopy?: number },
+): Prepared {
+  const copyX = a.xCopy !== undefined && a.acts !== undefined;
+  const sizes = buffers.uniform(GatherSizes.write({ n0: a.n0, nL: a.nL, srcCols: a.srcCols, stride: a.stride, xCopy: a.xCopy ?? 0, copyX: copyX ? 1 : 0 }));
+  return prepare(ctx, 'train_gather', [a.step, sizes, a.X, a.Y, a.order, a.Xb, a.Yb, copyX ? a.acts! : buffers.sink()],
+    [Math.ceil(a.stride / TRAIN_WORKGROUP), 1], { WG: TRAIN_WORKGROUP }, `gather (${a.stride} columns)`);
 }
 
-type Bindings = readonly GPUBuffer[];
-
-function run(
-  ctx: GpuContext,
-  pass: GPUComputePassEncoder,
-  shader: string,
-  wg: number,
-  bindings: Bindings,
-  groups: [number, number],
-  label: string,
-): void {
-  const pipeline = getPipeline(ctx, { shader, constants: { WG: wg } });
-  const bindGroup = ctx.device.createBindGroup({
-    label,
-    layout: pipeline.getBindGroupLayout(0),
-    entries: bindings.map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(groups[0], groups[1]);
+/** Partial [dW | db] blocks of every layer over chunks of `chunk4` vec4 columns (weight_grad4). */
+export function prepareWeightGrad4(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { table: GPUBuffer; acts: GPUBuffer; dZ: GPUBuffer; partial: GPUBuffer; stride: number; chunks: number; chunk4: number; layers: number; blocks: number },
+): Prepared {
+  const sizes = buffers.uniform(WeightGradSizes.write({ stride4: a.stride / 4, chunks: a.chunks, chunk4: a.chunk4, layers: a.layers, blocks: a.blocks }));
+  return prepare(ctx, 'weight_grad4', [sizes, a.table, a.acts, a.dZ, a.partial], groupsFor(ctx, a.blocks * a.chunks, WEIGHT_GRAD_WORKGROUP),
+    { WG: WEIGHT_GRAD_WORKGROUP }, `dW, db (${a.blocks} blocks × ${a.chunks} chunks)`);
 }
 
-// The 1-D training kernels index by x alone; their counts (n·m of one mini-batch, or one tensor) stay far below
-// the 65535-workgroup limit, and a count that does not is our bug, so it throws rather than folding into y.
-function groups1d(ctx: GpuContext, count: number): [number, number] {
-  const [x, y] = dispatch1d(Math.ceil(count / TRAIN_WORKGROUP), ctx.limits.maxComputeWorkgroupsPerDimension);
-  if (y !== 1) throw new Error(`A training dispatch of ${count} invocations exceeds one dispatch dimension.`);
-  return [x, 1];
+/** Gradient reduction, the optimizer update of all parameters and the refresh of both packed copies (train_update). */
+export function prepareFusedUpdate(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { kind: OptimizerKind | 'none'; step: GPUBuffer; maps: GPUBuffer; partial: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; P: GPUBuffer; WT: GPUBuffer; count: number; chunks: number },
+): Prepared {
+  const sizes = buffers.uniform(UpdateSizes.write({ count: a.count, chunks: a.chunks }));
+  return prepare(ctx, 'train_update', [a.step, sizes, a.maps, a.partial, a.theta, a.grad, a.m1, a.m2, a.P, a.WT],
+    [Math.ceil(a.count / TRAIN_WORKGROUP), 1], { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) }, `update (${a.kind})`);
 }
 
-/** dst (rows, count) = columns start + j (through `order` when the step says so) of src (rows, srcCols). */
-export function encodeGather(
-  ctx: GpuContext, buffers: BufferManager, pass: GPUComputePassEncoder,
-  a: { step: GPUBuffer; src: GPUBuffer; order: GPUBuffer; dst: GPUBuffer; rows: number; srcCols: number; count: number; label: string },
-): void {
-  run(ctx, pass, 'gather_columns', TRAIN_WORKGROUP,
-    [a.step, buffers.uniform([a.rows, a.srcCols, a.count, 0]), a.src, a.order, a.dst],
-    [Math.ceil(a.count / TRAIN_WORKGROUP), a.rows], a.label);
+/** acc[2·slot] += Σ(A − Y)², acc[2·slot+1] += #(A > 0) over a (rows, cols) block stored `stride` wide (loss_sum). */
+export function prepareLossSum(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { A: Binding; Y: Binding; acc: GPUBuffer; rows: number; cols: number; stride: number; slot: number },
+): Prepared {
+  const sizes = buffers.uniform(LossSizes.write({ rows: a.rows, cols: a.cols, stride: a.stride, slot: a.slot }));
+  return prepare(ctx, 'loss_sum', [sizes, a.A, a.Y, a.acc], [1, 1], { WG: REDUCE_WORKGROUP }, `loss (${a.cols}, slot ${a.slot})`);
 }
 
-/** dZ_L = 2(A_L − Y) ⊙ reluMask(Z_L) over `count` = n_L·m values. */
-export function encodeMseGrad(
-  ctx: GpuContext, buffers: BufferManager, pass: GPUComputePassEncoder,
-  a: { Z: GPUBuffer; A: GPUBuffer; Y: GPUBuffer; dZ: GPUBuffer; count: number },
-): void {
-  run(ctx, pass, 'mse_grad', TRAIN_WORKGROUP, [buffers.uniform([a.count, 0, 0, 0]), a.Z, a.A, a.Y, a.dZ],
-    groups1d(ctx, a.count), `mse_grad (${a.count})`);
+/** dZ_L and every dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ reluMask(Z_{l-1}) in one dispatch (backward_fused). */
+export function prepareBackwardFused(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { step: GPUBuffer; table: GPUBuffer; WT: GPUBuffer; acts: GPUBuffer; Yb: GPUBuffer; dZ: GPUBuffer; layers: number; stride: number },
+): Prepared {
+  const s4 = a.stride / 4;
+  return prepare(ctx, 'backward_fused', [a.step, buffers.uniform(BackwardSizes.write({ layers: a.layers, stride4: s4 })), a.table, a.WT, a.acts, a.Yb, a.dZ],
+    [Math.ceil(s4 / BACKWARD_WORKGROUP), 1], { WG: BACKWARD_WORKGROUP }, `dZ (${a.layers} layers)`);
 }
 
-/**
- * acc[2·slot] += Σ(A − Y)², acc[2·slot+1] += #(A > 0) over `count` contiguous values: the fused trainer's
- * loss_sum kernel, seen as one row of `count` columns (stride = count).
- */
-export function encodeMseSum(
-  ctx: GpuContext, buffers: BufferManager, pass: GPUComputePassEncoder,
-  a: { A: GPUBuffer; Y: GPUBuffer; acc: GPUBuffer; count: number; slot: number },
-): void {
-  run(ctx, pass, 'loss_sum', REDUCE_WORKGROUP, [buffers.uniform([1, a.count, a.count, a.slot]), a.A, a.Y, a.acc], [1, 1],
-    `loss_sum (${a.count}, slot ${a.slot})`);
+/** dZ_L = 2(A_L − Y) ⊙ mask_L over (rows, stride), zero past the step's count (mse_grad). */
+export function prepareOutputGrad(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { step: GPUBuffer; mask: Binding; A: Binding; Y: Binding; dZ: Binding; rows: number; stride: number },
+): Prepared {
+  return prepare(ctx, 'mse_grad', [a.step, buffers.uniform(OutputGradSizes.write({ rows: a.rows, stride: a.stride })), a.mask, a.A, a.Y, a.dZ],
+    groupsFor(ctx, a.rows * a.stride, TRAIN_WORKGROUP), { WG: TRAIN_WORKGROUP }, `dZ_L (${a.rows}x${a.stride})`);
 }
 
-/** dW = dZ·Aprevᵀ/m and db = rowsum(dZ)/m for a layer with n units, k inputs and m examples. */
-export function encodeWeightGrad(
-  ctx: GpuContext, buffers: BufferManager, pass: GPUComputePassEncoder,
-  a: { dZ: GPUBuffer; Aprev: GPUBuffer; dW: GPUBuffer; db: GPUBuffer; n: number; k: number; m: number; label: string },
-): void {
-  run(ctx, pass, 'weight_grad', TRAIN_WORKGROUP, [buffers.uniform([a.n, a.k, a.m, 0]), a.dZ, a.Aprev, a.dW, a.db],
-    groups1d(ctx, a.n * (a.k + 1)), a.label);
+/** dW = dZ·Aprevᵀ/count and db = rowsum(dZ)/count for a layer of n units and k inputs (weight_grad). */
+export function prepareLayerGrad(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { step: GPUBuffer; dZ: Binding; Aprev: Binding; dW: Binding; db: Binding; n: number; k: number; m: number; label: string },
+): Prepared {
+  return prepare(ctx, 'weight_grad', [a.step, buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), a.dZ, a.Aprev, a.dW, a.db],
+    groupsFor(ctx, a.n * (a.k + 1), TRAIN_WORKGROUP), { WG: TRAIN_WORKGROUP }, a.label);
 }
 
-/** dZprev = (Wᵀ·dZ) ⊙ reluMask(Zprev), (k, m). */
-export function encodeBackpropDz(
-  ctx: GpuContext, buffers: BufferManager, pass: GPUComputePassEncoder,
-  a: { W: GPUBuffer; dZ: GPUBuffer; Zprev: GPUBuffer; dZprev: GPUBuffer; n: number; k: number; m: number; label: string },
-): void {
-  run(ctx, pass, 'backprop_dz', TRAIN_WORKGROUP, [buffers.uniform([a.n, a.k, a.m, 0]), a.W, a.dZ, a.Zprev, a.dZprev],
-    [Math.ceil(a.m / TRAIN_WORKGROUP), a.k], a.label);
+/** dZprev = (Wᵀ·dZ) ⊙ maskPrev, (k, m) (backprop_dz). */
+export function prepareBackpropDz(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { W: Binding; dZ: Binding; mask: Binding; dZprev: Binding; n: number; k: number; m: number; label: string },
+): Prepared {
+  const maxX = ctx.limits.maxComputeWorkgroupsPerDimension;
+  const groups: [number, number] = [Math.ceil(a.m / TRAIN_WORKGROUP), a.k];
+  if (groups[0] > maxX || groups[1] > maxX) throw new RangeError(`backprop_dz over (${a.k}, ${a.m}) needs more than ${maxX} workgroups in one dimension.`);
+  return prepare(ctx, 'backprop_dz', [buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), a.W, a.dZ, a.mask, a.dZprev],
+    groups, { WG: TRAIN_WORKGROUP }, a.label);
 }
 
-/** One update of one parameter tensor of `count` values by rule `kind`; `state` holds 0, 1 or 2 buffers. */
-export function encodeUpdate(
-  ctx: GpuContext, buffers: BufferManager, pass: GPUComputePassEncoder,
-  a: { kind: OptimizerKind; step: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; state: readonly GPUBuffer[]; count: number; label: string },
-): void {
-  const shader = a.kind === 'gd' ? 'sgd' : a.kind;
-  const need = shader === 'adam' ? 2 : shader === 'momentum' ? 1 : 0;
-  run(ctx, pass, shader, TRAIN_WORKGROUP,
-    [a.step, buffers.uniform([a.count, 0, 0, 0]), a.theta, a.grad, ...a.state.slice(0, need)],
-    groups1d(ctx, a.count), a.label);
+/** The optimizer update of the whole flat vector from `grad` (update_flat). */
+export function prepareFlatUpdate(
+  ctx: GpuContext, buffers: BufferManager,
+  a: { kind: OptimizerKind; step: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; count: number },
+): Prepared {
+  return prepare(ctx, 'update_flat', [a.step, buffers.uniform(UpdateSizes.write({ count: a.count, chunks: 0 })), a.theta, a.grad, a.m1, a.m2],
+    groupsFor(ctx, a.count, TRAIN_WORKGROUP), { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) }, `update (${a.kind})`);
 }

@@ -1,159 +1,142 @@
-// Trains the MLP on the GPU: data uploaded once, one submit per epoch (forward with cache, backward, update per
-// mini-batch), and only scalars (the losses) read back between epochs. Implements TrainableBackend.
+// The one GPU trainer: parameters, gradients and optimizer state each live in ONE flat buffer (model/flat-layout.ts),
+// the data is uploaded once per run, an epoch is one submit (a step-table entry copied into the Step uniform, then
+// the program's dispatches, per mini-batch), and only the loss sums come back between epochs. What a step
+// dispatches is the program's: FusedProgram (fastest, widths the fused kernels hold) or LayeredProgram (any widths).
 import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
+import { batchPlan, batchRange, EpochShuffler } from '../../model/batches.ts';
+import { flatten, type ParamLayout, paramLayout, unflatten } from '../../model/flat-layout.ts';
 import type { Matrix } from '../../model/matrix.ts';
 import { toFloat32 } from '../../model/matrix.ts';
-import { type Params, validateDims } from '../../model/params.ts';
-import { type Evaluation, type StepSettings, type TrainableBackend, type TrainingData } from '../../model/trainable.ts';
-import { flatten, paramLayout } from '../../model/flat-layout.ts';
 import { adamStepScale } from '../../model/optimizer.ts';
-import { batchPlan, type BatchPlan, batchRange, EpochShuffler } from '../../model/batches.ts';
+import { type Params, validateDims } from '../../model/params.ts';
+import type { Evaluation, StepSettings, TrainableBackend, TrainingData } from '../../model/trainable.ts';
 import { BufferManager } from '../buffers.ts';
 import { assertAlive, type GpuContext } from '../device.ts';
-import { encodeForward, type LayerBuffers, runForward, uploadParams } from '../forward.ts';
-import {
-  encodeBackpropDz, encodeGather, encodeMseGrad, encodeMseSum, encodeUpdate, encodeWeightGrad, writeStepEntry,
-} from './kernels.ts';
-import { EVAL_CHUNK_COLUMNS, STEP_BYTES } from './tuning.ts';
 import { fusedSupports } from '../fused.ts';
-import { FusedGpuTrainer } from './fused-trainer.ts';
+import { Step } from '../structs.ts';
+import { FusedProgram } from './fused-program.ts';
+import { LayeredProgram } from './layered-program.ts';
+import type { ProgramRun, RunBuffers, StepProgram } from './program.ts';
 
-interface Workspace {
-  readonly Xb: GPUBuffer;
-  readonly Yb: GPUBuffer;
-  readonly Z: GPUBuffer[];
-  readonly A: GPUBuffer[];
-  readonly dZ: GPUBuffer[];
-}
+/** Which step program: `fused` where the widths fit it (fastest), `layered` (any widths), `auto` picks. */
+export type TrainerKernel = 'auto' | 'fused' | 'layered';
+
+/** The values `--kernel` accepts. */
+export const TRAINER_KERNELS: readonly TrainerKernel[] = ['auto', 'fused', 'layered'];
+
+const NO_UPDATE = { lrT: 0, epsT: 0, momentum: 0, beta1: 0, beta2: 0 } as const;
 
 interface Run {
-  readonly settings: StepSettings;
-  readonly plan: BatchPlan;
+  readonly buffers: RunBuffers;
+  readonly program: ProgramRun;
   readonly shuffler: EpochShuffler;
-  readonly mTrain: number;
-  readonly mTest: number;
-  readonly data: { xTrain: GPUBuffer; yTrain: GPUBuffer; xTest: GPUBuffer; yTest: GPUBuffer };
-  readonly order: GPUBuffer;
-  /** Step table: plan.count training entries, then evaluation chunks, then one scratch entry. */
+  /** Step table: plan.count training entries, the program's fixed entries, then one scratch entry. */
   readonly table: GPUBuffer;
-  readonly evalChunk: number;
-  readonly evalBase: number;
+  readonly fixedBase: number;
   readonly scratch: number;
-  /** The uniform every kernel reads as `stepInfo`; each step copies its table entry into it. */
-  readonly step: GPUBuffer;
-  readonly acc: GPUBuffer;
-  readonly ws: Workspace;
-  /** Optimizer state per layer: [W state…] and [b state…] (velocity, or the two Adam moments). */
-  readonly state: { W: GPUBuffer[]; b: GPUBuffer[] }[];
-  readonly best: LayerBuffers[];
+  readonly owned: GPUBuffer[];
   /** Optimizer steps taken so far (Adam's t). */
   t: number;
 }
 
-/** The MLP on a GPU, trainable in place. Parameters live in float32 buffers, one per W_l and b_l. */
+/** The MLP on a GPU, trainable in place. */
 export class GpuTrainer implements TrainableBackend {
   readonly kind = 'gpu' as const;
   readonly description: string;
   readonly dims: readonly number[];
+  private readonly layout: ParamLayout;
   private readonly buffers: BufferManager;
-  private readonly layers: LayerBuffers[];
-  private readonly grads: LayerBuffers[];
+  private readonly theta: GPUBuffer;
+  private readonly grad: GPUBuffer;
+  private readonly program: StepProgram;
+  /** θ and the program's copies of it, as saved by saveBest. */
+  private readonly best: GPUBuffer[];
   private run?: Run;
 
-  constructor(readonly ctx: GpuContext, params: Params) {
+  constructor(readonly ctx: GpuContext, params: Params, kernel: Exclude<TrainerKernel, 'auto'>) {
     validateDims(params.dims);
     this.dims = [...params.dims];
-    this.description = `WebGPU trainer on ${ctx.description}`;
-    this.buffers = new BufferManager(ctx.device, 'trainer');
-    this.layers = uploadParams(this.buffers, params);
-    this.grads = params.W.map((W, l) => ({
-      W: this.buffers.storage(`dW${l + 1}`, W.data.length * 4),
-      b: this.buffers.storage(`db${l + 1}`, params.b[l].length * 4),
-    }));
+    this.layout = paramLayout(this.dims);
+    this.description = `WebGPU trainer (${kernel}) on ${ctx.description}`;
+    this.buffers = new BufferManager(ctx.device, `${kernel} trainer`);
+    const flat = Float32Array.from(flatten(this.layout, params.W, params.b));
+    this.theta = this.buffers.upload('theta', flat);
+    this.grad = this.buffers.storage('grad', this.layout.size * 4);
+    this.program = kernel === 'fused'
+      ? new FusedProgram(ctx, this.buffers, this.layout, params, flat)
+      : new LayeredProgram(ctx, this.buffers, this.layout, this.theta);
+    this.best = [this.theta, ...this.program.copies].map((src, i) => this.buffers.storage(`best ${i}`, src.size));
   }
 
   async setParams(params: Params): Promise<void> {
     assertAlive(this.ctx);
     if (params.dims.join() !== this.dims.join()) throw new RangeError(`setParams needs dims [${this.dims.join(', ')}].`);
-    params.W.forEach((W, l) => {
-      this.ctx.device.queue.writeBuffer(this.layers[l].W, 0, Float32Array.from(W.data));
-      this.ctx.device.queue.writeBuffer(this.layers[l].b, 0, Float32Array.from(params.b[l]));
-    });
+    const flat = Float32Array.from(flatten(this.layout, params.W, params.b));
+    this.ctx.device.queue.writeBuffer(this.theta, 0, flat);
+    this.program.writeCopies(flat);
   }
 
   async forward(X: Matrix, options: ForwardOptions = {}): Promise<ForwardResult> {
-    return runForward(this.ctx, this.buffers, this.dims, this.layers, X, { cache: options.cache });
+    return this.program.forward(X, options);
   }
 
   async startTraining(data: TrainingData, settings: StepSettings): Promise<void> {
     assertAlive(this.ctx);
     this.releaseRun();
-    const L = this.dims.length - 1;
-    const [n0, nL] = [this.dims[0], this.dims[L]];
+    const [n0, nL] = [this.dims[0], this.dims[this.dims.length - 1]];
     for (const [name, x, rows] of [['xTrain', data.xTrain, n0], ['yTrain', data.yTrain, nL], ['xTest', data.xTest, n0], ['yTest', data.yTest, nL]] as const) {
       if (x.rows !== rows) throw new RangeError(`${name} has ${x.rows} rows; the model needs ${rows}.`);
     }
-    const mTrain = data.xTrain.cols;
-    const mTest = data.xTest.cols;
+    const [mTrain, mTest] = [data.xTrain.cols, data.xTest.cols];
     if (mTrain < 1) throw new RangeError('Training needs at least one training example.');
-    const plan = batchPlan(mTrain, settings);
-    const evalChunk = Math.min(EVAL_CHUNK_COLUMNS, Math.max(mTrain, mTest));
-    const cap = Math.max(plan.batchSize, evalChunk);
-    const evalEntries = Math.ceil(mTrain / evalChunk) + Math.ceil(mTest / evalChunk);
     const b = this.buffers;
-    const upload = (label: string, m: Matrix) => b.upload(label, m.cols > 0 ? toFloat32(m).data : new Float32Array(1));
-    const table = b.create('step table', (plan.count + evalEntries + 1) * STEP_BYTES, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
-    const tableData = new ArrayBuffer(table.size);
-    const scratch = plan.count + evalEntries;
-    // Evaluation chunks never change: written once here, as the data is.
-    let e = plan.count;
-    for (const m of [mTrain, mTest]) {
-      for (let start = 0; start < m; start += evalChunk) writeStepEntry(tableData, e++, { ...NO_UPDATE, start, usePerm: false });
-    }
-    this.ctx.device.queue.writeBuffer(table, 0, tableData);
-    const perLayer = (prefix: string, rows: (l: number) => number) =>
-      this.dims.slice(1).map((_, l) => b.storage(`${prefix}${l + 1} (batch)`, rows(l) * cap * 4));
-    const stateCount = settings.optimizer.kind === 'adam' ? 2 : settings.optimizer.kind === 'momentum' ? 1 : 0;
-    this.run = {
-      settings, plan, mTrain, mTest, evalChunk, scratch, table,
-      shuffler: new EpochShuffler(mTrain, settings),
-      data: { xTrain: upload('X train', data.xTrain), yTrain: upload('Y train', data.yTrain), xTest: upload('X test', data.xTest), yTest: upload('Y test', data.yTest) },
-      order: b.create('epoch order', mTrain * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
-      evalBase: plan.count,
-      step: b.create('step', STEP_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-      acc: b.storage('loss sums', 16),
-      ws: {
-        Xb: b.storage('X batch', n0 * cap * 4),
-        Yb: b.storage('Y batch', nL * cap * 4),
-        Z: perLayer('Z', (l) => this.dims[l + 1]),
-        A: perLayer('A', (l) => this.dims[l + 1]),
-        dZ: perLayer('dZ', (l) => this.dims[l + 1]),
-      },
-      state: this.layers.map((layer, l) => ({
-        W: Array.from({ length: stateCount }, (_, s) => b.storage(`state${s} W${l + 1}`, layer.W.size)),
-        b: Array.from({ length: stateCount }, (_, s) => b.storage(`state${s} b${l + 1}`, layer.b.size)),
-      })),
-      best: this.layers.map((layer, l) => ({ W: b.storage(`best W${l + 1}`, layer.W.size), b: b.storage(`best b${l + 1}`, layer.b.size) })),
-      t: 0,
+    const owned: GPUBuffer[] = [];
+    const keep = (buffer: GPUBuffer): GPUBuffer => (owned.push(buffer), buffer);
+    const upload = (label: string, m: Matrix) => keep(b.upload(label, m.cols > 0 ? toFloat32(m).data : new Float32Array(1)));
+    const plan = batchPlan(mTrain, settings);
+    const buffers: RunBuffers = {
+      layout: this.layout, settings, plan, mTrain, mTest,
+      xTrain: upload('X train', data.xTrain), yTrain: upload('Y train', data.yTrain),
+      xTest: upload('X test', data.xTest), yTest: upload('Y test', data.yTest),
+      order: keep(b.create('epoch order', mTrain * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)),
+      step: keep(b.create('step', Step.bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST)),
+      acc: keep(b.storage('loss sums', 16)),
+      theta: this.theta, grad: this.grad,
+      m1: keep(b.storage('optimizer state 1', this.theta.size)),
+      m2: keep(b.storage('optimizer state 2', this.theta.size)),
+      storage: (label, bytes) => keep(b.storage(label, bytes)),
+      // BufferManager uploads Float32Arrays; a view of the same bytes carries u32 tables unchanged.
+      upload: (label, bytes) => keep(b.upload(label, new Float32Array(bytes))),
     };
+    const program = this.program.startRun(buffers);
+    const fixedBase = plan.count;
+    const scratch = fixedBase + program.fixedEntries.length;
+    const tableData = new ArrayBuffer((scratch + 1) * Step.bytes);
+    program.fixedEntries.forEach((entry, i) => Step.write(entry, tableData, fixedBase + i));
+    const table = keep(b.create('step table', tableData.byteLength, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST));
+    this.ctx.device.queue.writeBuffer(table, 0, tableData);
+    this.run = { buffers, program, shuffler: new EpochShuffler(mTrain, settings), table, fixedBase, scratch, owned, t: 0 };
     await this.saveBest();
   }
 
   async trainEpoch(): Promise<void> {
     const run = this.requireRun();
-    const { plan, settings } = run;
-    const order = run.shuffler.next();
-    this.ctx.device.queue.writeBuffer(run.order, 0, Uint32Array.from(order));
-    // This epoch's rows of the step table: where each mini-batch starts and its step size (Adam's depends on t).
-    const entries = new ArrayBuffer(plan.count * STEP_BYTES);
+    const { plan, settings } = run.buffers;
+    this.ctx.device.queue.writeBuffer(run.buffers.order, 0, Uint32Array.from(run.shuffler.next()));
+    // This epoch's rows of the step table: where each mini-batch starts, its size, and its step size (Adam's depends on t).
+    const entries = new ArrayBuffer(plan.count * Step.bytes);
     const o = settings.optimizer;
     for (let s = 0; s < plan.count; s++) {
       const { lrT, epsT } = o.kind === 'adam' ? adamStepScale(o, run.t + s + 1) : { lrT: o.lr, epsT: 0 };
-      writeStepEntry(entries, s, { start: batchRange(plan, s).start, usePerm: true, lrT, epsT, momentum: o.momentum, beta1: o.beta1, beta2: o.beta2 });
+      const { start, count } = batchRange(plan, s);
+      Step.write({ start, count, usePerm: 1, lrT, epsT, momentum: o.momentum, beta1: o.beta1, beta2: o.beta2 }, entries, s);
     }
     this.ctx.device.queue.writeBuffer(run.table, 0, entries);
     const encoder = this.ctx.device.createCommandEncoder({ label: `epoch (${plan.count} steps)` });
-    for (let s = 0; s < plan.count; s++) this.encodeBatch(encoder, s, batchRange(plan, s).count, true);
+    for (let s = 0; s < plan.count; s++) {
+      this.selectEntry(encoder, s);
+      run.program.encodeStep(encoder, 'update');
+    }
     this.ctx.device.queue.submit([encoder.finish()]);
     run.t += plan.count;
     await this.ctx.device.queue.onSubmittedWorkDone();
@@ -162,51 +145,37 @@ export class GpuTrainer implements TrainableBackend {
   async evaluate(): Promise<Evaluation> {
     const run = this.requireRun();
     const encoder = this.ctx.device.createCommandEncoder({ label: 'evaluate' });
-    encoder.clearBuffer(run.acc);
-    let e = run.evalBase;
-    for (const [slot, m] of [[0, run.mTrain], [1, run.mTest]] as const) {
-      for (let start = 0; start < m; start += run.evalChunk) {
-        this.encodeLoss(encoder, e++, slot, Math.min(run.evalChunk, m - start));
-      }
-    }
-    const staging = this.buffers.acquireStaging(16);
-    encoder.copyBufferToBuffer(run.acc, 0, staging, 0, 16);
-    this.ctx.device.queue.submit([encoder.finish()]);
-    const acc = await this.buffers.readStaging(staging, 4);
-    return {
-      trainLoss: acc[0] / run.mTrain,
-      testLoss: run.mTest > 0 ? acc[2] / run.mTest : Number.NaN,
-      liveOutputs: acc[1],
-    };
+    encoder.clearBuffer(run.buffers.acc);
+    run.program.encodeEvaluate(encoder, (e, fixed) => this.selectEntry(e, run.fixedBase + fixed));
+    const acc = await this.read(encoder, run.buffers.acc, 4);
+    const { mTrain, mTest } = run.buffers;
+    return { trainLoss: acc[0] / mTrain, testLoss: mTest > 0 ? acc[2] / mTest : Number.NaN, liveOutputs: acc[1] };
   }
 
   async saveBest(): Promise<void> {
-    const run = this.requireRun();
-    this.copyParams(this.layers, run.best, 'save best');
+    this.requireRun();
+    this.copy([this.theta, ...this.program.copies], this.best, 'save best');
   }
 
   async restoreBest(): Promise<void> {
-    const run = this.requireRun();
-    this.copyParams(run.best, this.layers, 'restore best');
+    this.requireRun();
+    this.copy(this.best, [this.theta, ...this.program.copies], 'restore best');
   }
 
   async batchGradients(batch: number): Promise<Float64Array> {
     const run = this.requireRun();
-    const { start, count } = batchRange(run.plan, batch);
-    const entry = new ArrayBuffer(STEP_BYTES);
-    writeStepEntry(entry, 0, { ...NO_UPDATE, start, usePerm: false });
-    this.ctx.device.queue.writeBuffer(run.table, run.scratch * STEP_BYTES, entry);
+    const { start, count } = batchRange(run.buffers.plan, batch);
+    this.ctx.device.queue.writeBuffer(run.table, run.scratch * Step.bytes, Step.write({ ...NO_UPDATE, start, count, usePerm: 0 }));
     const encoder = this.ctx.device.createCommandEncoder({ label: `gradients of batch ${batch}` });
-    this.encodeBatch(encoder, run.scratch, count, false);
-    const values = await this.readLayers(encoder, this.grads);
-    return flatten(paramLayout(this.dims), values.W, values.b);
+    this.selectEntry(encoder, run.scratch);
+    run.program.encodeStep(encoder, 'gradient');
+    return Float64Array.from(await this.read(encoder, this.grad, this.layout.size));
   }
 
   async readParams(): Promise<Params> {
     assertAlive(this.ctx);
-    const encoder = this.ctx.device.createCommandEncoder({ label: 'read params' });
-    const { W, b } = await this.readLayers(encoder, this.layers);
-    return { dims: [...this.dims], W, b };
+    const flat = await this.read(this.ctx.device.createCommandEncoder({ label: 'read params' }), this.theta, this.layout.size);
+    return unflatten(this.layout, flat);
   }
 
   dispose(): void {
@@ -214,107 +183,26 @@ export class GpuTrainer implements TrainableBackend {
     this.buffers.dispose();
   }
 
-  // Forward with cache, dZ_L, then per layer dW/db and dZ_{l-1}; with `update`, one optimizer step per tensor.
-  private encodeBatch(encoder: GPUCommandEncoder, entry: number, m: number, update: boolean): void {
-    const run = this.requireRun();
-    const { ws } = run;
-    const dims = this.dims;
-    const L = dims.length - 1;
-    this.encodeGatherPass(encoder, entry, 'train', m);
-    encodeForward(this.ctx, this.buffers, encoder, { dims, layers: this.layers, X: ws.Xb, m, A: ws.A, Z: ws.Z });
-    const pass = encoder.beginComputePass({ label: update ? 'backward + update' : 'backward' });
-    encodeMseGrad(this.ctx, this.buffers, pass, { Z: ws.Z[L - 1], A: ws.A[L - 1], Y: ws.Yb, dZ: ws.dZ[L - 1], count: dims[L] * m });
-    for (let l = L; l >= 1; l--) {
-      const [n, k] = [dims[l], dims[l - 1]];
-      encodeWeightGrad(this.ctx, this.buffers, pass, {
-        dZ: ws.dZ[l - 1], Aprev: l === 1 ? ws.Xb : ws.A[l - 2], dW: this.grads[l - 1].W, db: this.grads[l - 1].b, n, k, m, label: `dW${l}, db${l}`,
-      });
-      if (l > 1) {
-        encodeBackpropDz(this.ctx, this.buffers, pass, {
-          W: this.layers[l - 1].W, dZ: ws.dZ[l - 1], Zprev: ws.Z[l - 2], dZprev: ws.dZ[l - 2], n, k, m, label: `dZ${l - 1}`,
-        });
-      }
-    }
-    if (update) {
-      const kind = run.settings.optimizer.kind;
-      this.layers.forEach((layer, l) => {
-        for (const part of ['W', 'b'] as const) {
-          encodeUpdate(this.ctx, this.buffers, pass, {
-            kind, step: run.step, theta: layer[part], grad: this.grads[l][part], state: run.state[l][part],
-            count: layer[part].size / 4, label: `${kind} ${part}${l + 1}`,
-          });
-        }
-      });
-    }
-    pass.end();
+  // Copies step-table entry `entry` into the Step uniform every training kernel reads.
+  private selectEntry(encoder: GPUCommandEncoder, entry: number): void {
+    encoder.copyBufferToBuffer(this.requireRun().table, entry * Step.bytes, this.requireRun().buffers.step, 0, Step.bytes);
   }
 
-  private encodeLoss(encoder: GPUCommandEncoder, entry: number, slot: 0 | 1, m: number): void {
-    const { ws } = this.requireRun();
-    const L = this.dims.length - 1;
-    this.encodeGatherPass(encoder, entry, slot === 0 ? 'train' : 'test', m);
-    encodeForward(this.ctx, this.buffers, encoder, { dims: this.dims, layers: this.layers, X: ws.Xb, m, A: ws.A });
-    const pass = encoder.beginComputePass({ label: 'loss' });
-    encodeMseSum(this.ctx, this.buffers, pass, { A: ws.A[L - 1], Y: ws.Yb, acc: this.requireRun().acc, count: this.dims[L] * m, slot });
-    pass.end();
-  }
-
-  // Copies step table entry `entry` into the step uniform, then gathers that step's columns of X and Y.
-  private encodeGatherPass(encoder: GPUCommandEncoder, entry: number, set: 'train' | 'test', m: number): void {
-    const run = this.requireRun();
-    encoder.copyBufferToBuffer(run.table, entry * STEP_BYTES, run.step, 0, STEP_BYTES);
-    const [X, Y, srcCols] = set === 'train' ? [run.data.xTrain, run.data.yTrain, run.mTrain] : [run.data.xTest, run.data.yTest, run.mTest];
-    const pass = encoder.beginComputePass({ label: `gather ${set} batch` });
-    const common = { step: run.step, order: run.order, srcCols, count: m };
-    encodeGather(this.ctx, this.buffers, pass, { ...common, src: X, dst: run.ws.Xb, rows: this.dims[0], label: 'gather X' });
-    encodeGather(this.ctx, this.buffers, pass, { ...common, src: Y, dst: run.ws.Yb, rows: this.dims[this.dims.length - 1], label: 'gather Y' });
-    pass.end();
-  }
-
-  private copyParams(from: LayerBuffers[], to: LayerBuffers[], label: string): void {
+  private copy(from: readonly GPUBuffer[], to: readonly GPUBuffer[], label: string): void {
     const encoder = this.ctx.device.createCommandEncoder({ label });
-    from.forEach((layer, l) => {
-      encoder.copyBufferToBuffer(layer.W, 0, to[l].W, 0, layer.W.size);
-      encoder.copyBufferToBuffer(layer.b, 0, to[l].b, 0, layer.b.size);
-    });
+    from.forEach((src, i) => encoder.copyBufferToBuffer(src, 0, to[i], 0, src.size));
     this.ctx.device.queue.submit([encoder.finish()]);
   }
 
-  // Appends copies of every W and b of `from` into one staging buffer to `encoder`, submits it and reads them back.
-  private async readLayers(encoder: GPUCommandEncoder, from: LayerBuffers[]): Promise<{ W: Params['W']; b: Params['b'] }> {
-    const sizes = this.dims.slice(1).flatMap((n, l) => [n * this.dims[l], n]);
-    const total = sizes.reduce((a, s) => a + s, 0);
-    const staging = this.buffers.acquireStaging(total * 4);
-    let at = 0;
-    from.forEach((layer, l) => {
-      encoder.copyBufferToBuffer(layer.W, 0, staging, at * 4, sizes[2 * l] * 4);
-      at += sizes[2 * l];
-      encoder.copyBufferToBuffer(layer.b, 0, staging, at * 4, sizes[2 * l + 1] * 4);
-      at += sizes[2 * l + 1];
-    });
+  private async read(encoder: GPUCommandEncoder, src: GPUBuffer, count: number): Promise<Float32Array> {
+    const staging = this.buffers.acquireStaging(src.size);
+    encoder.copyBufferToBuffer(src, 0, staging, 0, src.size);
     this.ctx.device.queue.submit([encoder.finish()]);
-    const data = await this.buffers.readStaging(staging, total);
-    const W: Params['W'] = [];
-    const b: Params['b'] = [];
-    at = 0;
-    for (let l = 1; l < this.dims.length; l++) {
-      const [n, k] = [this.dims[l], this.dims[l - 1]];
-      W.push({ rows: n, cols: k, data: Float64Array.from(data.subarray(at, at + n * k)) });
-      at += n * k;
-      b.push(Float64Array.from(data.subarray(at, at + n)));
-      at += n;
-    }
-    return { W, b };
+    return Float32Array.from(await this.buffers.readStaging(staging, count));
   }
 
   private releaseRun(): void {
-    const run = this.run;
-    if (!run) return;
-    const owned = [
-      ...Object.values(run.data), run.order, run.table, run.step, run.acc, run.ws.Xb, run.ws.Yb, ...run.ws.Z, ...run.ws.A, ...run.ws.dZ,
-      ...run.state.flatMap((s) => [...s.W, ...s.b]), ...run.best.flatMap((p) => [p.W, p.b]),
-    ];
-    for (const buffer of owned) this.buffers.destroy(buffer);
+    for (const buffer of this.run?.owned ?? []) this.buffers.destroy(buffer);
     this.run = undefined;
   }
 
@@ -324,20 +212,12 @@ export class GpuTrainer implements TrainableBackend {
   }
 }
 
-const NO_UPDATE = { lrT: 0, epsT: 0, momentum: 0, beta1: 0, beta2: 0 } as const;
-
-/** Which trainer: 'fused' (flat buffers, fused forward; fast) where the widths fit it, 'layered' (per-layer kernels). */
-export type TrainerVariant = 'auto' | 'fused' | 'layered';
-
-/** The step program a trainer runs; see {@link TrainerVariant}. */
-export type TrainerKernel = TrainerVariant;
-
 /**
- * A GPU trainer on `ctx` starting from `params`; the caller disposes it (and then the context). 'auto' takes the
- * fused trainer wherever the fused forward kernel fits the widths (bench/TRAINING.md has the figures).
+ * A GPU trainer on `ctx` starting from `params`. `auto` takes the fused program wherever the fused forward kernel
+ * fits the widths (bench/TRAINING.md has the figures), and the layered one otherwise.
  */
-export function createGpuTrainer(ctx: GpuContext, params: Params, variant: TrainerVariant = 'auto'): TrainableBackend {
-  const fused = variant === 'fused' || (variant === 'auto' && fusedSupports(params.dims));
-  if (fused && !fusedSupports(params.dims)) throw new RangeError(`The fused trainer does not fit dims [${params.dims.join(', ')}].`);
-  return fused ? new FusedGpuTrainer(ctx, params) : new GpuTrainer(ctx, params);
+export function createGpuTrainer(ctx: GpuContext, params: Params, kernel: TrainerKernel = 'auto'): TrainableBackend {
+  const fits = fusedSupports(params.dims);
+  if (kernel === 'fused' && !fits) throw new RangeError(`The fused trainer does not fit dims [${params.dims.join(', ')}]; use the layered kernels.`);
+  return new GpuTrainer(ctx, params, kernel === 'layered' || !fits ? 'layered' : 'fused');
 }

@@ -1,0 +1,31 @@
+// Shared code (not a kernel): the four update rules for one parameter, written once for every GPU trainer and
+// pulled in by `//!include optimizer` after `//!include train_step`. The CPU twin is src/cpu/optimizers.ts.
+// Rules: 0 leaves θ alone (gradient only), 1 θ −= lr·g (gd, sgd), 2 heavy-ball momentum v = μ·v + g, θ −= lr·v,
+// 3 Adam with both bias corrections folded into lrT and epsT (adamStepScale in src/model/optimizer.ts).
+
+// θ and the rule's state: s1 is the velocity or Adam's first moment, s2 Adam's second moment.
+struct OptState {
+  theta: f32,
+  s1: f32,
+  s2: f32,
+}
+
+fn optimizer_step(rule: u32, st: Step, x: OptState, g: f32) -> OptState {
+  var y = x;
+  if (rule == 1u) {
+    y.theta = x.theta - st.lrT * g;
+  } else if (rule == 2u) {
+    y.s1 = st.momentum * x.s1 + g;
+    y.theta = x.theta - st.lrT * y.s1;
+  } else if (rule == 3u) {
+    y.s1 = st.beta1 * x.s1 + (1.0 - st.beta1) * g;
+    y.s2 = st.beta2 * x.s2 + (1.0 - st.beta2) * g * g;
+    y.theta = x.theta - st.lrT * y.s1 / (sqrt(y.s2) + st.epsT);
+  }
+  return y;
+}
+
+// How many state vectors rule `rule` reads and writes.
+fn optimizer_states(rule: u32) -> u32 {
+  return select(select(0u, 1u, rule == 2u), 2u, rule == 3u);
+}

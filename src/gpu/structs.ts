@@ -1,0 +1,100 @@
+// The WGSL structs the host fills (uniforms and per-layer tables), each declared once here with its fields in
+// WGSL order, and one typed writer per struct. test/gpu/structs.test.ts parses shaders/ and checks that every
+// declaration of each struct has exactly these fields and types, so a reordered or added field cannot drift.
+
+/** A field's WGSL type; every host-shared struct here is made of 4-byte scalars. */
+export type FieldType = 'u32' | 'f32';
+
+/** One host-shared WGSL struct: name, fields in order, and its writer. Fields starting with `_` are padding (0). */
+export interface WgslStruct<F extends string> {
+  readonly name: string;
+  readonly fields: readonly (readonly [string, FieldType])[];
+  /** The struct's size in bytes (its array stride in a storage table). */
+  readonly bytes: number;
+  /** The shader files (without `.wgsl`) that declare it. */
+  readonly shaders: readonly string[];
+  /** Writes `values` as element `index` of an array of this struct in `into` (a fresh buffer by default). */
+  write(values: Readonly<Record<F, number>>, into?: ArrayBuffer, index?: number): ArrayBuffer;
+  /** Writes `rows` as consecutive elements of a new table. */
+  table(rows: readonly Readonly<Record<F, number>>[]): ArrayBuffer;
+}
+
+function wgslStruct<F extends string>(name: string, shaders: readonly string[], fields: readonly (readonly [string, FieldType])[]): WgslStruct<F> {
+  const bytes = fields.length * 4;
+  const write = (values: Readonly<Record<F, number>>, into = new ArrayBuffer(bytes), index = 0): ArrayBuffer => {
+    const u = new Uint32Array(into, index * bytes, fields.length);
+    const f = new Float32Array(into, index * bytes, fields.length);
+    fields.forEach(([field, type], i) => {
+      if (field.startsWith('_')) return;
+      const v = (values as Record<string, number>)[field];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}.${field} needs a finite number, got ${v}.`);
+      if (type === 'f32') f[i] = v;
+      else if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${name}.${field} needs a u32, got ${v}.`);
+      else u[i] = v;
+    });
+    return into;
+  };
+  return {
+    name, fields, bytes, shaders, write,
+    table(rows) {
+      const out = new ArrayBuffer(Math.max(1, rows.length) * bytes);
+      rows.forEach((row, i) => write(row, out, i));
+      return out;
+    },
+  };
+}
+
+const u32s = (...names: string[]): [string, FieldType][] => names.map((n) => [n, 'u32']);
+
+/** The per-step uniform of the trainers' gather, loss, backward and update kernels (shaders/train_step.wgsl). */
+export const Step = wgslStruct<'start' | 'usePerm' | 'count' | 'lrT' | 'epsT' | 'momentum' | 'beta1' | 'beta2'>(
+  'Step', ['train_step'],
+  [...u32s('start', 'usePerm', 'count', '_pad1'), ['lrT', 'f32'], ['epsT', 'f32'], ['momentum', 'f32'], ['beta1', 'f32'], ['beta2', 'f32'], ...u32s('_pad2', '_pad3', '_pad4')],
+);
+
+/** train_gather's sizes. */
+export const GatherSizes = wgslStruct<'n0' | 'nL' | 'srcCols' | 'stride' | 'xCopy' | 'copyX'>(
+  'GatherSizes', ['train_gather'], u32s('n0', 'nL', 'srcCols', 'stride', 'xCopy', 'copyX', '_pad0', '_pad1'),
+);
+
+/** weight_grad4's sizes. */
+export const WeightGradSizes = wgslStruct<'stride4' | 'chunks' | 'chunk4' | 'layers' | 'blocks'>(
+  'WeightGradSizes', ['weight_grad4'], u32s('stride4', 'chunks', 'chunk4', 'layers', 'blocks', '_pad0', '_pad1', '_pad2'),
+);
+
+/** One layer of weight_grad4's table: its first 4×4 block, blocks per row of units, n, k, and vec4 offsets of A_{l-1}, dZ_l. */
+export const GradLayer = wgslStruct<'firstBlock' | 'perRow' | 'n' | 'k' | 'aOffset' | 'dzOffset'>(
+  'GradLayer', ['weight_grad4'], u32s('firstBlock', 'perRow', 'n', 'k', 'aOffset', 'dzOffset', '_pad0', '_pad1'),
+);
+
+/** backward_fused's sizes. */
+export const BackwardSizes = wgslStruct<'layers' | 'stride4'>('BackwardSizes', ['backward_fused'], u32s('layers', 'stride4', '_pad0', '_pad1'));
+
+/** One layer of backward_fused's table: n, k, and vec4 offsets of W_l in WT, of dZ_l, of Z_l and A_l in the activations. */
+export const BackwardLayer = wgslStruct<'n' | 'k' | 'wOffset' | 'dzOffset' | 'zOffset' | 'aOffset'>(
+  'BackwardLayer', ['backward_fused'], u32s('n', 'k', 'wOffset', 'dzOffset', 'zOffset', 'aOffset', '_pad0', '_pad1'),
+);
+
+/** The update kernels' sizes: the flat vector's length and the partial sums per gradient entry. */
+export const UpdateSizes = wgslStruct<'count' | 'chunks'>('UpdateSizes', ['train_update', 'update_flat'], u32s('count', 'chunks', '_pad0', '_pad1'));
+
+/** loss_sum's sizes: a (rows, cols) block stored `stride` wide, added to acc slot `slot`. */
+export const LossSizes = wgslStruct<'rows' | 'cols' | 'stride' | 'slot'>('LossSizes', ['loss_sum'], u32s('rows', 'cols', 'stride', 'slot'));
+
+/** One layer's sizes: n units, k inputs, m columns (matmul_bias, weight_grad, backprop_dz). */
+export const LayerSizes = wgslStruct<'n' | 'k' | 'm'>('LayerSizes', ['matmul_bias', 'weight_grad', 'backprop_dz'], u32s('n', 'k', 'm', '_pad'));
+
+/** The element-wise kernels' sizes: `count` values, `rowStride` per dispatch row (y folds past 65 535 workgroups). */
+export const ElementwiseSizes = wgslStruct<'count' | 'rowStride'>('ElementwiseSizes', ['relu', 'relu_mask'], u32s('count', 'rowStride', '_pad0', '_pad1'));
+
+/** mse_grad's sizes: a (rows, stride) output whose columns past the step's count are padding. */
+export const OutputGradSizes = wgslStruct<'rows' | 'stride'>('OutputGradSizes', ['mse_grad'], u32s('rows', 'stride', '_pad0', '_pad1'));
+
+/** The fused forward kernels' sizes (mlp_fused.wgsl and the generated kernel). */
+export const FusedSizes = wgslStruct<'m' | 'layers'>('FusedSizes', ['mlp_fused'], u32s('m', 'layers', '_pad0', '_pad1'));
+
+/** Every host-shared struct, for the test that checks them against shaders/. */
+export const STRUCTS: readonly WgslStruct<string>[] = [
+  Step, GatherSizes, WeightGradSizes, GradLayer, BackwardSizes, BackwardLayer, UpdateSizes, LossSizes, LayerSizes,
+  ElementwiseSizes, OutputGradSizes, FusedSizes,
+];

@@ -1,0 +1,65 @@
+// What a GPU step program is: the part of training that differs between the fused kernels and the layered
+// kernels. The trainer (trainer.ts) owns the lifecycle, the flat buffers and the step table; a program builds the
+// dispatches of one mini-batch step and of the evaluation on top of them.
+import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
+import type { BatchPlan } from '../../model/batches.ts';
+import type { ParamLayout } from '../../model/flat-layout.ts';
+import type { Matrix } from '../../model/matrix.ts';
+import type { StepSettings } from '../../model/trainable.ts';
+import type { Step } from '../structs.ts';
+
+/** The values of one Step entry (see structs.ts). */
+export type StepValues = Parameters<typeof Step.write>[0];
+
+/** What the trainer holds for one run, and how a program allocates buffers that live exactly as long. */
+export interface RunBuffers {
+  readonly layout: ParamLayout;
+  readonly settings: StepSettings;
+  readonly plan: BatchPlan;
+  readonly mTrain: number;
+  readonly mTest: number;
+  /** The data, uploaded once: X (dims[0], m) and Y (dims[L], m) of each set (a 4-byte stand-in when empty). */
+  readonly xTrain: GPUBuffer;
+  readonly yTrain: GPUBuffer;
+  readonly xTest: GPUBuffer;
+  readonly yTest: GPUBuffer;
+  /** This epoch's permutation of the training columns. */
+  readonly order: GPUBuffer;
+  /** The Step uniform every training kernel reads; the trainer copies a table entry into it before each step. */
+  readonly step: GPUBuffer;
+  /** Four loss sums: Σ(A−Y)² and #(A>0) over the training set, then over the test set. */
+  readonly acc: GPUBuffer;
+  /** Flat vectors (model/flat-layout.ts): parameters, last gradient, optimizer state 1 and 2. */
+  readonly theta: GPUBuffer;
+  readonly grad: GPUBuffer;
+  readonly m1: GPUBuffer;
+  readonly m2: GPUBuffer;
+  /** A zeroed storage buffer freed with the run. */
+  storage(label: string, bytes: number): GPUBuffer;
+  /** A storage buffer holding `data` (u32 tables or f32 values), freed with the run. */
+  upload(label: string, data: ArrayBuffer): GPUBuffer;
+}
+
+/** A program's dispatches for one run. */
+export interface ProgramRun {
+  /** Step entries the evaluation needs (chunks of the data), written once after the training entries. */
+  readonly fixedEntries: readonly StepValues[];
+  /** Encodes one mini-batch (its Step already in place): forward with the cache, backward, then the update or, with
+   * 'gradient', only the gradient into `grad`. */
+  encodeStep(encoder: GPUCommandEncoder, mode: 'update' | 'gradient'): void;
+  /** Encodes the loss sums of the current parameters into `acc`; `select(i)` puts fixed entry i into the Step. */
+  encodeEvaluate(encoder: GPUCommandEncoder, select: (encoder: GPUCommandEncoder, fixed: number) => void): void;
+}
+
+/** One way of running a training step on the GPU, bound to one trainer's parameters. */
+export interface StepProgram {
+  readonly name: 'fused' | 'layered';
+  /** Copies of the parameters in the program's own layouts, kept in step with θ (saved and restored with it). */
+  readonly copies: readonly GPUBuffer[];
+  /** Rewrites the copies from the flat parameters (after setParams). */
+  writeCopies(flat: Float32Array<ArrayBuffer>): void;
+  /** A forward pass with the current parameters, read back. */
+  forward(X: Matrix, options: ForwardOptions): Promise<ForwardResult>;
+  /** Builds the run's dispatches on the trainer's buffers. */
+  startRun(run: RunBuffers): ProgramRun;
+}
