@@ -1,7 +1,7 @@
 // The notebook's feed_forward on the CPU: Z_l = W_l·A_{l-1} + b_l, A_l = relu(Z_l), ReLU on every layer.
-import { UserError } from '../errors.ts';
 import { type Matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
+import { checkInputShape } from '../model/validate.ts';
 import { relu } from './activations.ts';
 import { matmulBias } from './matmul.ts';
 
@@ -11,16 +11,7 @@ export interface FeedForwardResult {
   readonly cache: Matrix<Float64Array>[];
 }
 
-/** Checks that X has shape (dims[0], m) for these parameters, with one sentence if not. */
-export function checkInputShape(X: Matrix, dims: readonly number[]): void {
-  if (X.rows !== dims[0]) {
-    throw new UserError(
-      `The input has ${X.rows} rows (features) but the model expects ${dims[0]}; X must have shape (${dims[0]}, m).`,
-    );
-  }
-}
-
-/** `feed_forward(X, params)` in float64. */
+/** `feed_forward(X, params)` in float64; X is checked first (shape, data length, finiteness; src/model/validate.ts). */
 export function feedForward(X: Matrix, params: Params): FeedForwardResult {
   checkInputShape(X, params.dims);
   const cache: Matrix<Float64Array>[] = [];

@@ -1,6 +1,6 @@
 // The forward scheduler: uploads X, encodes every layer into one command encoder, submits once, reads back what
 // was asked (A_L, or the whole cache), and splits m into chunks where a buffer would outgrow the device's limits.
-import { checkInputShape } from '../cpu/forward.ts';
+import { checkInputShape } from '../model/validate.ts';
 import { type Matrix, sliceCols, toFloat32 } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';

@@ -1,5 +1,6 @@
 // The MLP's parameters in the notebook's shapes: W_l is (dims[l], dims[l-1]) and b_l is (dims[l], 1).
 import { type Matrix, matrix } from './matrix.ts';
+import { checkDims } from './validate.ts';
 
 /** The notebook's network: 13 inputs, hidden layers of 64, 32 and 16 units, one output. */
 export const NOTEBOOK_DIMS: readonly number[] = [13, 64, 32, 16, 1];
@@ -14,12 +15,9 @@ export interface Params {
   readonly b: Float64Array[];
 }
 
-/** Checks that `dims` describes a network: at least one layer and positive integer widths. */
+/** Checks that `dims` describes a network: at least one layer and positive integer widths (see {@link checkDims}). */
 export function validateDims(dims: readonly number[]): void {
-  if (dims.length < 2) throw new RangeError(`dims needs at least an input and an output width, got [${dims.join(', ')}].`);
-  for (const d of dims) {
-    if (!Number.isInteger(d) || d < 1) throw new RangeError(`Every layer width must be a positive integer, got [${dims.join(', ')}].`);
-  }
+  checkDims(dims);
 }
 
 /** Number of layers L (weight matrices) for these dims. */

@@ -7,6 +7,7 @@ import type { GpuContext } from '../gpu/device.ts';
 import { createGpuTrainer, type TrainerKernel } from '../gpu/train/trainer.ts';
 import type { BackendKind, MlpBackend } from '../model/backend.ts';
 import type { Params } from '../model/params.ts';
+import { checkParams } from '../model/validate.ts';
 import type { TrainableBackend } from '../model/trainable.ts';
 import { createCpuTrainer } from '../train/cpu-trainer.ts';
 
@@ -61,10 +62,12 @@ export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = 
     gpu,
     async backend(params, options = {}) {
       live();
+      checkParams(params); // the boundary: the page, the CLI and the library all get their backends here
       return track(gpu ? await createGpuBackend(gpu, params, options) : createCpuBackend(params));
     },
     async trainer(params, options = {}) {
       live();
+      checkParams(params);
       return track(gpu ? createGpuTrainer(gpu, params, options.kernel ?? 'auto') : createCpuTrainer(params));
     },
     close() {

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
 import type { BackendChoice } from '../../runtime/runtime.ts';
-import { type Matrix, shapeOf } from '../../model/matrix.ts';
+import type { Matrix } from '../../model/matrix.ts';
 import { parseModel } from '../../model/model-file.ts';
 import { layerCount, type Params } from '../../model/params.ts';
+import { checkInputShape } from '../../model/validate.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { ensureDir, readNpyFile, readTextFile, writeNpyFile } from '../io.ts';
 import { choiceArg } from '../options.ts';
@@ -59,29 +60,7 @@ export async function runForward(options: ForwardCommandOptions): Promise<void> 
   process.stderr.write(`forward: wrote ${written.length === 1 ? written[0] : `${written.length} files to ${join(options.out, '')}`}\n`);
 }
 
-/** Checks that X fits the model and holds only finite numbers, naming the problem in one sentence. */
+/** Checks that X fits the model and holds only finite numbers (the shared boundary check), naming the file. */
 export function checkInput(X: Matrix, params: Params, path: string): void {
-  const features = params.dims[0];
-  if (X.rows !== features) {
-    const transposed = X.cols === features ? '; it looks transposed, so save X.T (one column per example)' : '';
-    throw new UserError(
-      `The input '${path}' has shape ${shapeOf(X)} but the model expects ${features} features, shape (${features}, m)${transposed}.`,
-    );
-  }
-  if (X.cols === 0) throw new UserError(`The input '${path}' has no examples (shape ${shapeOf(X)}); it needs at least one column.`);
-  let bad = 0;
-  let first = -1;
-  for (let i = 0; i < X.data.length; i++) {
-    if (!Number.isFinite(X.data[i])) {
-      if (first < 0) first = i;
-      bad++;
-    }
-  }
-  if (bad > 0) {
-    const row = Math.floor(first / X.cols);
-    const col = first % X.cols;
-    throw new UserError(
-      `The input '${path}' has ${bad} non-finite value${bad > 1 ? 's' : ''} (NaN or Inf); the first is ${X.data[first]} at row ${row}, column ${col} (feature ${row} of example ${col}), so clean the data first.`,
-    );
-  }
+  checkInputShape(X, params.dims, { label: `The input '${path}'`, requireExamples: true });
 }
