@@ -20,11 +20,16 @@ export async function initDevicePanel(app: App): Promise<void> {
   const status = demoStatus();
   const info = byId('device-info');
   const badge = byId('backend-badge');
+  let reason: string;
   try {
     const { runtime, fallbackReason } = await openBrowserRuntime('auto', { powerPreference: 'high-performance' });
     app.runtime = runtime;
-    if (runtime.gpu === null) throw new Error(fallbackReason ?? 'No WebGPU device.');
-    const ctx = runtime.gpu;
+    reason = fallbackReason ?? '';
+  } catch (err) {
+    reason = errorText(err);
+  }
+  const ctx = app.runtime.gpu;
+  if (ctx !== null) {
     status.backend = 'gpu';
     status.adapter = { ...ctx.adapter };
     badge.className = 'badge gpu';
@@ -36,8 +41,7 @@ export async function initDevicePanel(app: App): Promise<void> {
       badge.textContent = 'GPU lost: reload the page';
       status.gpuUnavailable = `The GPU device was lost (${lost.message || lost.reason}); reload the page to get a new one.`;
     });
-  } catch (err) {
-    const reason = errorText(err);
+  } else {
     status.backend = 'cpu';
     status.gpuUnavailable = reason;
     badge.className = 'badge cpu';
