@@ -11,7 +11,7 @@ import { encodePass } from '../dispatch.ts';
 import { runForward } from '../forward.ts';
 import { encodeFusedForward, type FusedParams, uploadFusedParams } from '../fused.ts';
 import {
-  batchRows, gradBlocks, packFusedParams, packTransposed, pad4, transposedOffsets, updateMaps,
+  batchRows, gradBlocks, packFusedParams, packTransposed, transposedOffsets, updateMaps,
 } from '../layout.ts';
 import { BackwardLayer, GradLayer } from '../structs.ts';
 import {
@@ -45,11 +45,9 @@ export class FusedProgram implements StepProgram {
 
   startRun(run: RunBuffers): ProgramRun {
     const { ctx, buffers: b, layout } = this;
-    const { dims } = layout;
+    const { stride, n0, nL } = run;
+    const dims = layout.dims;
     const L = dims.length - 1;
-    const [n0, nL] = [dims[0], dims[L]];
-    // Every batch matrix is `stride` columns: the batch size rounded up to 4 (the last batch is zero-padded).
-    const stride = pad4(run.plan.batchSize);
     const s4 = stride / 4;
     const rows = batchRows(dims);
     const chunk4 = WEIGHT_GRAD_CHUNK / 4;

@@ -10,7 +10,7 @@ import type { GpuContext } from '../device.ts';
 import { encodePass, type Prepared } from '../dispatch.ts';
 import { type LayerBuffers, runForward } from '../forward.ts';
 import { prepareElementwise, prepareMatmulBias } from '../kernels.ts';
-import { layeredRows, pad4 } from '../layout.ts';
+import { layeredRows } from '../layout.ts';
 import {
   prepareBackpropDz, prepareFlatUpdate, prepareGather, prepareLayerGrad, prepareLossSum, prepareOutputGrad,
 } from './kernels.ts';
@@ -43,10 +43,9 @@ export class LayeredProgram implements StepProgram {
 
   startRun(run: RunBuffers): ProgramRun {
     const { ctx, buffers: b, layout } = this;
-    const { dims } = layout;
+    const { stride, n0, nL } = run;
+    const dims = layout.dims;
     const L = dims.length - 1;
-    const [n0, nL] = [dims[0], dims[L]];
-    const stride = pad4(run.plan.batchSize);
     const rows = layeredRows(dims, stride);
     const Xb = run.storage('X batch', n0 * stride * 4);
     const Yb = run.storage('Y batch', nL * stride * 4);

@@ -18,6 +18,11 @@ export interface RunBuffers {
   readonly plan: BatchPlan;
   readonly mTrain: number;
   readonly mTest: number;
+  /** Columns of every batch matrix: the batch size rounded up to 4 (a short last batch is zero-padded). */
+  readonly stride: number;
+  /** Rows of X and of Y. */
+  readonly n0: number;
+  readonly nL: number;
   /** The data, uploaded once: X (dims[0], m) and Y (dims[L], m) of each set (a 4-byte stand-in when empty). */
   readonly xTrain: GPUBuffer;
   readonly yTrain: GPUBuffer;

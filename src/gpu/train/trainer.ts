@@ -13,6 +13,7 @@ import type { Evaluation, StepSettings, TrainableBackend, TrainingData } from '.
 import { BufferManager } from '../buffers.ts';
 import { assertAlive, type GpuContext } from '../device.ts';
 import { fusedSupports } from '../fused.ts';
+import { pad4 } from '../layout.ts';
 import { Step } from '../structs.ts';
 import { FusedProgram } from './fused-program.ts';
 import { LayeredProgram } from './layered-program.ts';
@@ -95,7 +96,7 @@ export class GpuTrainer implements TrainableBackend {
     const upload = (label: string, m: Matrix) => keep(b.upload(label, m.cols > 0 ? toFloat32(m).data : new Float32Array(1)));
     const plan = batchPlan(mTrain, settings);
     const buffers: RunBuffers = {
-      layout: this.layout, settings, plan, mTrain, mTest,
+      layout: this.layout, settings, plan, mTrain, mTest, stride: pad4(plan.batchSize), n0, nL,
       xTrain: upload('X train', data.xTrain), yTrain: upload('Y train', data.yTrain),
       xTest: upload('X test', data.xTest), yTest: upload('Y test', data.yTest),
       order: keep(b.create('epoch order', mTrain * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)),
