@@ -20,6 +20,9 @@ try {
   process.exit(1);
 }
 if (webgpu.env.LD_LIBRARY_PATH && !env.envApplied(webgpu.env) && process.env.SPOTIFY_MLP_REEXEC !== '1') {
+  // Ctrl-C reaches the child too (same process group), and the child decides: `train` stops after the epoch and
+  // exits 130. Without a handler this waiting parent would die at once and return the shell while the child runs.
+  process.on('SIGINT', () => {});
   const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, ...webgpu.env, SPOTIFY_MLP_REEXEC: '1' },

@@ -1,9 +1,9 @@
-// File input and output for the CLI commands: every failure of the file system becomes one sentence naming the file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// File input for the CLI commands, and the one sentence for every failure of the file system; every file a command
+// writes goes through the write policy in outputs.ts.
+import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import type { Matrix } from '../model/matrix.ts';
-import { readNpy, writeNpy } from '../model/npy.ts';
+import { readNpy } from '../model/npy.ts';
 
 /** The error codes of Node's fs that mean "the user's path is wrong", not "we have a bug". */
 const FILE_ERROR_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EROFS', 'EEXIST', 'ENAMETOOLONG', 'ELOOP']);
@@ -63,35 +63,4 @@ export function readNpyFile(path: string, what: string): Matrix {
   // readNpy's messages open with the label, so it starts with a capital.
   const label = `${what.charAt(0).toUpperCase()}${what.slice(1)} '${path}'`;
   return readNpy(readInputFile(path, what), label);
-}
-
-/** Creates `dir` and its parents if needed (like `mkdir -p`); `what` names it in errors. */
-export function ensureDir(dir: string, what: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    if (isFileSystemError(err)) throw new UserError(fileErrorMessage(err, what, dir, 'write'), { cause: err });
-    throw err;
-  }
-}
-
-/** Writes `data` to `path`, creating its folder first; `what` names the file in errors. */
-export function writeOutputFile(path: string, data: Uint8Array | string, what: string): void {
-  ensureDir(dirname(path), `the folder of ${what}`);
-  try {
-    writeFileSync(path, data);
-  } catch (err) {
-    if (isFileSystemError(err)) throw new UserError(fileErrorMessage(err, what, path, 'write'), { cause: err });
-    throw err;
-  }
-}
-
-/**
- * Writes a matrix as `dir/name.npy` in the notebook's (units, m) layout, C order; float32 unless asked
- * otherwise. Returns the path written.
- */
-export function writeNpyFile(dir: string, name: string, m: Matrix, dtype: 'float32' | 'float64' = 'float32'): string {
-  const path = join(dir, `${name}.npy`);
-  writeOutputFile(path, writeNpy(m, dtype), `the output file`);
-  return path;
 }

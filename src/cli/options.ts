@@ -1,12 +1,14 @@
 // Parsers for command-line option values: each returns the typed value or throws a one-sentence UserError.
 import { UserError } from '../errors.ts';
 
-/** Bounds for numeric options; both ends inclusive unless `minExclusive` is set. */
+/** Bounds for numeric options; both ends inclusive unless `minExclusive` / `maxExclusive` is set. */
 export interface Range {
   readonly min?: number;
   readonly max?: number;
   /** Reject `min` itself (e.g. a learning rate must be > 0). */
   readonly minExclusive?: boolean;
+  /** Reject `max` itself (e.g. a test fraction must be < 1). */
+  readonly maxExclusive?: boolean;
 }
 
 /** Exit code for a bad option value: the same as commander's usage errors. */
@@ -74,12 +76,13 @@ export function choiceArg<T extends string>(name: string, choices: readonly T[])
 }
 
 function checkRange(n: number, name: string, range: Range): void {
-  const { min, max, minExclusive } = range;
+  const { min, max, minExclusive, maxExclusive } = range;
   const tooLow = min !== undefined && (minExclusive ? n <= min : n < min);
-  const tooHigh = max !== undefined && n > max;
+  const tooHigh = max !== undefined && (maxExclusive ? n >= max : n > max);
   if (!tooLow && !tooHigh) return;
+  // One wording for the whole range, whichever end was passed, so 1 and 1.5 get the same sentence.
   const lower = min === undefined ? '' : minExclusive ? `greater than ${min}` : `at least ${min}`;
-  const upper = max === undefined ? '' : `at most ${max}`;
+  const upper = max === undefined ? '' : maxExclusive ? `less than ${max}` : `at most ${max}`;
   const bounds = [lower, upper].filter((s) => s.length > 0).join(' and ');
   throw new UserError(`${name} must be ${bounds}, got ${n}.`, USAGE);
 }

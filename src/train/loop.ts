@@ -95,11 +95,12 @@ export async function trainLoop(
   await record(0, performance.now());
   let epoch = 0;
   while (epoch < options.epochs) {
+    // After beforeEpoch, which may yield to the event loop: an abort that arrived during the last epoch stops here.
+    await options.beforeEpoch?.();
     if (options.signal?.aborted) {
       aborted = true;
       break;
     }
-    await options.beforeEpoch?.();
     const started = performance.now();
     epoch++;
     await backend.trainEpoch();

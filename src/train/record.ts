@@ -20,7 +20,8 @@ export interface TrainingRecordJson {
     readonly epochsRun: number;
     readonly bestEpoch: number;
     readonly stoppedEarly: boolean;
-    readonly aborted: boolean;
+    /** Stopped by the user (Ctrl-C in the CLI, an AbortSignal in the library) before its epochs or patience ran out. */
+    readonly interrupted: boolean;
     readonly totalSeconds: number;
     readonly msPerEpoch: number;
   };
@@ -45,7 +46,7 @@ export function trainingRecord(model: TrainedModel, context: RunContext): Traini
       epochsRun: outcome.epochsRun,
       bestEpoch: outcome.bestEpoch,
       stoppedEarly: outcome.stoppedEarly,
-      aborted: outcome.aborted,
+      interrupted: outcome.aborted,
       totalSeconds: round(outcome.totalMs / 1000, 4),
       msPerEpoch: round(msPerEpoch, 4),
     },

@@ -1,14 +1,15 @@
 // `spotify-mlp forward`: runs a model on X.npy (features, m) and writes A_L, and with --cache every Z_l and A_l, as .npy.
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../../errors.ts';
 import type { BackendChoice } from '../../runtime/runtime.ts';
 import type { Matrix } from '../../model/matrix.ts';
 import { parseModel } from '../../model/model-file.ts';
 import { layerCount, type Params } from '../../model/params.ts';
 import { checkInputShape } from '../../model/validate.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
-import { ensureDir, readNpyFile, readTextFile, writeNpyFile } from '../io.ts';
+import { writeNpy } from '../../model/npy.ts';
+import { readNpyFile, readTextFile } from '../io.ts';
+import { withOutputs } from '../outputs.ts';
 import { choiceArg } from '../options.ts';
 
 /** The options of `spotify-mlp forward` after parsing. */
@@ -18,6 +19,7 @@ export interface ForwardCommandOptions {
   readonly out: string;
   readonly cache: boolean;
   readonly backend: BackendChoice;
+  readonly force: boolean;
 }
 
 /** Adds `forward` to the program. */
@@ -30,6 +32,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'folder for the outputs (created if needed)')
     .option('--cache', 'also write the cache Z1.npy, A1.npy, …, ZL.npy', false)
     .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
+    .option('--force', 'overwrite .npy files already in --out', false)
     .action((options: ForwardCommandOptions) => runForward(options));
 }
 
@@ -38,25 +41,27 @@ export async function runForward(options: ForwardCommandOptions): Promise<void> 
   const { params } = parseModel(readTextFile(options.model, 'the model file'), `the model file '${options.model}'`);
   const X = readNpyFile(options.input, 'the input');
   checkInput(X, params, options.input);
-  ensureDir(options.out, 'the output folder');
+  const L = layerCount(params.dims);
+  // The cache in the notebook's order Z1, A1, …, ZL, AL; A_L alone without --cache.
+  const names = options.cache ? Array.from({ length: 2 * L }, (_, i) => `${i % 2 === 0 ? 'Z' : 'A'}${(i >> 1) + 1}`) : [`A${L}`];
+  const pathOf = (name: string): string => join(options.out, `${name}.npy`);
+  const specs = names.map((name) => ({ path: pathOf(name), what: `the output file` }));
+  const inputs = [{ path: options.model, what: 'the model file' }, { path: options.input, what: 'the input' }];
 
-  let written: string[] = [];
-  await withRuntime(options.backend, async (runtime) => {
-    const backend = await runtime.backend(params);
-    const started = performance.now();
-    const result = await backend.forward(X, { cache: options.cache });
-    const ms = performance.now() - started;
-    const L = layerCount(params.dims);
-    written = [writeNpyFile(options.out, `A${L}`, result.out)];
-    if (options.cache) {
-      if (result.cache === undefined) throw new Error(`The ${backend.kind} backend returned no cache although it was asked for.`);
-      result.cache.forEach((m, i) => {
-        const name = `${i % 2 === 0 ? 'Z' : 'A'}${Math.floor(i / 2) + 1}`;
-        if (name !== `A${L}`) written.push(writeNpyFile(options.out, name, m));
-      });
-    }
-    process.stderr.write(`forward: m = ${X.cols} examples through dims [${params.dims.join(', ')}] in ${ms.toFixed(1)} ms\n`);
-  });
+  const { written } = await withOutputs(specs, { force: options.force, inputs }, (outputs) =>
+    withRuntime(options.backend, async (runtime) => {
+      const backend = await runtime.backend(params);
+      const started = performance.now();
+      const result = await backend.forward(X, { cache: options.cache });
+      const ms = performance.now() - started;
+      if (options.cache) {
+        if (result.cache === undefined) throw new Error(`The ${backend.kind} backend returned no cache although it was asked for.`);
+        result.cache.forEach((m, i) => outputs.write(pathOf(names[i]), writeNpy(m, 'float32')));
+      } else {
+        outputs.write(pathOf(names[0]), writeNpy(result.out, 'float32'));
+      }
+      process.stderr.write(`forward: m = ${X.cols} examples through dims [${params.dims.join(', ')}] in ${ms.toFixed(1)} ms\n`);
+    }));
   process.stderr.write(`forward: wrote ${written.length === 1 ? written[0] : `${written.length} files to ${join(options.out, '')}`}\n`);
 }
 

@@ -1,12 +1,10 @@
 // `spotify-mlp init`: the notebook's He initialization written as a model file.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { initialization } from '../../cpu/init.ts';
-import { UserError } from '../../errors.ts';
 import { serializeModel } from '../../model/model-file.ts';
 import { NOTEBOOK_DIMS, parameterCount } from '../../model/params.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
-import { writeOutputFile } from '../io.ts';
+import { withOutputs } from '../outputs.ts';
 import { choiceArg, intArg, parseDims } from '../options.ts';
 
 /** The options of `spotify-mlp init` after parsing. */
@@ -32,15 +30,11 @@ export function register(program: Command): void {
 }
 
 /** Initializes the parameters and writes the model file; a summary goes to stderr. */
-export function runInit(options: InitCommandOptions): void {
+export async function runInit(options: InitCommandOptions): Promise<void> {
   const { dims, seed, rng, out, force } = options;
-  if (out !== '-' && !force && existsSync(out)) {
-    throw new UserError(`${out} already exists; pass --force to overwrite it or choose another --out.`);
-  }
-  const params = initialization(dims, { seed, rng });
-  const text = serializeModel(params);
-  if (out === '-') process.stdout.write(text);
-  else writeOutputFile(out, text, 'the model file');
+  const text = (): string => serializeModel(initialization(dims, { seed, rng }));
+  if (out === '-') process.stdout.write(text());
+  else await withOutputs([{ path: out, what: 'the model file', example: 'model.json' }], { force }, (outputs) => outputs.write(out, text()));
   const where = out === '-' ? 'stdout' : out;
   process.stderr.write(
     `init: wrote ${where}: dims [${dims.join(', ')}], ${parameterCount(dims)} parameters, He init with rng ${rng} seed ${seed}\n`,

@@ -1,13 +1,14 @@
 // `spotify-mlp predict`: scores a CSV with a trained model file; one output row per input row, in order, with
 // an empty prediction and a reason for every row that cannot be scored, so no row is dropped silently.
 import type { Command } from 'commander';
-import { gatherFeatures, scaleX, unscaleY } from '../../data/index.ts';
+import { describeDrops, gatherFeatures, scaleX, unscaleY } from '../../data/index.ts';
 import { UserError } from '../../errors.ts';
 import type { BackendChoice } from '../../runtime/runtime.ts';
 import { parseModel } from '../../model/model-file.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
-import { readTextFile, writeOutputFile } from '../io.ts';
+import { readTextFile } from '../io.ts';
+import { withOutputs } from '../outputs.ts';
 import { choiceArg } from '../options.ts';
 import {
   assertFinitePredictions,
@@ -23,6 +24,7 @@ export interface PredictCommandOptions {
   readonly csv: string;
   readonly out: string;
   readonly backend: BackendChoice;
+  readonly force: boolean;
 }
 
 /** Adds `predict` to the program. */
@@ -34,31 +36,41 @@ export function register(program: Command): void {
     .requiredOption('--csv <file>', "the tracks to score (tracks.csv layout; popularity is not needed)")
     .requiredOption('--out <file>', `where to write the CSV: id (when the input has one), ${PREDICTION_COLUMN}, reason`)
     .option('--backend <kind>', `${BACKEND_HELP}; cpu by default here`, choiceArg('--backend', BACKEND_KINDS), 'cpu' as BackendChoice)
+    .option('--force', 'overwrite --out if it exists', false)
     .action((options: PredictCommandOptions) => runPredict(options));
 }
 
 /** Reads the model and the CSV, predicts, and writes one output row per input row. */
 export async function runPredict(options: PredictCommandOptions): Promise<void> {
   const label = `the model file '${options.model}'`;
-  const model = parseModel(readTextFile(options.model, 'the model file'), label);
-  const scaler = checkModelFeatures(model, label);
-  const table = await loadCsvFile(options.csv, { requireTarget: false, keepIds: true, listRejected: true });
-  if (table.counts.read === 0) {
-    throw new UserError(`The CSV file '${options.csv}' has a header but no data rows; give it at least one track to score.`);
-  }
-  let predictions: Float64Array = new Float64Array(0);
-  if (table.rows > 0) {
+  const spec = { path: options.out, what: 'the predictions file', example: 'preds.csv' };
+  const inputs = [{ path: options.model, what: 'the model file' }, { path: options.csv, what: 'the CSV file' }];
+  const { result: table } = await withOutputs([spec], { force: options.force, inputs }, async (outputs) => {
+    const model = parseModel(readTextFile(options.model, 'the model file'), label);
+    const scaler = checkModelFeatures(model, label);
+    const table = await loadCsvFile(options.csv, { requireTarget: false, keepIds: true, listRejected: true });
+    if (table.counts.read === 0) {
+      throw new UserError(`The CSV file '${options.csv}' has a header but no data rows; give it at least one track to score.`);
+    }
+    if (table.rows === 0) {
+      // A file of nothing but reasons is not a result: say why every row failed instead of exiting 0.
+      throw new UserError(
+        `None of the ${table.counts.read} rows of '${options.csv}' can be scored (${describeDrops(table.counts)}); fix those values, nothing was written.`,
+      );
+    }
     const identity = Int32Array.from({ length: table.rows }, (_, i) => i);
     const X = scaleX(gatherFeatures(table, identity), scaler);
     const outside = rangeReport(X, scaler.features);
-    if (outside) process.stderr.write(`predict: warning: ${outside}\n`);
-    predictions = await withRuntime(options.backend, async (runtime) => {
+    const predictions = await withRuntime(options.backend, async (runtime) => {
       const backend = await runtime.backend(model.params);
       return unscaleY((await backend.forward(X)).out.data, scaler);
     });
     assertFinitePredictions(predictions, table, options.csv);
-  }
-  writeOutputFile(options.out, predictionsCsv(table, predictions), 'the predictions file');
+    // Printed only once the file is sure to be written, so a failed run says one thing: why it failed.
+    if (outside) process.stderr.write(`predict: warning: ${outside}\n`);
+    outputs.write(options.out, predictionsCsv(table, predictions));
+    return table;
+  });
   const skipped = table.rejected?.length ?? 0;
   process.stderr.write(
     `predict: ${table.counts.read} rows read from ${options.csv}: ${table.rows} predicted, ${skipped} without a prediction (see the reason column); wrote ${options.out}\n`,

@@ -1,16 +1,16 @@
 // `spotify-mlp prepare`: tracks.csv (or the built-in synthetic data) → the notebook's scaled train/test .npy arrays + prepare.json.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import {
   type Dataset, DEFAULT_RNG, DEFAULT_SAMPLE, DEFAULT_SEED, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, type RowCounts,
   type ScalerParams, SYNTHETIC_ROWS, syntheticDataset,
 } from '../../data/index.ts';
-import { UserError } from '../../errors.ts';
 import { shapeOf } from '../../model/matrix.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
-import { writeNpyFile, writeOutputFile } from '../io.ts';
+import { writeNpy } from '../../model/npy.ts';
+import { withOutputs } from '../outputs.ts';
 import { choiceArg, floatArg, intArg } from '../options.ts';
 import { createProgress } from '../progress.ts';
 
@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the sample and the split (random_state)', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), DEFAULT_SEED)
     .option('--rng <kind>', "random engine: 'numpy' draws what DataFrame.sample and train_test_split draw", choiceArg('--rng', RNG_KINDS), DEFAULT_RNG)
     .option('--sample <n>', 'keep at most this many rows, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
-    .option('--test-size <fraction>', 'fraction of rows in the test set', floatArg('--test-size', { min: 0, max: 1, minExclusive: true }), DEFAULT_TEST_SIZE)
+    .option('--test-size <fraction>', 'fraction of rows in the test set', floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }), DEFAULT_TEST_SIZE)
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .option('--force', 'overwrite arrays already in --out', false)
     .action((options: PrepareCommandOptions) => runPrepare(options));
@@ -65,27 +65,27 @@ export function register(program: Command): void {
 /** Loads the data, prepares it, writes the arrays and prepare.json, and prints a short summary on stdout. */
 export async function runPrepare(options: PrepareCommandOptions, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
   const { csv, out, seed, rng, sample, testSize, force } = options;
-  if (testSize >= 1) throw new UserError(`--test-size must be a fraction below 1, got ${testSize}.`, { exitCode: 2 });
-  const existing = [...PREPARED_ARRAYS.map((a) => `${a}.npy`), 'prepare.json'].filter((f) => existsSync(join(out, f)));
-  if (!force && existing.length > 0) {
-    throw new UserError(`${out} already holds ${existing.join(', ')}; pass --force to overwrite them or choose another --out.`);
-  }
-  const table = csv === undefined ? syntheticDataset({ rows: options.syntheticRows, seed, rng }) : await readCsv(csv);
-  const data = prepareDataset(table, { seed, rng, sample, testSize });
-  const arrays = { x_train: data.xTrain, y_train: data.yTrain, x_test: data.xTest, y_test: data.yTest };
-  for (const name of PREPARED_ARRAYS) writeNpyFile(out, name, arrays[name], 'float64');
-  const json: PrepareJson = {
-    source: csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`,
-    yearFrom: data.yearFrom,
-    seed,
-    rng,
-    sample,
-    testSize,
-    counts: data.counts,
-    scaler: data.scaler,
-    shapes: Object.fromEntries(PREPARED_ARRAYS.map((a) => [a, [arrays[a].rows, arrays[a].cols]])) as PrepareJson['shapes'],
-  };
-  writeOutputFile(join(out, 'prepare.json'), `${JSON.stringify(json, null, 2)}\n`, 'the summary file');
+  const files = [...PREPARED_ARRAYS.map((a) => `${a}.npy`), 'prepare.json'];
+  const specs = files.map((f) => ({ path: join(out, f), what: f === 'prepare.json' ? 'the summary file' : 'the output file' }));
+  const { result: data } = await withOutputs(specs, { force, inputs: [{ path: csv, what: 'the CSV file' }] }, async (outputs) => {
+    const table = csv === undefined ? syntheticDataset({ rows: options.syntheticRows, seed, rng }) : await readCsv(csv);
+    const data = prepareDataset(table, { seed, rng, sample, testSize });
+    const arrays = { x_train: data.xTrain, y_train: data.yTrain, x_test: data.xTest, y_test: data.yTest };
+    for (const name of PREPARED_ARRAYS) outputs.write(join(out, `${name}.npy`), writeNpy(arrays[name], 'float64'));
+    const json: PrepareJson = {
+      source: csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`,
+      yearFrom: data.yearFrom,
+      seed,
+      rng,
+      sample,
+      testSize,
+      counts: data.counts,
+      scaler: data.scaler,
+      shapes: Object.fromEntries(PREPARED_ARRAYS.map((a) => [a, [arrays[a].rows, arrays[a].cols]])) as PrepareJson['shapes'],
+    };
+    outputs.write(join(out, 'prepare.json'), `${JSON.stringify(json, null, 2)}\n`);
+    return data;
+  });
   print(summary(data, csv, out));
 }
 

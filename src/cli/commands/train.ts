@@ -14,7 +14,9 @@ import type { MetricsReport } from '../../train/metrics.ts';
 import { trainingRecord } from '../../train/record.ts';
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig, trainModel } from '../../train/train-model.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
-import { writeOutputFile } from '../io.ts';
+import { UserError } from '../../errors.ts';
+import { EXIT_INTERRUPTED, onInterrupt } from '../interrupt.ts';
+import { reserveOutputs } from '../outputs.ts';
 import { choiceArg, floatArg, intArg } from '../options.ts';
 import { createProgress } from '../progress.ts';
 
@@ -35,6 +37,7 @@ export interface TrainCommandOptions {
   readonly sample: number;
   readonly testSize: number;
   readonly syntheticRows: number;
+  readonly force: boolean;
 }
 
 /** Adds `train` to the program. */
@@ -56,60 +59,91 @@ export function register(program: Command): void {
     .option('--output-bias <x>', 'start every output bias b4 at this value, e.g. 0.1 against a dead output', floatArg('--output-bias'))
     .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
     .option('--sample <n>', 'keep at most this many rows of the CSV, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
-    .option('--test-size <fraction>', 'fraction of rows held out for the test loss and metrics', floatArg('--test-size', { min: 0, max: 1, minExclusive: true }), DEFAULT_TEST_SIZE)
+    .option('--test-size <fraction>', 'fraction of rows held out for the test loss and metrics', floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }), DEFAULT_TEST_SIZE)
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
+    .option('--force', 'overwrite --out if it exists', false)
     .action((options: TrainCommandOptions) => runTrain(options));
 }
 
-/** Loads and prepares the data, trains, writes the model file, and prints the metrics table on stdout. */
+/**
+ * Checks --out, loads and prepares the data, trains, writes the model file, and prints the metrics table on stdout.
+ * The first Ctrl-C stops after the current epoch, writes the best model so far (marked "interrupted") and exits
+ * 130; a second one exits 130 at once and writes nothing.
+ */
 export async function runTrain(options: TrainCommandOptions, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
   const { seed, rng } = options;
-  const table = options.csv === undefined
-    ? syntheticDataset({ rows: options.syntheticRows, seed, rng })
-    : await loadCsvFile(options.csv);
-  const data = prepareDataset(table, { seed, rng, sample: options.sample, testSize: options.testSize });
-  const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
-  const c = data.counts;
-  process.stderr.write(`train: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train}, test ${c.test}\n`);
-
-  const config: TrainConfig = {
-    epochs: options.epochs, lr: options.lr, batchSize: options.batch, optimizer: options.optimizer, seed, rng,
-    patience: options.patience, outputInit: options.outputInit, outputBias: options.outputBias,
-  };
-  let device = '';
-  let backend: BackendKind = 'cpu';
-  const bar = createProgress('epochs', options.epochs);
-  const controller = new AbortController();
-  // Ctrl-C stops after the current epoch and still writes the best model so far.
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  let model;
+  // Before any work: a folder, an unwritable path or an existing model must not cost a whole training run.
+  const outputs = reserveOutputs([{ path: options.out, what: 'the model file', example: 'model.json' }], {
+    force: options.force, inputs: [{ path: options.csv, what: 'the CSV file' }],
+  });
+  const interrupt = onInterrupt({
+    first: 'train: Ctrl-C: training stops after the current epoch and writes the best model so far; press Ctrl-C again to quit without saving.',
+    second: 'train: Ctrl-C again: quitting without saving.',
+  });
   try {
-    model = await withRuntime(options.backend, (runtime) => {
-      device = runtime.description;
-      backend = runtime.kind;
-      return trainModel((params) => runtime.trainer(params), data, config, {
-        signal: controller.signal,
-        onEpoch: (r) => {
-          const detail = `train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
-          bar.update(r.epoch, detail);
-          // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
-          if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
-        },
+    const table = options.csv === undefined
+      ? syntheticDataset({ rows: options.syntheticRows, seed, rng })
+      : await loadCsvFile(options.csv);
+    const data = prepareDataset(table, { seed, rng, sample: options.sample, testSize: options.testSize });
+    const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
+    const c = data.counts;
+    process.stderr.write(`train: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train}, test ${c.test}\n`);
+
+    const config: TrainConfig = {
+      epochs: options.epochs, lr: options.lr, batchSize: options.batch, optimizer: options.optimizer, seed, rng,
+      patience: options.patience, outputInit: options.outputInit, outputBias: options.outputBias,
+    };
+    let device = '';
+    let backend: BackendKind = 'cpu';
+    const bar = createProgress('epochs', options.epochs);
+    let model;
+    try {
+      model = await withRuntime(options.backend, (runtime) => {
+        device = runtime.description;
+        backend = runtime.kind;
+        return trainModel((params) => runtime.trainer(params), data, config, {
+          signal: interrupt.signal,
+          // The CPU trainer's promises resolve without a turn of the event loop, which would hold Ctrl-C back for
+          // the whole run; one turn per epoch lets SIGINT through.
+          beforeEpoch: nextTurn,
+          onEpoch: (r) => {
+            // The loss the loop minimizes: MSE on the min-max scaled target, not popularity points (the final table is).
+            const detail = `MSE (scaled) train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
+            bar.update(r.epoch, detail);
+            // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
+            if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
+          },
+        });
       });
-    });
+    } finally {
+      bar.stop();
+    }
+    // A second Ctrl-C sent during the last epoch is handled here (it exits), before anything is put in place.
+    await nextTurn();
+    const record = trainingRecord(model, { backend, device, source, counts: data.counts });
+    outputs.write(options.out, serializeModel(model.params, { scaler: data.scaler, training: { ...record } }));
+    outputs.commit();
+    print(summary(model.metrics, record, options.out));
+    if (record.run.interrupted) {
+      throw new UserError(
+        `Interrupted by Ctrl-C after epoch ${record.run.epochsRun}; wrote the best model so far (epoch ${record.run.bestEpoch}) to ${options.out}, marked "interrupted" in its training record.`,
+        { exitCode: EXIT_INTERRUPTED },
+      );
+    }
   } finally {
-    bar.stop();
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
+    outputs.discard();
   }
-  const record = trainingRecord(model, { backend, device, source, counts: data.counts });
-  writeOutputFile(options.out, serializeModel(model.params, { scaler: data.scaler, training: { ...record } }), 'the model file');
-  print(summary(model.metrics, record, options.out));
+}
+
+/** Resolves after one turn of the event loop, so that signal handlers can run. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function summary(metrics: { test: MetricsReport; train: MetricsReport }, record: ReturnType<typeof trainingRecord>, out: string): string {
   const { run, settings } = record;
-  const how = run.aborted ? 'stopped by the user' : run.stoppedEarly ? 'stopped early' : 'all epochs';
+  const how = run.interrupted ? 'interrupted by Ctrl-C' : run.stoppedEarly ? 'stopped early' : 'all epochs';
   const f = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(8);
   const row = (name: string, m: MetricsReport['model']) => `  ${name.padEnd(22)}${f(m.rmse, 2)}${f(m.mae, 2)}${f(m.r2, 3)}`;
   return [

@@ -1,0 +1,90 @@
+// Ctrl-C during `spotify-mlp train`, sent as a terminal sends it (to the whole process group): the first stops after
+// the epoch, writes the best model marked "interrupted" and exits 130; a second one exits 130 and leaves no file.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseModel } from '../../src/model/model-file.ts';
+import { BIN, tempDir } from './spawn.ts';
+
+const { dir, cleanup } = tempDir('spotify-mlp-sigint-');
+const children: ChildProcess[] = [];
+afterAll(() => {
+  // A run that ignored Ctrl-C (the failure this file tests for) must not outlive the test.
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, 'SIGKILL');
+  cleanup();
+});
+
+// Long enough never to finish by itself (no early stopping), with epochs long enough that a signal sent right
+// after a line appears arrives inside an epoch; the 5-epoch log lines say training is under way.
+const TRAIN = ['train', '--epochs', '100000', '--patience', '0', '--backend', 'cpu', '--synthetic-rows', '20000', '--batch', '16'];
+
+interface Session {
+  readonly child: ChildProcess;
+  stderr: string;
+  /** Resolves when stderr first matches `pattern`. */
+  waitFor(pattern: RegExp): Promise<void>;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function start(out: string): Session {
+  // detached: its own process group, so that `kill(-pid)` reaches the bin and any re-exec'd child, as Ctrl-C does.
+  const child = spawn(process.execPath, [BIN, ...TRAIN, '--out', out], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const session: Session = {
+    child,
+    stderr: '',
+    waitFor: (pattern) => new Promise((resolve) => {
+      if (pattern.test(session.stderr)) resolve();
+      else waiters.push({ pattern, resolve });
+    }),
+    exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  child.stderr!.on('data', (chunk: Buffer) => {
+    session.stderr += chunk.toString();
+    for (const w of waiters.splice(0)) (w.pattern.test(session.stderr) ? w.resolve : () => waiters.push(w))();
+  });
+  child.stdout!.resume();
+  return session;
+}
+
+const ctrlC = (s: Session): void => {
+  process.kill(-s.child.pid!, 'SIGINT');
+};
+
+describe('Ctrl-C during spotify-mlp train', () => {
+  it('first Ctrl-C: says what happens, finishes the epoch, writes the best model marked interrupted, exits 130', async () => {
+    const s = start('first.json');
+    await s.waitFor(/epoch 0\//);
+    ctrlC(s);
+    const { code } = await s.exit;
+    expect(code, s.stderr).toBe(130);
+    const lines = s.stderr.split('\n');
+    expect(lines.filter((l) => /stops after the current epoch/.test(l)), s.stderr).toEqual([
+      'train: Ctrl-C: training stops after the current epoch and writes the best model so far; press Ctrl-C again to quit without saving.',
+    ]);
+    expect(s.stderr).toMatch(/spotify-mlp: Interrupted by Ctrl-C after epoch \d+; wrote the best model so far \(epoch \d+\) to first\.json, marked "interrupted"/);
+    expect(s.stderr).not.toContain('    at ');
+    const model = parseModel(readFileSync(join(dir, 'first.json'), 'utf8'));
+    const run = (model.training as { run: { interrupted: boolean; epochsRun: number; bestEpoch: number } }).run;
+    expect(run.interrupted).toBe(true);
+    expect(run.epochsRun).toBeGreaterThanOrEqual(1);
+    expect(run.epochsRun).toBeLessThan(100000);
+    expect(run.bestEpoch).toBeLessThanOrEqual(run.epochsRun);
+  }, 60_000);
+
+  it('second Ctrl-C: exits 130 at once and leaves no file, whole or partial', async () => {
+    const s = start('second.json');
+    await s.waitFor(/epoch 0\//);
+    ctrlC(s);
+    await s.waitFor(/press Ctrl-C again/);
+    ctrlC(s);
+    const { code } = await s.exit;
+    expect(code, s.stderr).toBe(130);
+    expect(s.stderr).toContain('train: Ctrl-C again: quitting without saving.');
+    expect(s.stderr).not.toMatch(/wrote/);
+    expect(existsSync(join(dir, 'second.json'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('second')), 'no temporary file is left').toEqual([]);
+  }, 60_000);
+});
