@@ -1,4 +1,4 @@
-// Opens the runtime a command asked for (`--backend auto|gpu|cpu`), says on stderr where it runs, and closes it
+// Opens the runtime a command asked for (`--backend auto|gpu|cpu|reference`), says on stderr where it runs, and closes it
 // (every backend and trainer it handed out, then the device) when the command's work is done.
 import { openNodeRuntime } from '../platform/node-runtime.ts';
 import { BACKEND_CHOICES, type BackendChoice, type Runtime } from '../runtime/runtime.ts';
@@ -7,7 +7,7 @@ import { BACKEND_CHOICES, type BackendChoice, type Runtime } from '../runtime/ru
 export const BACKEND_KINDS = BACKEND_CHOICES;
 
 /** The help text of `--backend`. */
-export const BACKEND_HELP = 'auto (the GPU through Dawn, else the CPU reference, with one line saying so), gpu, or cpu (the float64 reference)';
+export const BACKEND_HELP = 'auto (the GPU through Dawn, else the fast CPU backend, with one line saying so), gpu, cpu (float32, WebAssembly SIMD, one thread), or reference (the float64 CPU reference)';
 
 /** Runs `use` with a runtime of the asked kind, closing it afterwards, also on failure. */
 export async function withRuntime<T>(

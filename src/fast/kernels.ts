@@ -24,13 +24,18 @@ export interface Kernels {
 }
 
 let simdModule: Promise<WebAssembly.Module | null> | undefined;
+let simdValid: boolean | undefined;
+
+/** Whether this engine validates the SIMD kernels (synchronously; compiling stays asynchronous). */
+export function simdAvailable(): boolean {
+  simdValid ??= typeof WebAssembly !== 'undefined' && WebAssembly.validate(simdModuleBytes());
+  return simdValid;
+}
 
 /** The compiled SIMD module, or null where the engine does not validate it (no wasm SIMD). */
 function compiledSimd(): Promise<WebAssembly.Module | null> {
   simdModule ??= (async () => {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = simdModuleBytes();
-    return WebAssembly.validate(bytes) ? WebAssembly.compile(bytes) : null;
+    return simdAvailable() ? WebAssembly.compile(simdModuleBytes()) : null;
   })();
   return simdModule;
 }

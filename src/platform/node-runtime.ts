@@ -1,4 +1,4 @@
-// The runtime in Node: Dawn (the `webgpu` package, loaded only when a GPU is asked for) or the CPU reference.
+// The runtime in Node: Dawn (the `webgpu` package, loaded only when a GPU is asked for), the fast CPU backend or the reference.
 import { UserError } from '../errors.ts';
 import { type BackendChoice, createRuntime, type Runtime } from '../runtime/runtime.ts';
 
@@ -8,11 +8,11 @@ const stderrLine = (line: string): void => {
 };
 
 /**
- * Opens a runtime: `gpu` fails with one sentence when no adapter opens; `auto` then falls back to the CPU
- * reference and says so through `log`; `cpu` never loads Dawn.
+ * Opens a runtime: `gpu` fails with one sentence when no adapter opens; `auto` then falls back to the fast CPU backend
+ * (float32) and says so through `log`; `cpu` (fast) and `reference` (float64) never load Dawn.
  */
 export async function openNodeRuntime(choice: BackendChoice = 'auto', log: (line: string) => void = stderrLine): Promise<Runtime> {
-  if (choice === 'cpu') return createRuntime(null);
+  if (choice === 'cpu' || choice === 'reference') return createRuntime(null, undefined, choice === 'cpu' ? 'fast' : 'reference');
   // Loaded only when asked for: Dawn is a native module, and a CPU-only command should not pay for it.
   const { openNodeGpu, closeNodeGpu } = await import('./node-gpu.ts');
   try {
@@ -20,7 +20,7 @@ export async function openNodeRuntime(choice: BackendChoice = 'auto', log: (line
     return createRuntime(ctx, () => closeNodeGpu(ctx));
   } catch (err) {
     if (choice === 'gpu' || !(err instanceof UserError)) throw err;
-    log(`backend: no WebGPU adapter (${err.message.replace(/\.$/, '')}); running on the CPU reference instead.`);
-    return createRuntime(null);
+    log(`backend: no WebGPU adapter (${err.message.replace(/\.$/, '')}); running on the fast CPU backend instead.`);
+    return createRuntime(null, undefined, 'fast');
   }
 }

@@ -10,12 +10,21 @@ import type { Params } from '../model/params.ts';
 import { checkParams } from '../model/validate.ts';
 import type { TrainableBackend } from '../model/trainable.ts';
 import { createCpuTrainer } from '../train/cpu-trainer.ts';
+import { createFastBackend, fastDescription } from '../fast/backend.ts';
+import { simdAvailable } from '../fast/kernels.ts';
+import { createFastTrainer } from '../fast/trainer.ts';
 
-/** What a caller asks for: `auto` takes the GPU when an adapter opens and the CPU reference otherwise. */
-export type BackendChoice = BackendKind | 'auto';
+/**
+ * What a caller asks for: `auto` takes the GPU when an adapter opens and the fast CPU backend otherwise; `cpu` is the
+ * fast float32 backend (src/fast/), `reference` the float64 CPU reference.
+ */
+export type BackendChoice = BackendKind | 'auto' | 'reference';
+
+/** Which CPU implementation a runtime without a device hands out. */
+export type CpuFlavour = 'fast' | 'reference';
 
 /** The values `--backend` accepts. */
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'gpu', 'cpu'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'gpu', 'cpu', 'reference'];
 
 /** Options of {@link Runtime.trainer}. */
 export interface TrainerOptions {
@@ -25,7 +34,7 @@ export interface TrainerOptions {
 
 /** Where models run. Everything it hands out is disposed by {@link Runtime.close}. */
 export interface Runtime {
-  /** What it got: `gpu` when it holds a device, else `cpu` (the float64 reference). */
+  /** What it got: `gpu` when it holds a device, else `cpu` (the fast CPU backend or the float64 reference). */
   readonly kind: BackendKind;
   /** One line naming where things run, e.g. the adapter. */
   readonly description: string;
@@ -41,8 +50,12 @@ export interface Runtime {
 
 const CPU_DESCRIPTION = 'CPU reference (float64, JavaScript)';
 
-/** A runtime on `gpu`, or on the CPU reference when it is null; `closeDevice` runs last in close(). */
-export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = () => {}): Runtime {
+/**
+ * A runtime on `gpu`, or on the CPU when it is null: the float64 reference unless `cpu` is `fast`;
+ * `closeDevice` runs last in close().
+ */
+export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = () => {}, cpu: CpuFlavour = 'reference'): Runtime {
+  const fast = cpu === 'fast';
   const handedOut = new Set<MlpBackend>();
   let closed = false;
   const track = <T extends MlpBackend>(backend: T): T => {
@@ -58,17 +71,17 @@ export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = 
   };
   return {
     kind: gpu ? 'gpu' : 'cpu',
-    description: gpu ? `WebGPU on ${gpu.description}` : CPU_DESCRIPTION,
+    description: gpu ? `WebGPU on ${gpu.description}` : fast ? fastDescription(simdAvailable() ? 'wasm-simd' : 'js') : CPU_DESCRIPTION,
     gpu,
     async backend(params, options = {}) {
       live();
       checkParams(params); // the boundary: the page, the CLI and the library all get their backends here
-      return track(gpu ? await createGpuBackend(gpu, params, options) : createCpuBackend(params));
+      return track(gpu ? await createGpuBackend(gpu, params, options) : fast ? await createFastBackend(params) : createCpuBackend(params));
     },
     async trainer(params, options = {}) {
       live();
       checkParams(params);
-      return track(gpu ? createGpuTrainer(gpu, params, options.kernel ?? 'auto') : createCpuTrainer(params));
+      return track(gpu ? createGpuTrainer(gpu, params, options.kernel ?? 'auto') : fast ? await createFastTrainer(params) : createCpuTrainer(params));
     },
     close() {
       if (closed) return;
