@@ -1,7 +1,8 @@
-// The Node side of the benchmark: our backend on Dawn (the CLI's path) and the CPU reference, as one CaseRunner.
+// The Node side of the benchmark: our backend on Dawn (the CLI's path), our fast CPU backend and the CPU reference, as one CaseRunner.
 import { measureCase, skip } from './cases.ts';
 import { createCpuReferencePeer } from './peers/cpu-reference.ts';
 import { openNodeRuntime } from '../src/platform/node-runtime.ts';
+import { createSpotifyCpuPeer } from './peers/spotify-cpu.ts';
 import { createSpotifyPeer } from './peers/spotify-mlp.ts';
 import type { CaseRunner, Impl, Op, Peer } from './types.ts';
 
@@ -15,7 +16,7 @@ async function openSpotifyNodePeer(): Promise<{ peer: Peer; adapter: string; clo
   return { peer: createSpotifyPeer(runtime), adapter: runtime.gpu!.description, close: () => runtime.close() };
 }
 
-/** Opens Dawn (SwiftShader here) and the CPU reference; `impls` limits which are offered. */
+/** Opens Dawn (SwiftShader here), the fast CPU backend and the CPU reference; `impls` limits which are offered. */
 export async function createNodeRunner(impls: readonly Impl[]): Promise<NodeRunner> {
   const peers = new Map<Impl, Peer>();
   let adapter = 'not opened';
@@ -26,6 +27,7 @@ export async function createNodeRunner(impls: readonly Impl[]): Promise<NodeRunn
     close = opened.close;
     peers.set('spotify-mlp', opened.peer);
   }
+  if (impls.includes('spotify-cpu')) peers.set('spotify-cpu', await createSpotifyCpuPeer(openNodeRuntime));
   if (impls.includes('cpu-reference')) peers.set('cpu-reference', createCpuReferencePeer());
   return {
     runtime: 'node',

@@ -37,6 +37,7 @@ const threads = Number(query.get('ort-threads')) || (self.crossOriginIsolated ? 
 
 const factories: Record<Exclude<Impl, 'cpu-reference'>, () => Promise<Peer>> = {
   'spotify-mlp': async () => (await import('./peers/spotify-browser.ts')).createBrowserSpotifyPeer(),
+  'spotify-cpu': async () => (await import('./peers/spotify-browser.ts')).createBrowserSpotifyCpuPeer(),
   'tfjs-webgpu': () => createTfjsPeer('tfjs-webgpu', 'webgpu', tfjsLayout),
   'tfjs-cpu': () => createTfjsPeer('tfjs-cpu', 'cpu', tfjsLayout),
   'ort-webgpu': async () => createOrtPeer('ort-webgpu', { layout: ortLayout, threads }),
@@ -44,6 +45,7 @@ const factories: Record<Exclude<Impl, 'cpu-reference'>, () => Promise<Peer>> = {
 };
 const OPS_OF: Record<keyof typeof factories, Op[]> = {
   'spotify-mlp': ['forward', 'forward+cache', 'train-step', 'epoch'],
+  'spotify-cpu': ['forward', 'forward+cache', 'train-step', 'epoch'],
   'tfjs-webgpu': ['forward', 'forward+cache', 'train-step', 'epoch'],
   'tfjs-cpu': ['forward', 'forward+cache', 'train-step', 'epoch'],
   'ort-webgpu': ['forward'],

@@ -47,28 +47,36 @@ export function markdownTables(records: BenchRecord[], skips: SkipRecord[], size
   return out.join('\n');
 }
 
-/** How many times slower each other implementation is than spotify-mlp in the same runtime, at TARGET_M. */
+/** Whom each of ours is compared with: the GPU path with every peer, the fast CPU path with the CPU peers. */
+const COMPARED_WITH: Record<'spotify-mlp' | 'spotify-cpu', (impl: Impl) => boolean> = {
+  'spotify-mlp': (impl) => impl !== 'spotify-mlp' && impl !== 'spotify-cpu',
+  'spotify-cpu': (impl) => impl === 'ort-wasm' || impl === 'tfjs-cpu' || impl === 'cpu-reference',
+};
+
+/** How many times slower each other implementation is than each of ours in the same runtime, at TARGET_M. */
 export function ratioLines(records: BenchRecord[]): string[] {
   const lines: string[] = [];
-  for (const op of OPS) {
-    for (const runtime of ['chromium', 'node'] as const) {
-      const ours = records.find((r) => r.impl === 'spotify-mlp' && r.op === op && r.m === TARGET_M && r.runtime === runtime);
-      if (!ours) continue;
-      // In the page, ours against every peer (and the CPU reference); in Node, against the CPU reference alone.
-      const others = records.filter(
-        (r) => r.op === op && r.m === TARGET_M && r.impl !== 'spotify-mlp' && (r.runtime === runtime || r.impl === 'cpu-reference'),
-      );
-      for (const o of others) {
-        const ratio = o.median_ms / ours.median_ms;
-        const text = ratio >= 1 ? `spotify-mlp is ${ratio.toFixed(1)}× faster` : `spotify-mlp is ${(1 / ratio).toFixed(1)}× SLOWER`;
-        lines.push(`- ${op}, m = ${TARGET_M}: spotify-mlp (${runtime}) ${fmtMs(ours.median_ms)} ms vs ${label(o)} ${fmtMs(o.median_ms)} ms: ${text}`);
+  for (const mine of ['spotify-mlp', 'spotify-cpu'] as const) {
+    for (const op of OPS) {
+      for (const runtime of ['chromium', 'node'] as const) {
+        const ours = records.find((r) => r.impl === mine && r.op === op && r.m === TARGET_M && r.runtime === runtime);
+        if (!ours) continue;
+        // In the page, ours against every peer (and the CPU reference); in Node, against the CPU reference alone.
+        const others = records.filter(
+          (r) => r.op === op && r.m === TARGET_M && COMPARED_WITH[mine](r.impl) && (r.runtime === runtime || r.impl === 'cpu-reference'),
+        );
+        for (const o of others) {
+          const ratio = o.median_ms / ours.median_ms;
+          const text = ratio >= 1 ? `${mine} is ${ratio.toFixed(1)}× faster` : `${mine} is ${(1 / ratio).toFixed(1)}× SLOWER`;
+          lines.push(`- ${op}, m = ${TARGET_M}: ${mine} (${runtime}) ${fmtMs(ours.median_ms)} ms vs ${label(o)} ${fmtMs(o.median_ms)} ms: ${text}`);
+        }
       }
     }
   }
   return lines;
 }
 
-const COLORS = ['#d62728', '#1f77b4', '#17becf', '#ff7f0e', '#bcbd22', '#7f7f7f'];
+const COLORS = ['#d62728', '#9467bd', '#1f77b4', '#17becf', '#ff7f0e', '#bcbd22', '#7f7f7f'];
 
 /** A self-contained HTML page with one log-log Chart.js plot per operation (time against m, a line per implementation). */
 export function chartHtml(records: BenchRecord[], info: RunInfo, chartJs: string): string {

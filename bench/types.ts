@@ -3,10 +3,10 @@ import type { Matrix } from '../src/model/matrix.ts';
 import type { Params } from '../src/model/params.ts';
 
 /** The implementations compared. */
-export type Impl = 'spotify-mlp' | 'tfjs-webgpu' | 'tfjs-cpu' | 'ort-webgpu' | 'ort-wasm' | 'cpu-reference';
+export type Impl = 'spotify-mlp' | 'spotify-cpu' | 'tfjs-webgpu' | 'tfjs-cpu' | 'ort-webgpu' | 'ort-wasm' | 'cpu-reference';
 
 /** Every implementation, in the order the report lists them. */
-export const IMPLS: readonly Impl[] = ['spotify-mlp', 'tfjs-webgpu', 'tfjs-cpu', 'ort-webgpu', 'ort-wasm', 'cpu-reference'];
+export const IMPLS: readonly Impl[] = ['spotify-mlp', 'spotify-cpu', 'tfjs-webgpu', 'tfjs-cpu', 'ort-webgpu', 'ort-wasm', 'cpu-reference'];
 
 /** Where an implementation ran. */
 export type Runtime = 'chromium' | 'node';
