@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import type { Matrix } from '../model/matrix.ts';
-import { readNpy } from '../model/npy.ts';
+import { type NpyArray, readNpy, readNpyArray } from '../model/npy.ts';
 
 /** The error codes of Node's fs that mean "the user's path is wrong", not "we have a bug". */
 const FILE_ERROR_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EROFS', 'EEXIST', 'ENAMETOOLONG', 'ELOOP']);
@@ -63,4 +63,10 @@ export function readNpyFile(path: string, what: string): Matrix {
   // readNpy's messages open with the label, so it starts with a capital.
   const label = `${what.charAt(0).toUpperCase()}${what.slice(1)} '${path}'`;
   return readNpy(readInputFile(path, what), label);
+}
+
+/** Like {@link readNpyFile}, keeping the shape the file's header gives (1-D or 2-D). */
+export function readNpyArrayFile(path: string, what: string): NpyArray {
+  const label = `${what.charAt(0).toUpperCase()}${what.slice(1)} '${path}'`;
+  return readNpyArray(readInputFile(path, what), label);
 }

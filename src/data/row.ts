@@ -58,8 +58,16 @@ export function resolveColumns(rawHeader: readonly string[], name: string, opts:
     throw new UserError(
       `${name} is missing the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; ` +
         `it needs ${FEATURES.filter((f) => f !== YEAR).join(', ')}, year or ${RELEASE_DATE}` +
-        `${requireTarget ? `, and ${TARGET}` : ''} (other columns are ignored).`,
+        `${requireTarget ? `, and ${TARGET}` : ''} (other columns are ignored)${caseHint(header, missing)}.`,
     );
+  }
+  // A column the program reads must be there once: with two, either copy could be the right one.
+  const used = [...FEATURES.filter((f) => !(f === YEAR && yearFromReleaseDate)), ...(yearFromReleaseDate ? [RELEASE_DATE] : []), TARGET, ID_COLUMN];
+  for (const column of used) {
+    const at = header.flatMap((h, i) => (h === column ? [i + 1] : []));
+    if (at.length > 1) {
+      throw new UserError(`${name} has the column ${column} ${at.length} times (columns ${at.join(', ')}); keep one, since either could be the right one.`);
+    }
   }
   return {
     name,
@@ -70,6 +78,15 @@ export function resolveColumns(rawHeader: readonly string[], name: string, opts:
     needTarget: requireTarget,
     idIndex: index(ID_COLUMN),
   };
+}
+
+// Column names are case-sensitive, as in pandas; a header of `Tempo,Energy` gets told so instead of only "missing".
+function caseHint(header: readonly string[], missing: readonly string[]): string {
+  const wanted = missing.flatMap((m) => (m.startsWith(`${YEAR} `) ? [YEAR, RELEASE_DATE] : [m]));
+  const found = header.filter((h) => h !== h.toLowerCase() && wanted.includes(h.toLowerCase()));
+  if (found.length === 0) return '';
+  const shown = found.slice(0, 3).map((h) => `'${h}'`).join(', ');
+  return `; column names are case-sensitive, and the file has ${shown}${found.length > 3 ? ` and ${found.length - 3} more` : ''}, so write them in lower case`;
 }
 
 function checkLooksLikeCsv(header: readonly string[], name: string): void {

@@ -11,6 +11,17 @@ export class NpyError extends UserError {
 
 /** Parses a .npy file into a matrix; a 1-D array of n values becomes (1, n). `label` names the file in errors. */
 export function readNpy(bytes: Uint8Array, label = 'the .npy file'): Matrix {
+  return readNpyArray(bytes, label).matrix;
+}
+
+/** A parsed .npy file: the matrix (a 1-D array as (1, n)) and the shape its header gives, 1-D or 2-D. */
+export interface NpyArray {
+  readonly matrix: Matrix;
+  readonly shape: readonly number[];
+}
+
+/** Like {@link readNpy}, keeping the file's own shape, so a caller can tell a 1-D (n,) from a (1, n) array. */
+export function readNpyArray(bytes: Uint8Array, label = 'the .npy file'): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new NpyError(`${label} is not a .npy file (it does not start with the \\x93NUMPY magic).`);
   }
@@ -54,12 +65,18 @@ export function readNpy(bytes: Uint8Array, label = 'the .npy file'): Matrix {
   if (bytes.length - dataStart < n * size) {
     throw new NpyError(`${label} is truncated: shape (${shape.join(', ')}) needs ${n * size} data bytes, found ${bytes.length - dataStart}.`);
   }
+  if (bytes.length - dataStart > n * size) {
+    // numpy would read the first values and drop the rest in silence; the header and the data disagree, so say so.
+    throw new NpyError(
+      `${label} holds ${bytes.length - dataStart} data bytes but its header's shape (${shape.join(', ')}) needs ${n * size}; the header does not describe the data, so save the array again with np.save.`,
+    );
+  }
   const data: FloatArray = size === 8 ? new Float64Array(n) : new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const off = dataStart + i * size;
     data[i] = size === 8 ? view.getFloat64(off, little) : view.getFloat32(off, little);
   }
-  return matrix(rows, cols, data);
+  return { matrix: matrix(rows, cols, data), shape };
 }
 
 /** Serializes a matrix as a version-1.0 .npy file of shape (rows, cols), little-endian, C order. */

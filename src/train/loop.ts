@@ -28,6 +28,8 @@ export interface LoopOptions {
   readonly signal?: AbortSignal;
   /** Awaited before each epoch, e.g. to let a page repaint while the CPU trains on its main thread. */
   readonly beforeEpoch?: () => Promise<void>;
+  /** What the dead-output error advises (default {@link DEAD_OUTPUT_REMEDY}); see {@link deadOutputRemedy}. */
+  readonly deadOutputRemedy?: string;
 }
 
 /** How a run ended and what it went through. */
@@ -42,16 +44,24 @@ export interface LoopOutcome {
   readonly totalMs: number;
 }
 
-/** The remedy the dead-output message offers; documented in the README. */
-export const DEAD_OUTPUT_REMEDY =
-  'train again with --output-init mean (the default), a lower learning rate (e.g. --lr 0.0005), a small positive --output-bias (e.g. 0.1), or another --seed';
+/**
+ * The remedies the dead-output message offers (documented in the README). `--output-init mean` is offered only to a
+ * run that used `he`: a run that died with `mean`, the default, already had it.
+ */
+export function deadOutputRemedy(outputInit?: 'mean' | 'he'): string {
+  const init = outputInit === 'he' ? '--output-init mean, ' : '';
+  return `train again with ${init}a lower learning rate (e.g. --lr 0.0005), a small positive --output-bias (e.g. 0.1), or another --seed`;
+}
+
+/** The remedy for a run whose output init is not known (the default, `mean`). */
+export const DEAD_OUTPUT_REMEDY = deadOutputRemedy();
 
 /** The network's output ReLU is 0 for every training example, so no gradient flows and training cannot recover. */
 export class DeadOutputError extends UserError {
   override name = 'DeadOutputError';
-  constructor(epoch: number) {
+  constructor(epoch: number, remedy: string = DEAD_OUTPUT_REMEDY) {
     super(
-      `The network's output is 0 for every training example ${epoch === 0 ? 'at initialization' : `after epoch ${epoch}`} (a dead ReLU output with zero gradient); ${DEAD_OUTPUT_REMEDY}.`,
+      `The network's output is 0 for every training example ${epoch === 0 ? 'at initialization' : `after epoch ${epoch}`} (a dead ReLU output with zero gradient); ${remedy}.`,
     );
   }
 }
@@ -80,7 +90,7 @@ export async function trainLoop(
     if (!Number.isFinite(e.trainLoss)) {
       throw new UserError(`Training diverged: the loss became ${e.trainLoss} at epoch ${epoch}; lower the learning rate with --lr.`);
     }
-    if (e.liveOutputs === 0) throw new DeadOutputError(epoch);
+    if (e.liveOutputs === 0) throw new DeadOutputError(epoch, options.deadOutputRemedy);
     const score = scoreOf(e);
     if (score < bestScore) {
       bestScore = score;

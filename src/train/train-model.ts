@@ -8,7 +8,7 @@ import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
 import type { OptimizerKind } from '../model/optimizer.ts';
 import type { StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
 import type { RngKind } from '../rng/index.ts';
-import { type EpochReport, type LoopOutcome, trainLoop } from './loop.ts';
+import { deadOutputRemedy, type EpochReport, type LoopOutcome, trainLoop } from './loop.ts';
 import { compareWithBaseline, mean, type MetricsReport } from './metrics.ts';
 
 /** Every setting of a run; {@link TRAIN_DEFAULTS} gives a good model on the built-in synthetic data untuned. */
@@ -113,6 +113,7 @@ export async function trainModel(
   try {
     const outcome = await trainLoop(trainer, data, settings, {
       epochs: config.epochs, patience: config.patience, onEpoch: options.onEpoch, signal: options.signal, beforeEpoch: options.beforeEpoch,
+      deadOutputRemedy: deadOutputRemedy(config.outputInit),
     });
     const trained = await trainer.readParams();
     const baselineValue = mean(unscaleY(data.yTrain.data, data.scaler));

@@ -1,6 +1,7 @@
 // `spotify-mlp forward`: runs a model on X.npy (features, m) and writes A_L, and with --cache every Z_l and A_l, as .npy.
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { UserError } from '../../errors.ts';
 import type { BackendChoice } from '../../runtime/runtime.ts';
 import type { Matrix } from '../../model/matrix.ts';
 import { parseModel } from '../../model/model-file.ts';
@@ -8,7 +9,7 @@ import { layerCount, type Params } from '../../model/params.ts';
 import { checkInputShape } from '../../model/validate.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { writeNpy } from '../../model/npy.ts';
-import { readNpyFile, readTextFile } from '../io.ts';
+import { readNpyArrayFile, readTextFile } from '../io.ts';
 import { withOutputs } from '../outputs.ts';
 import { choiceArg } from '../options.ts';
 
@@ -39,7 +40,13 @@ export function register(program: Command): void {
 /** Loads the model and X, runs the forward pass on the chosen backend and writes the .npy files. */
 export async function runForward(options: ForwardCommandOptions): Promise<void> {
   const { params } = parseModel(readTextFile(options.model, 'the model file'), `the model file '${options.model}'`);
-  const X = readNpyFile(options.input, 'the input');
+  const { matrix: X, shape } = readNpyArrayFile(options.input, 'the input');
+  if (shape.length === 1) {
+    // readNpy makes (n,) a (1, n) row, which would be reported as a transposed X; a 1-D array is its own mistake.
+    const features = params.dims[0];
+    const one = shape[0] === features ? `; for one example save X.reshape(${features}, 1)` : '';
+    throw new UserError(`The input '${options.input}' is 1-D, shape (${shape[0]},), but the model needs a 2-D X of shape (${features}, m), one column per example${one}.`);
+  }
   checkInput(X, params, options.input);
   const L = layerCount(params.dims);
   // The cache in the notebook's order Z1, A1, …, ZL, AL; A_L alone without --cache.
