@@ -18,10 +18,14 @@ struct BackwardLayer {
 }
 
 struct BackwardSizes {
-  layers: u32,   // L
-  stride4: u32,  // vec4s per row of every batch matrix
+  layers: u32,      // L
+  stride4: u32,     // vec4s per row of every batch matrix
+  wtStride: u32,    // vec4s of WT per model (model = invocation y)
+  actsStride: u32,  // vec4s of the activations per model
+  dzStride: u32,    // vec4s of dZ per model
   _pad0: u32,
   _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> stepInfo: Step;
@@ -41,18 +45,22 @@ fn masked(z: vec4<f32>, d: vec4<f32>) -> vec4<f32> {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let c = gid.x;
   let s4 = sizes.stride4;
-  if (c >= s4) { return; }
+  if (gid.x >= s4) { return; }
+  // Model gid.y: its own W, activations and dZ; Y is shared. The offsets below fold the model in.
+  let wm = gid.y * sizes.wtStride;
+  let am = gid.y * sizes.actsStride;
+  let dm = gid.y * sizes.dzStride;
+  let c = gid.x;
   let L = sizes.layers;
   let top = table[L - 1u];
   let first = 4u * c;
   let live = vec4<u32>(first, first + 1u, first + 2u, first + 3u) < vec4<u32>(stepInfo.count);
   for (var r = 0u; r < top.n; r++) {
-    let z = acts[top.zOffset + r * s4 + c];
-    let a = acts[top.aOffset + r * s4 + c];
+    let z = acts[am + top.zOffset + r * s4 + c];
+    let a = acts[am + top.aOffset + r * s4 + c];
     let g = select(vec4<f32>(0.0), 2.0 * (a - Yb[r * s4 + c]), live);
-    dZ[top.dzOffset + r * s4 + c] = masked(z, g);
+    dZ[dm + top.dzOffset + r * s4 + c] = masked(z, g);
   }
   for (var l = L - 1u; l >= 1u; l--) {
     // Layer l+1 (1-based) feeds dZ back to layer l: entry l describes layer l+1, entry l-1 layer l.
@@ -60,9 +68,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let below = table[l - 1u];
     let n = above.n;
     let k = above.k;
-    let dzIn = above.dzOffset;
-    let dzOut = below.dzOffset;
-    let zOff = below.zOffset;
+    let dzIn = dm + above.dzOffset;
+    let dzOut = dm + below.dzOffset;
+    let zOff = am + below.zOffset;
     for (var p0 = 0u; p0 < k; p0 += 4u) {
       // Inputs past k are read clamped and never stored; units past n have zero weights in WT.
       let q1 = min(p0 + 1u, k - 1u);
@@ -72,7 +80,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       var a1 = vec4<f32>(0.0);
       var a2 = vec4<f32>(0.0);
       var a3 = vec4<f32>(0.0);
-      var w = above.wOffset;
+      var w = wm + above.wOffset;
       for (var i = 0u; i < n; i += 4u) {
         let d0 = dZ[dzIn + i * s4 + c];
         let d1 = dZ[dzIn + min(i + 1u, n - 1u) * s4 + c];

@@ -3,10 +3,14 @@
 // reduces the chunk, so the adds never race.
 
 struct LossSizes {
-  rows: u32,    // n_L
-  cols: u32,    // examples in this chunk
-  stride: u32,  // columns per row in memory
-  slot: u32,
+  rows: u32,         // n_L
+  cols: u32,         // examples in this chunk
+  stride: u32,       // columns per row in memory
+  slot: u32,         // 0 train, 1 test, 2 validation
+  modelStride: u32,  // f32s of A per model (model = workgroup y; each has 8 sums in acc)
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> sizes: LossSizes;
@@ -21,15 +25,17 @@ var<workgroup> sse: array<f32, WG>;
 var<workgroup> live: array<f32, WG>;
 
 @compute @workgroup_size(WG)
-fn main(@builtin(local_invocation_index) li: u32) {
+fn main(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3<u32>) {
+  let base = wg.y * sizes.modelStride;
   var s = 0.0;
   var c = 0.0;
   let count = sizes.rows * sizes.cols;
   for (var t = li; t < count; t += WG) {
     let i = (t / sizes.cols) * sizes.stride + t % sizes.cols;
-    let d = A[i] - Y[i];
+    let a = A[base + i];
+    let d = a - Y[i];
     s += d * d;
-    if (A[i] > 0.0) { c += 1.0; }
+    if (a > 0.0) { c += 1.0; }
   }
   sse[li] = s;
   live[li] = c;
@@ -42,7 +48,7 @@ fn main(@builtin(local_invocation_index) li: u32) {
     workgroupBarrier();
   }
   if (li == 0u) {
-    acc[2u * sizes.slot] += sse[0];
-    acc[2u * sizes.slot + 1u] += live[0];
+    acc[8u * wg.y + 2u * sizes.slot] += sse[0];
+    acc[8u * wg.y + 2u * sizes.slot + 1u] += live[0];
   }
 }

@@ -3,10 +3,10 @@
 // cache only when WRITE_CACHE is set; otherwise only A_L is written.
 
 struct FusedSizes {
-  m: u32,       // examples
-  layers: u32,  // L
-  _pad0: u32,
-  _pad1: u32,
+  m: u32,            // examples
+  layers: u32,       // L
+  paramStride: u32,  // vec4s of P per model (model = workgroup y)
+  cacheStride: u32,  // f32s of the cache per model
 }
 
 @group(0) @binding(0) var<uniform> sizes: FusedSizes;
@@ -59,6 +59,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let L = sizes.layers;
   let col = gid.x * 4u;
   if (col >= m) { return; }
+  // K models in one dispatch: model gid.y has its own parameters, output rows and cache; X is shared.
+  let pm = gid.y * sizes.paramStride;
+  let cm = gid.y * sizes.cacheStride;
+  let om = gid.y * shape[L] * m;
   let full = col + 4u <= m;
 
   // Two halves: layer l reads one and writes the other.
@@ -81,8 +85,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var l = 0u; l < L; l++) {
     let k = pad4(shape[l]);
     let n = shape[l + 1u];
-    var blk = shape[L + 1u + l];
-    let zOff = shape[2u * L + 1u + l] * m;
+    var blk = pm + shape[L + 1u + l];
+    let zOff = cm + shape[2u * L + 1u + l] * m;
     for (var g = 0u; g * 4u < n; g++) {
       var z0 = vec4<f32>(0.0);
       var z1 = vec4<f32>(0.0);
@@ -132,7 +136,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         store4(aBase, m, col, 3u, j, n, ad, true);
       }
       if (l + 1u == L) {
-        let oBase = j * m + col;
+        let oBase = om + j * m + col;
         store4(oBase, m, col, 0u, j, n, aa, false);
         store4(oBase, m, col, 1u, j, n, ab, false);
         store4(oBase, m, col, 2u, j, n, ac, false);

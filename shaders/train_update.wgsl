@@ -7,8 +7,12 @@
 //!include optimizer
 
 struct UpdateSizes {
-  count: u32,   // length of the flat vector
-  chunks: u32,  // partial sums per gradient entry
+  count: u32,          // length of one model's flat vector
+  chunks: u32,         // partial sums per gradient entry
+  models: u32,         // K
+  partialStride: u32,  // f32s of partial sums per model
+  pStride: u32,        // f32s of P per model
+  wtStride: u32,       // f32s of WT per model
   _pad0: u32,
   _pad1: u32,
 }
@@ -17,6 +21,7 @@ const NONE: u32 = 0xffffffffu;
 
 @group(0) @binding(0) var<uniform> stepInfo: Step;
 @group(0) @binding(1) var<uniform> sizes: UpdateSizes;
+@group(0) @binding(10) var<uniform> hyper: array<ModelHyper, MAX_MODELS>;
 // Per flat entry: where its first partial sum is (f32s; the next chunk's is 16 further), its index in the packed
 // copy P, and in the transposed copy WT; NONE where there is none (padding; biases have no WT entry). One buffer,
 // so the kernel stays within 8 storage buffers, the WebGPU default per stage.
@@ -33,12 +38,16 @@ override WG: u32 = 64u;
 override KIND: u32 = 0u;
 
 @compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x;
-  if (i >= sizes.count) { return; }
-  let map = maps[i];
-  let src = map.x;
-  if (src == NONE) { return; }
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  // Entry e of model `model`: one invocation per entry of the K flat vectors back to back.
+  let idx = gid.x + gid.y * groups.x * WG;
+  if (idx >= sizes.count * sizes.models) { return; }
+  let model = idx / sizes.count;
+  let e = idx % sizes.count;
+  let map = maps[e];
+  if (map.x == NONE) { return; }
+  let src = model * sizes.partialStride + map.x;
+  let i = idx;
   var s = 0.0;
   for (var c = 0u; c < sizes.chunks; c++) { s += partial[src + 16u * c]; }
   let g = s / f32(stepInfo.count);
@@ -48,11 +57,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var x = OptState(theta[i], 0.0, 0.0);
   if (states >= 1u) { x.s1 = m1[i]; }
   if (states >= 2u) { x.s2 = m2[i]; }
-  let y = optimizer_step(KIND, stepInfo, x, g);
+  let y = optimizer_step(KIND, stepInfo, hyper[model], x, g);
   if (states >= 1u) { m1[i] = y.s1; }
   if (states >= 2u) { m2[i] = y.s2; }
   let t = y.theta;
   theta[i] = t;
-  if (map.y != NONE) { P[map.y] = t; }
-  if (map.z != NONE) { WT[map.z] = t; }
+  if (map.y != NONE) { P[model * sizes.pStride + map.y] = t; }
+  if (map.z != NONE) { WT[model * sizes.wtStride + map.z] = t; }
 }

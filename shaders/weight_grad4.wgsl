@@ -9,9 +9,9 @@ struct WeightGradSizes {
   chunk4: u32,   // vec4s per chunk
   layers: u32,
   blocks: u32,   // 4×4 blocks over all layers
+  dzStride: u32, // vec4s of dZ per model (model = invocation z)
   _pad0: u32,
   _pad1: u32,
-  _pad2: u32,
 }
 
 // One layer of the table (src/gpu/structs.ts writes it).
@@ -22,8 +22,8 @@ struct GradLayer {
   k: u32,
   aOffset: u32,     // A_{l-1} in acts (vec4s)
   dzOffset: u32,    // dZ_l in dZ (vec4s)
+  aStride: u32,     // vec4s of acts per model for A_{l-1}: 0 for layer 1, whose input X all models share
   _pad0: u32,
-  _pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> sizes: WeightGradSizes;
@@ -43,6 +43,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let idx = gid.x + gid.y * groups.x * WG;
   let chunks = sizes.chunks;
   if (idx >= sizes.blocks * chunks) { return; }
+  let model = gid.z;
   let blk = idx / chunks;
   let chunk = idx % chunks;
   var l = 0u;
@@ -58,11 +59,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let p0 = (local % perRow) * 4u;
   let s4 = sizes.stride4;
   // Rows past n are read clamped and never kept; input p == k is the ones row (db), past it zeros.
-  let d0 = layer.dzOffset + min(j0, n - 1u) * s4;
-  let d1 = layer.dzOffset + min(j0 + 1u, n - 1u) * s4;
-  let d2 = layer.dzOffset + min(j0 + 2u, n - 1u) * s4;
-  let d3 = layer.dzOffset + min(j0 + 3u, n - 1u) * s4;
-  let aBase = layer.aOffset;
+  let dz = model * sizes.dzStride + layer.dzOffset;
+  let d0 = dz + min(j0, n - 1u) * s4;
+  let d1 = dz + min(j0 + 1u, n - 1u) * s4;
+  let d2 = dz + min(j0 + 2u, n - 1u) * s4;
+  let d3 = dz + min(j0 + 3u, n - 1u) * s4;
+  let aBase = model * layer.aStride + layer.aOffset;
   let r0 = aBase + min(p0, k - 1u) * s4;
   let r1 = aBase + min(p0 + 1u, k - 1u) * s4;
   let r2 = aBase + min(p0 + 2u, k - 1u) * s4;
@@ -90,7 +92,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     c20 += z2 * a0; c21 += z2 * a1; c22 += z2 * a2; c23 += z2 * a3;
     c30 += z3 * a0; c31 += z3 * a1; c32 += z3 * a2; c33 += z3 * a3;
   }
-  let o = (blk * chunks + chunk) * 4u;
+  let o = ((model * sizes.blocks + blk) * chunks + chunk) * 4u;
   partial[o] = vec4<f32>(hsum(c00), hsum(c01), hsum(c02), hsum(c03));
   partial[o + 1u] = vec4<f32>(hsum(c10), hsum(c11), hsum(c12), hsum(c13));
   partial[o + 2u] = vec4<f32>(hsum(c20), hsum(c21), hsum(c22), hsum(c23));

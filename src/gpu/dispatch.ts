@@ -10,7 +10,7 @@ export type Binding = GPUBuffer | GPUBufferBinding;
 export interface Prepared {
   readonly pipeline: GPUComputePipeline;
   readonly bindGroup: GPUBindGroup;
-  readonly groups: readonly [number, number];
+  readonly groups: readonly [number, number] | readonly [number, number, number];
 }
 
 /** Encodes prepared dispatches, in order, into `pass`. */
@@ -18,7 +18,7 @@ export function encodePrepared(pass: GPUComputePassEncoder, list: readonly Prepa
   for (const d of list) {
     pass.setPipeline(d.pipeline);
     pass.setBindGroup(0, d.bindGroup);
-    pass.dispatchWorkgroups(d.groups[0], d.groups[1]);
+    pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2] ?? 1);
   }
 }
 
@@ -31,7 +31,7 @@ export function encodePass(encoder: GPUCommandEncoder, label: string, list: read
 
 /** A dispatch of `pipeline` over `bindings` (in binding order; `null` skips a binding number). */
 export function prepareWith(
-  ctx: GpuContext, pipeline: GPUComputePipeline, bindings: readonly (Binding | null)[], groups: readonly [number, number], label: string,
+  ctx: GpuContext, pipeline: GPUComputePipeline, bindings: readonly (Binding | null)[], groups: Prepared['groups'], label: string,
 ): Prepared {
   const entries: GPUBindGroupEntry[] = [];
   bindings.forEach((b, binding) => {
@@ -43,7 +43,7 @@ export function prepareWith(
 
 /** A dispatch of library kernel `shader` over `bindings`, with override constants. */
 export function prepare(
-  ctx: GpuContext, shader: string, bindings: readonly (Binding | null)[], groups: readonly [number, number],
+  ctx: GpuContext, shader: string, bindings: readonly (Binding | null)[], groups: Prepared['groups'],
   constants: Record<string, number>, label: string,
 ): Prepared {
   return prepareWith(ctx, getPipeline(ctx, { shader, constants }), bindings, groups, label);

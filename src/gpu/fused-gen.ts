@@ -22,7 +22,7 @@ export function generatedSupports(dims: readonly number[]): boolean {
 const header = (cache: boolean, aligned: boolean) => {
   const t = aligned ? 'vec4<f32>' : 'f32';
   const lines = [
-    'struct FusedSizes { m: u32, layers: u32, _pad0: u32, _pad1: u32 }',
+    'struct FusedSizes { m: u32, layers: u32, paramStride: u32, cacheStride: u32 }',
     '@group(0) @binding(0) var<uniform> sizes: FusedSizes;',
     '@group(0) @binding(2) var<storage, read> P: array<vec4<f32>>;',
     `@group(0) @binding(3) var<storage, read> X: array<${t}>;`,
@@ -101,6 +101,8 @@ function generate(dims: readonly number[], { cache, cols, aligned }: GenOptions)
   const lines: string[] = [header(cache, aligned)];
   lines.push('@compute @workgroup_size(WG)', 'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {');
   lines.push('  let m = sizes.m;', `  let col = gid.x * ${u(4 * cols)};`, '  if (col >= m) { return; }');
+  // K models in one dispatch: model gid.y has its own parameters, output rows and cache; X is shared.
+  lines.push('  let pm = gid.y * sizes.paramStride;', '  let cm = gid.y * sizes.cacheStride;', `  let om = gid.y * ${u(dims[L])} * m;`);
   // Column block c starts at col + 4c and holds count_c (0 to 4) real examples.
   for (const c of C) lines.push(`  let col${c} = col + ${u(4 * c)};`, `  let count${c} = min(4u, max(m, col${c}) - col${c});`);
   // Layer 0's activations are named values: loaded once, read with no index at all.
@@ -114,7 +116,7 @@ function generate(dims: readonly number[], { cache, cols, aligned }: GenOptions)
     const last = l === L;
     if (!last) for (const c of C) lines.push(`  var h${l}_${c}: array<vec4<f32>, ${4 * groups}>;`);
     lines.push(`  for (var g = 0u; g < ${u(groups)}; g++) {`);
-    lines.push(`    let blk = ${u(blocks[l - 1])} + g * ${u(pad4(k) + 1)};`);
+    lines.push(`    let blk = pm + ${u(blocks[l - 1])} + g * ${u(pad4(k) + 1)};`);
     for (let i = 0; i < 4; i++) for (const c of C) lines.push(`    var z${i}_${c} = vec4<f32>(0.0);`);
     for (let p = 0; p < k; p++) {
       const fma = C.map((c) => `let a${c} = ${input(p, c)}; ${[0, 1, 2, 3].map((i) => `z${i}_${c} += w.${'xyzw'[i]} * a${c};`).join(' ')}`);
@@ -134,10 +136,10 @@ function generate(dims: readonly number[], { cache, cols, aligned }: GenOptions)
         const guard = conds.length ? `if (${conds.join(' && ')}) ` : '';
         const v = `${names[i]}_${c}`;
         if (cache) {
-          lines.push(`    ${guard}{ store_cache((${u(zRows[l - 1])} + ${row}) * m + col${c}, count${c}, z${v}); }`);
-          lines.push(`    ${guard}{ store_cache((${u(zRows[l - 1] + n)} + ${row}) * m + col${c}, count${c}, a${v}); }`);
+          lines.push(`    ${guard}{ store_cache(cm + (${u(zRows[l - 1])} + ${row}) * m + col${c}, count${c}, z${v}); }`);
+          lines.push(`    ${guard}{ store_cache(cm + (${u(zRows[l - 1] + n)} + ${row}) * m + col${c}, count${c}, a${v}); }`);
         }
-        if (last) lines.push(`    ${guard}{ store_out(${row} * m + col${c}, count${c}, a${v}); }`);
+        if (last) lines.push(`    ${guard}{ store_out(om + ${row} * m + col${c}, count${c}, a${v}); }`);
       }
     }
     lines.push('  }');

@@ -3,7 +3,7 @@ import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { generatedSupports, generateFusedKernel } from './fused-gen.ts';
-import { packFusedParams } from './layout.ts';
+import { cacheRowOffsets, packedBlocks, packFusedParams } from './layout.ts';
 import { FusedSizes } from './structs.ts';
 import { getPipeline } from './pipelines.ts';
 import { FUSED } from './tuning.ts';
@@ -15,6 +15,8 @@ export interface FusedParams {
   readonly P: GPUBuffer;
   /** dims[0..L], each layer's block offset in P (vec4s), each Z_l's row offset in the packed cache. */
   readonly layout: GPUBuffer;
+  /** Models packed back to back in P (K of a sweep or an ensemble; 1 for one network). */
+  readonly models: number;
 }
 
 /** Whether the fused kernel can run this network: every layer fits its private arrays. */
@@ -22,16 +24,26 @@ export function fusedSupports(dims: readonly number[]): boolean {
   return Math.max(...dims) <= FUSED.maxWidth;
 }
 
-/** Uploads the packed parameters. */
-export function uploadFusedParams(buffers: BufferManager, params: Params): FusedParams {
-  const { P, layout } = packFusedParams(params);
+/** Uploads the packed parameters of one network, or of K networks of the same dims back to back. */
+export function uploadFusedParams(buffers: BufferManager, params: Params | readonly Params[]): FusedParams {
+  const list = Array.isArray(params) ? params : [params as Params];
+  const dims = list[0].dims;
+  if (list.some((p) => p.dims.join() !== dims.join())) throw new RangeError('Models packed together need the same dims.');
+  const packed = list.map((p) => packFusedParams(p));
+  const stride = packedBlocks(dims).size * 4;
+  const P = new Float32Array(stride * list.length);
+  packed.forEach((p, i) => P.set(p.P, i * stride));
+  const layout = packed[0].layout;
   const layoutBuffer = buffers.create('fused layout', layout.byteLength, GPUBufferUsage.STORAGE, true);
   new Uint32Array(layoutBuffer.getMappedRange()).set(layout);
   layoutBuffer.unmap();
-  return { dims: [...params.dims], P: buffers.upload('fused params', P), layout: layoutBuffer };
+  return { dims: [...dims], P: buffers.upload('fused params', P), layout: layoutBuffer, models: list.length };
 }
 
-/** Buffers of one fused dispatch: X (dims[0], m), A_L out (dims[L], m), and optionally the packed cache. */
+/**
+ * Buffers of one fused dispatch: X (dims[0], m), A_L out (dims[L], m) per model, and optionally the packed cache
+ * per model; model i's rows start i·dims[L]·m into out and i·rows·m into the cache.
+ */
 export interface FusedEncoding {
   readonly params: FusedParams;
   readonly X: GPUBuffer;
@@ -87,7 +99,9 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
     layout: pipeline.getBindGroupLayout(0),
     // The generated kernel has the layout baked in, and binds the cache only when it writes it.
     entries: [
-      { binding: 0, resource: { buffer: buffers.uniform(FusedSizes.write({ m: f.m, layers: L })) } },
+      { binding: 0, resource: { buffer: buffers.uniform(FusedSizes.write({
+        m: f.m, layers: L, paramStride: packedBlocks(f.params.dims).size, cacheStride: cacheRowOffsets(f.params.dims).total * f.m,
+      })) } },
       ...(variant === 'loop' ? [{ binding: 1, resource: { buffer: f.params.layout } }] : []),
       { binding: 2, resource: { buffer: f.params.P } },
       { binding: 3, resource: { buffer: f.X } },
@@ -98,6 +112,6 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
   const pass = encoder.beginComputePass({ label: `forward (fused, ${variant}) m=${f.m}` });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(Math.ceil(f.m / (4 * fusedCols(variant) * FUSED.workgroup)));
+  pass.dispatchWorkgroups(Math.ceil(f.m / (4 * fusedCols(variant) * FUSED.workgroup)), f.params.models);
   pass.end();
 }

@@ -110,22 +110,27 @@ export function packTransposed(layout: ParamLayout, flat: ArrayLike<number>): Fl
   return out;
 }
 
-/** Row offsets (in rows of `stride` columns) of one batch's activations and gradients on the fused path. */
+/**
+ * Row offsets (in rows of `stride` columns) of one batch's activations and gradients on the fused path, for K
+ * models: model i's cache starts i·cacheRows rows in, its dZ i·dzRows rows in; X is shared, after every cache.
+ */
 export interface BatchRows {
-  /** Z_l's first row in the activation buffer, l = 1…L (the packed cache; A_l follows Z_l). */
+  /** Z_l's first row within a model's cache, l = 1…L (A_l follows Z_l). */
   readonly z: readonly number[];
-  /** The X copy's first row, after the cache. */
+  /** Rows of one model's cache [Z1, A1, …, ZL, AL]. */
+  readonly cacheRows: number;
+  /** The shared X copy's first row, after the K caches. */
   readonly x: number;
-  /** Rows of the activation buffer: the cache, then X. */
+  /** Rows of the activation buffer: K caches, then X. */
   readonly acts: number;
-  /** dZ_l's first row in the dZ buffer, l = 1…L. */
+  /** dZ_l's first row within a model's dZ, l = 1…L. */
   readonly dz: readonly number[];
-  /** Rows of the dZ buffer. */
+  /** Rows of one model's dZ. */
   readonly dzRows: number;
 }
 
-/** The fused path's row layout for `dims`. */
-export function batchRows(dims: readonly number[]): BatchRows {
+/** The fused path's row layout for `dims` and `models` models. */
+export function batchRows(dims: readonly number[], models = 1): BatchRows {
   const { offsets, total } = cacheRowOffsets(dims);
   const dz: number[] = [];
   let rows = 0;
@@ -133,7 +138,7 @@ export function batchRows(dims: readonly number[]): BatchRows {
     dz.push(rows);
     rows += dims[l];
   }
-  return { z: offsets, x: total, acts: total + dims[0], dz, dzRows: rows };
+  return { z: offsets, cacheRows: total, x: models * total, acts: models * total + dims[0], dz, dzRows: rows };
 }
 
 /** weight_grad4's 4×4 blocks of [dW_l | db_l]: each layer's first block and blocks per row of units. */

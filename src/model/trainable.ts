@@ -16,18 +16,25 @@ export interface StepSettings {
   readonly rng: RngKind;
 }
 
-/** The scaled data of one run, in the notebook's (features, m) layout. */
+/**
+ * The scaled data of one run, in the notebook's (features, m) layout. The validation rows are carved from the
+ * training rows; they choose (early stopping, ranking), while the test rows are only reported.
+ */
 export interface TrainingData {
   readonly xTrain: Matrix;
   readonly yTrain: Matrix;
   readonly xTest: Matrix;
   readonly yTest: Matrix;
+  readonly xVal?: Matrix;
+  readonly yVal?: Matrix;
 }
 
-/** MSE on the scaled target over the training and the test set, and how many outputs were positive. */
+/** MSE on the scaled target over the training, validation and test sets, and how many outputs were positive. */
 export interface Evaluation {
   readonly trainLoss: number;
   readonly testLoss: number;
+  /** NaN when the data has no validation rows. */
+  readonly valLoss: number;
   /** Count of training outputs A_L > 0; zero means the output ReLU is dead for every example. */
   readonly liveOutputs: number;
 }
@@ -51,6 +58,61 @@ export interface TrainableBackend extends MlpBackend {
   batchGradients(batch: number): Promise<Float64Array>;
   /** The current parameters (read back from the device on the GPU). */
   readParams(): Promise<Params>;
+}
+
+/** One model's own settings in a batch of models; the rest of StepSettings is shared by all of them. */
+export interface ModelSettings {
+  /** Learning rate. */
+  readonly lr: number;
+  /** μ of `momentum` (defaults to the shared optimizer's). */
+  readonly momentum?: number;
+}
+
+/**
+ * K models of the same dims trained together on the same mini-batches (on the GPU in the same dispatches), each
+ * from its own parameters with its own learning rate. A model that is not active in an epoch does not move.
+ */
+export interface MultiTrainer {
+  readonly kind: MlpBackend['kind'];
+  readonly description: string;
+  readonly dims: readonly number[];
+  /** K. */
+  readonly models: number;
+  /** Uploads the data once and resets every optimizer state; `models[i]` overrides model i's lr and μ. */
+  startTraining(data: TrainingData, settings: StepSettings, models?: readonly ModelSettings[]): Promise<void>;
+  /** One shuffled pass over the training set; only models with `active[i]` (all by default) take steps. */
+  trainEpoch(active?: readonly boolean[]): Promise<void>;
+  /** Each model's losses. */
+  evaluate(): Promise<Evaluation[]>;
+  /** Remembers the current parameters of these models as their best. */
+  saveBest(models: readonly number[]): Promise<void>;
+  /** Puts every model's saved best back. */
+  restoreBest(): Promise<void>;
+  /** Model `model`'s flat gradient of mini-batch `batch` of the unshuffled training set; for tests. */
+  batchGradients(batch: number, model: number): Promise<Float64Array>;
+  /** Model `model`'s current parameters. */
+  readParams(model: number): Promise<Params>;
+  dispose(): void;
+}
+
+/** One model of a K = 1 multi-trainer, as a TrainableBackend: the same code path, seen through one model. */
+export function singleModel(multi: MultiTrainer, forward: MlpBackend['forward'], setParams: MlpBackend['setParams']): TrainableBackend {
+  if (multi.models !== 1) throw new RangeError(`singleModel needs a trainer of one model, not ${multi.models}.`);
+  return {
+    kind: multi.kind,
+    description: multi.description,
+    dims: multi.dims,
+    setParams,
+    forward,
+    startTraining: (data, settings) => multi.startTraining(data, settings),
+    trainEpoch: () => multi.trainEpoch(),
+    evaluate: async () => (await multi.evaluate())[0],
+    saveBest: () => multi.saveBest([0]),
+    restoreBest: () => multi.restoreBest(),
+    batchGradients: (batch) => multi.batchGradients(batch, 0),
+    readParams: () => multi.readParams(0),
+    dispose: () => multi.dispose(),
+  };
 }
 
 /** Type guard: whether a backend can train. */

@@ -66,9 +66,11 @@ export class CpuTrainer extends CpuBackend implements TrainableBackend {
     const train = feedForward(data.xTrain, params).yOut;
     let live = 0;
     for (const v of train.data) if (v > 0) live++;
+    const lossOn = (X: Matrix | undefined, Y: Matrix | undefined) => (X && Y && X.cols > 0 ? mseLoss(feedForward(X, params).yOut, Y) : Number.NaN);
     return {
       trainLoss: mseLoss(train, data.yTrain),
-      testLoss: data.xTest.cols > 0 ? mseLoss(feedForward(data.xTest, params).yOut, data.yTest) : Number.NaN,
+      testLoss: lossOn(data.xTest, data.yTest),
+      valLoss: lossOn(data.xVal, data.yVal),
       liveOutputs: live,
     };
   }

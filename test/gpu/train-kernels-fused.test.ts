@@ -102,7 +102,7 @@ describe('backward_fused', () => {
         const dZ = rig.zeros('dZ', rows.dzRows * stride);
         const p = prepareBackwardFused(ctx, rig.buffers, {
           step: step(rig, { count }), table: rig.u32('table', table), WT: rig.f32('WT', packTransposed(layout, flat)),
-          acts: rig.f32('acts', acts), Yb: rig.f32('Y', Y), dZ, layers: L, stride,
+          acts: rig.f32('acts', acts), Yb: rig.f32('Y', Y), dZ, layers: L, stride, models: 1, wtStride: 0, actsStride: 0, dzStride: 0,
         });
         const [got] = await rig.run([p], [dZ]);
         // The float64 reference, layer by layer from the output down.
@@ -148,11 +148,11 @@ describe('weight_grad4', () => {
         const dZ = values(rows.dzRows * stride, stride + 3);
         const table = GradLayer.table(dims.slice(1).map((n, i) => ({
           firstBlock: blocks.first[i], perRow: blocks.perRow[i], n, k: dims[i],
-          aOffset: (i === 0 ? rows.x : rows.z[i - 1] + dims[i]) * s4, dzOffset: rows.dz[i] * s4,
+          aOffset: (i === 0 ? rows.x : rows.z[i - 1] + dims[i]) * s4, dzOffset: rows.dz[i] * s4, aStride: 0,
         })));
         const partial = rig.zeros('partial', blocks.blocks * chunks * 16);
         const p = prepareWeightGrad4(ctx, rig.buffers, {
-          table: rig.u32('table', table), acts: rig.f32('acts', acts), dZ: rig.f32('dZ', dZ), partial, stride, chunks, chunk4, layers: dims.length - 1, blocks: blocks.blocks,
+          table: rig.u32('table', table), acts: rig.f32('acts', acts), dZ: rig.f32('dZ', dZ), partial, stride, chunks, chunk4, layers: dims.length - 1, blocks: blocks.blocks, models: 1, dzStride: 0,
         });
         const [got] = await rig.run([p], [partial]);
         const layout = paramLayout(dims);
@@ -202,10 +202,14 @@ describe('train_update', () => {
           const settings = { ...OPTIMIZER_DEFAULTS, kind: kind === 'none' ? 'sgd' as const : kind, lr: 0.05 };
           const maps = rig.u32('maps', updateMaps(layout, chunks));
           const stepAt = (t: number) => {
-            const { lrT, epsT } = kind === 'adam' ? adamStepScale(settings, t) : { lrT: settings.lr, epsT: 0 };
-            return step(rig, { count, lrT, epsT, momentum: settings.momentum, beta1: settings.beta1, beta2: settings.beta2 });
+            const { lrT, epsT } = kind === 'adam' ? adamStepScale({ ...settings, lr: 1 }, t) : { lrT: 1, epsT: 0 };
+            return step(rig, { count, lrT, epsT, beta1: settings.beta1, beta2: settings.beta2 });
           };
-          const common = { maps, partial: rig.f32('partial', partial), theta, grad, m1, m2, P, WT, count: layout.size, chunks, kind };
+          const hyper = rig.hyper([{ lr: settings.lr, momentum: settings.momentum }]);
+          const common = {
+            maps, partial: rig.f32('partial', partial), theta, grad, m1, m2, P, WT, count: layout.size, chunks, kind, hyper,
+            models: 1, partialStride: 0, pStride: 0, wtStride: 0,
+          };
           const [g1, t1, p1, w1] = await rig.run([prepareFusedUpdate(ctx, rig.buffers, { ...common, step: stepAt(1) }), prepareFusedUpdate(ctx, rig.buffers, { ...common, step: stepAt(2) })], [grad, theta, P, WT]);
           // The reference: g = Σ chunks / count on every real entry, zero on padding; two optimizer steps.
           const src = gradSources(layout, chunks);

@@ -121,11 +121,12 @@ describe('update_flat', () => {
           const theta = rig.f32('theta', flat);
           const [m1, m2] = [rig.zeros('m1', layout.size), rig.zeros('m2', layout.size)];
           const grad = rig.f32('grad', g);
+          const hyper = rig.hyper([{ lr: settings.lr, momentum: settings.momentum }]);
           const at = (t: number) => {
-            const { lrT, epsT } = kind === 'adam' ? adamStepScale(settings, t) : { lrT: settings.lr, epsT: 0 };
+            const { lrT, epsT } = kind === 'adam' ? adamStepScale({ ...settings, lr: 1 }, t) : { lrT: 1, epsT: 0 };
             return prepareFlatUpdate(ctx, rig.buffers, {
-              kind, theta, grad, m1, m2, count: layout.size,
-              step: step(rig, { lrT, epsT, momentum: settings.momentum, beta1: settings.beta1, beta2: settings.beta2 }),
+              kind, theta, grad, m1, m2, count: layout.size, hyper,
+              step: step(rig, { lrT, epsT, beta1: settings.beta1, beta2: settings.beta2 }),
             });
           };
           const [got] = await rig.run([at(1), at(2)], [theta]);

@@ -2,6 +2,7 @@
 import { BufferManager } from '../../src/gpu/buffers.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { encodePass, type Prepared } from '../../src/gpu/dispatch.ts';
+import { MAX_MODELS, ModelHyper } from '../../src/gpu/structs.ts';
 import type { Tolerance } from './compare.ts';
 
 /** Deterministic values in [lo, hi), rounded to float32 so CPU and GPU start from the same numbers. */
@@ -35,6 +36,13 @@ export class KernelRig {
   u32(label: string, data: ArrayBuffer | Uint32Array): GPUBuffer {
     const bytes = data instanceof ArrayBuffer ? data : (data.buffer as ArrayBuffer);
     return this.buffers.upload(label, new Float32Array(bytes));
+  }
+
+  /** The uniform array of each model's lr and μ, as the trainer writes it. */
+  hyper(models: readonly { lr: number; momentum: number }[]): GPUBuffer {
+    const buffer = this.buffers.create('model settings', MAX_MODELS * ModelHyper.bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.ctx.device.queue.writeBuffer(buffer, 0, ModelHyper.table(models));
+    return buffer;
   }
 
   zeros(label: string, floats: number): GPUBuffer {

@@ -1,6 +1,7 @@
-// The fast step program, for networks the fused forward kernel fits: a mini-batch step is 5 dispatches whatever
-// the depth: gather, the fused forward with the cache, every dZ (backward_fused), every dW/db split over chunks of
-// examples (weight_grad4), and one reduce + update that also refreshes the two packed copies (train_update).
+// The fast step program, for networks the fused forward kernel fits, for K models at once: a mini-batch step is 5
+// dispatches whatever the depth and however many models: gather (shared), the fused forward with the cache,
+// every dZ (backward_fused), every dW/db split over chunks of examples (weight_grad4), and one reduce + update that
+// also refreshes the two packed copies (train_update). Each dispatch carries the model index in a grid dimension.
 import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
 import { type ParamLayout, unflatten } from '../../model/flat-layout.ts';
 import type { Matrix } from '../../model/matrix.ts';
@@ -11,7 +12,7 @@ import { encodePass } from '../dispatch.ts';
 import { runForward } from '../forward.ts';
 import { encodeFusedForward, type FusedParams, uploadFusedParams } from '../fused.ts';
 import {
-  batchRows, gradBlocks, packFusedParams, packTransposed, transposedOffsets, updateMaps,
+  batchRows, gradBlocks, packedBlocks, packFusedParams, packTransposed, transposedOffsets, updateMaps,
 } from '../layout.ts';
 import { BackwardLayer, GradLayer } from '../structs.ts';
 import {
@@ -20,68 +21,97 @@ import {
 import type { ProgramRun, RunBuffers, StepProgram } from './program.ts';
 import { WEIGHT_GRAD_CHUNK } from './tuning.ts';
 
-/** The fused program on one trainer's parameters: holds the packed copy P (forward) and the transposed WT (backward). */
+/** K models' transposed copies back to back, each `wtFloats` long. */
+function packAllTransposed(layout: ParamLayout, flat: ArrayLike<number>, models: number): Float32Array<ArrayBuffer> {
+  const per = Math.max(4, transposedOffsets(layout.dims).size * 4);
+  const out = new Float32Array(per * models);
+  for (let i = 0; i < models; i++) {
+    const slice = Array.prototype.slice.call(flat, i * layout.size, (i + 1) * layout.size) as number[];
+    out.set(packTransposed(layout, slice), i * per);
+  }
+  return out;
+}
+
+/** The fused program on one trainer's K models: holds the packed copies P (forward) and WT (backward) of each. */
 export class FusedProgram implements StepProgram {
   readonly name = 'fused' as const;
-  readonly copies: readonly GPUBuffer[];
+  readonly copies: readonly { readonly buffer: GPUBuffer; readonly perModel: number }[];
   private readonly fused: FusedParams;
   private readonly WT: GPUBuffer;
+  private readonly models: number;
 
-  constructor(private readonly ctx: GpuContext, private readonly buffers: BufferManager, private readonly layout: ParamLayout, params: Params, flat: Float32Array) {
+  constructor(private readonly ctx: GpuContext, private readonly buffers: BufferManager, private readonly layout: ParamLayout, params: readonly Params[], flat: Float32Array) {
+    this.models = params.length;
     this.fused = uploadFusedParams(buffers, params);
-    this.WT = buffers.upload('W transposed', packTransposed(layout, flat));
-    this.copies = [this.fused.P, this.WT];
+    this.WT = buffers.upload('W transposed', packAllTransposed(layout, flat, this.models));
+    this.copies = [
+      { buffer: this.fused.P, perModel: packedBlocks(layout.dims).size * 16 },
+      { buffer: this.WT, perModel: this.WT.size / this.models },
+    ];
   }
 
   writeCopies(flat: Float32Array<ArrayBuffer>): void {
     const { queue } = this.ctx.device;
-    queue.writeBuffer(this.WT, 0, packTransposed(this.layout, flat));
-    queue.writeBuffer(this.fused.P, 0, packFusedParams(unflatten(this.layout, flat)).P);
+    queue.writeBuffer(this.WT, 0, packAllTransposed(this.layout, flat, this.models));
+    const per = packedBlocks(this.layout.dims).size * 4;
+    const P = new Float32Array(per * this.models);
+    for (let i = 0; i < this.models; i++) P.set(packFusedParams(unflatten(this.layout, flat.subarray(i * this.layout.size, (i + 1) * this.layout.size))).P, i * per);
+    queue.writeBuffer(this.fused.P, 0, P);
   }
 
   forward(X: Matrix, options: ForwardOptions): Promise<ForwardResult> {
+    if (this.models !== 1) throw new Error('forward on a trainer of several models: read each model with readParams and run it in a backend.');
     return runForward(this.ctx, this.buffers, this.layout.dims, [], X, { cache: options.cache, fused: this.fused });
   }
 
   startRun(run: RunBuffers): ProgramRun {
     const { ctx, buffers: b, layout } = this;
-    const { stride, n0, nL } = run;
+    const { stride, n0, nL, models } = run;
     const dims = layout.dims;
     const L = dims.length - 1;
     const s4 = stride / 4;
-    const rows = batchRows(dims);
+    const rows = batchRows(dims, models);
     const chunk4 = WEIGHT_GRAD_CHUNK / 4;
     const chunks = Math.ceil(s4 / chunk4);
     const blocks = gradBlocks(dims);
     const { offsets: wt } = transposedOffsets(dims);
     const Xb = run.storage('X batch', n0 * stride * 4);
     const Yb = run.storage('Y batch', nL * stride * 4);
-    const out = run.storage('A_L', nL * Math.max(stride, run.mTrain, run.mTest) * 4);
+    const mMax = Math.max(stride, ...run.sets.map((s) => s.m));
+    const out = run.storage('A_L', models * nL * mMax * 4);
     const acts = run.storage('activations', rows.acts * stride * 4);
-    const dZ = run.storage('dZ', rows.dzRows * stride * 4);
-    const partial = run.storage('partial gradients', blocks.blocks * chunks * 16 * 4);
+    const dZ = run.storage('dZ', models * rows.dzRows * stride * 4);
+    const partial = run.storage('partial gradients', models * blocks.blocks * chunks * 16 * 4);
     const layers = dims.slice(1).map((n, i) => ({ n, k: dims[i] }));
+    const cacheStride4 = rows.cacheRows * s4;
     const gradTable = run.upload('weight_grad4 table', GradLayer.table(layers.map(({ n, k }, i) => ({
       firstBlock: blocks.first[i], perRow: blocks.perRow[i], n, k,
-      aOffset: (i === 0 ? rows.x : rows.z[i - 1] + k) * s4, dzOffset: rows.dz[i] * s4,
+      aOffset: (i === 0 ? rows.x : rows.z[i - 1] + k) * s4, dzOffset: rows.dz[i] * s4, aStride: i === 0 ? 0 : cacheStride4,
     }))));
     const backTable = run.upload('backward_fused table', BackwardLayer.table(layers.map(({ n, k }, i) => ({
       n, k, wOffset: wt[i], dzOffset: rows.dz[i] * s4, zOffset: rows.z[i] * s4, aOffset: (rows.z[i] + n) * s4,
     }))));
     const maps = run.upload('update maps', updateMaps(layout, chunks).buffer as ArrayBuffer);
     const gather = prepareGather(ctx, b, {
-      step: run.step, X: run.xTrain, Y: run.yTrain, order: run.order, Xb, Yb, acts, n0, nL, srcCols: run.mTrain, stride, xCopy: rows.x * stride,
+      step: run.step, X: run.train.X, Y: run.train.Y, order: run.order, Xb, Yb, acts, n0, nL, srcCols: run.train.m, stride, xCopy: rows.x * stride,
     });
+    const wtStride = this.copies[1].perModel / 4;
     const backward = [
-      prepareBackwardFused(ctx, b, { step: run.step, table: backTable, WT: this.WT, acts, Yb, dZ, layers: L, stride }),
-      prepareWeightGrad4(ctx, b, { table: gradTable, acts, dZ, partial, stride, chunks, chunk4, layers: L, blocks: blocks.blocks }),
+      prepareBackwardFused(ctx, b, {
+        step: run.step, table: backTable, WT: this.WT, acts, Yb, dZ, layers: L, stride, models,
+        wtStride: wtStride / 4, actsStride: cacheStride4, dzStride: rows.dzRows * s4,
+      }),
+      prepareWeightGrad4(ctx, b, { table: gradTable, acts, dZ, partial, stride, chunks, chunk4, layers: L, blocks: blocks.blocks, models, dzStride: rows.dzRows * s4 }),
     ];
-    const common = { step: run.step, maps, partial, theta: run.theta, grad: run.grad, m1: run.m1, m2: run.m2, P: this.fused.P, WT: this.WT, count: layout.size, chunks };
+    const common = {
+      step: run.step, hyper: run.hyper, maps, partial, theta: run.theta, grad: run.grad, m1: run.m1, m2: run.m2, P: this.fused.P, WT: this.WT,
+      count: layout.size, chunks, models, partialStride: blocks.blocks * chunks * 16, pStride: this.copies[0].perModel / 4, wtStride,
+    };
     const update = { update: prepareFusedUpdate(ctx, b, { ...common, kind: run.settings.optimizer.kind }), gradient: prepareFusedUpdate(ctx, b, { ...common, kind: 'none' }) };
     // The loss runs the fused forward straight on each uploaded set: no gather, no step entry, one chunk per set.
-    const evals = ([[0, run.xTrain, run.yTrain, run.mTrain], [1, run.xTest, run.yTest, run.mTest]] as const)
-      .filter(([, , , m]) => m > 0)
-      .map(([slot, X, Y, m]) => ({ X, m, loss: prepareLossSum(ctx, b, { A: out, Y, acc: run.acc, rows: nL, cols: m, stride: m, slot }) }));
+    const evals = run.sets.filter((s) => s.m > 0).map((s) => ({
+      X: s.X, m: s.m, loss: prepareLossSum(ctx, b, { A: out, Y: s.Y, acc: run.acc, rows: nL, cols: s.m, stride: s.m, slot: s.slot, models, modelStride: nL * s.m }),
+    }));
     return {
       fixedEntries: [],
       encodeStep: (encoder, mode) => {

@@ -26,43 +26,60 @@ export function prepareGather(
     [Math.ceil(a.stride / TRAIN_WORKGROUP), 1], { WG: TRAIN_WORKGROUP }, `gather (${a.stride} columns)`);
 }
 
-/** Partial [dW | db] blocks of every layer over chunks of `chunk4` vec4 columns (weight_grad4). */
+/** Partial [dW | db] blocks of every layer of K models over chunks of `chunk4` vec4 columns (weight_grad4). */
 export function prepareWeightGrad4(
   ctx: GpuContext, buffers: BufferManager,
-  a: { table: GPUBuffer; acts: GPUBuffer; dZ: GPUBuffer; partial: GPUBuffer; stride: number; chunks: number; chunk4: number; layers: number; blocks: number },
+  a: { table: GPUBuffer; acts: GPUBuffer; dZ: GPUBuffer; partial: GPUBuffer; stride: number; chunks: number; chunk4: number; layers: number; blocks: number; models: number; dzStride: number },
 ): Prepared {
-  const sizes = buffers.uniform(WeightGradSizes.write({ stride4: a.stride / 4, chunks: a.chunks, chunk4: a.chunk4, layers: a.layers, blocks: a.blocks }));
-  return prepare(ctx, 'weight_grad4', [sizes, a.table, a.acts, a.dZ, a.partial], groupsFor(ctx, a.blocks * a.chunks, WEIGHT_GRAD_WORKGROUP),
-    { WG: WEIGHT_GRAD_WORKGROUP }, `dW, db (${a.blocks} blocks × ${a.chunks} chunks)`);
+  const sizes = buffers.uniform(WeightGradSizes.write({ stride4: a.stride / 4, chunks: a.chunks, chunk4: a.chunk4, layers: a.layers, blocks: a.blocks, dzStride: a.dzStride }));
+  const [x, y] = groupsFor(ctx, a.blocks * a.chunks, WEIGHT_GRAD_WORKGROUP);
+  return prepare(ctx, 'weight_grad4', [sizes, a.table, a.acts, a.dZ, a.partial], [x, y, a.models],
+    { WG: WEIGHT_GRAD_WORKGROUP }, `dW, db (${a.models} × ${a.blocks} blocks × ${a.chunks} chunks)`);
 }
 
-/** Gradient reduction, the optimizer update of all parameters and the refresh of both packed copies (train_update). */
+/** The sizes of K flat vectors and their packed copies, for train_update. */
+export interface UpdateShape {
+  /** One model's flat length. */
+  readonly count: number;
+  readonly chunks: number;
+  readonly models: number;
+  /** f32s per model of the partial sums, of P and of WT. */
+  readonly partialStride: number;
+  readonly pStride: number;
+  readonly wtStride: number;
+}
+
+/** Gradient reduction, the optimizer update of all K models' parameters and the refresh of both packed copies. */
 export function prepareFusedUpdate(
   ctx: GpuContext, buffers: BufferManager,
-  a: { kind: OptimizerKind | 'none'; step: GPUBuffer; maps: GPUBuffer; partial: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; P: GPUBuffer; WT: GPUBuffer; count: number; chunks: number },
+  a: UpdateShape & { kind: OptimizerKind | 'none'; step: GPUBuffer; hyper: GPUBuffer; maps: GPUBuffer; partial: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; P: GPUBuffer; WT: GPUBuffer },
 ): Prepared {
-  const sizes = buffers.uniform(UpdateSizes.write({ count: a.count, chunks: a.chunks }));
-  return prepare(ctx, 'train_update', [a.step, sizes, a.maps, a.partial, a.theta, a.grad, a.m1, a.m2, a.P, a.WT],
-    [Math.ceil(a.count / TRAIN_WORKGROUP), 1], { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) }, `update (${a.kind})`);
+  const sizes = buffers.uniform(UpdateSizes.write(a));
+  return prepare(ctx, 'train_update', [a.step, sizes, a.maps, a.partial, a.theta, a.grad, a.m1, a.m2, a.P, a.WT, a.hyper],
+    groupsFor(ctx, a.count * a.models, TRAIN_WORKGROUP), { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) }, `update (${a.kind}, ${a.models} models)`);
 }
 
-/** acc[2·slot] += Σ(A − Y)², acc[2·slot+1] += #(A > 0) over a (rows, cols) block stored `stride` wide (loss_sum). */
+/**
+ * For each of K models: acc[8·model + 2·slot] += Σ(A − Y)², acc[8·model + 2·slot + 1] += #(A > 0) over a (rows, cols)
+ * block stored `stride` wide, model i's A starting i·modelStride floats in (loss_sum; one workgroup per model).
+ */
 export function prepareLossSum(
   ctx: GpuContext, buffers: BufferManager,
-  a: { A: Binding; Y: Binding; acc: GPUBuffer; rows: number; cols: number; stride: number; slot: number },
+  a: { A: Binding; Y: Binding; acc: GPUBuffer; rows: number; cols: number; stride: number; slot: number; models?: number; modelStride?: number },
 ): Prepared {
-  const sizes = buffers.uniform(LossSizes.write({ rows: a.rows, cols: a.cols, stride: a.stride, slot: a.slot }));
-  return prepare(ctx, 'loss_sum', [sizes, a.A, a.Y, a.acc], [1, 1], { WG: REDUCE_WORKGROUP }, `loss (${a.cols}, slot ${a.slot})`);
+  const sizes = buffers.uniform(LossSizes.write({ rows: a.rows, cols: a.cols, stride: a.stride, slot: a.slot, modelStride: a.modelStride ?? 0 }));
+  return prepare(ctx, 'loss_sum', [sizes, a.A, a.Y, a.acc], [1, a.models ?? 1], { WG: REDUCE_WORKGROUP }, `loss (${a.cols}, slot ${a.slot})`);
 }
 
-/** dZ_L and every dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ reluMask(Z_{l-1}) in one dispatch (backward_fused). */
+/** dZ_L and every dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ reluMask(Z_{l-1}) of K models in one dispatch (backward_fused). */
 export function prepareBackwardFused(
   ctx: GpuContext, buffers: BufferManager,
-  a: { step: GPUBuffer; table: GPUBuffer; WT: GPUBuffer; acts: GPUBuffer; Yb: GPUBuffer; dZ: GPUBuffer; layers: number; stride: number },
+  a: { step: GPUBuffer; table: GPUBuffer; WT: GPUBuffer; acts: GPUBuffer; Yb: GPUBuffer; dZ: GPUBuffer; layers: number; stride: number; models: number; wtStride: number; actsStride: number; dzStride: number },
 ): Prepared {
   const s4 = a.stride / 4;
-  return prepare(ctx, 'backward_fused', [a.step, buffers.uniform(BackwardSizes.write({ layers: a.layers, stride4: s4 })), a.table, a.WT, a.acts, a.Yb, a.dZ],
-    [Math.ceil(s4 / BACKWARD_WORKGROUP), 1], { WG: BACKWARD_WORKGROUP }, `dZ (${a.layers} layers)`);
+  const sizes = buffers.uniform(BackwardSizes.write({ layers: a.layers, stride4: s4, wtStride: a.wtStride, actsStride: a.actsStride, dzStride: a.dzStride }));
+  return prepare(ctx, 'backward_fused', [a.step, sizes, a.table, a.WT, a.acts, a.Yb, a.dZ],
+    [Math.ceil(s4 / BACKWARD_WORKGROUP), a.models], { WG: BACKWARD_WORKGROUP }, `dZ (${a.models} × ${a.layers} layers)`);
 }
 
 /** dZ_L = 2(A_L − Y) ⊙ mask_L over (rows, stride), zero past the step's count (mse_grad). */
@@ -95,11 +112,12 @@ export function prepareBackpropDz(
     groups, { WG: TRAIN_WORKGROUP }, a.label);
 }
 
-/** The optimizer update of the whole flat vector from `grad` (update_flat). */
+/** The optimizer update of one model's whole flat vector from `grad` (update_flat); `hyper` holds its lr and μ. */
 export function prepareFlatUpdate(
   ctx: GpuContext, buffers: BufferManager,
-  a: { kind: OptimizerKind; step: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; count: number },
+  a: { kind: OptimizerKind; step: GPUBuffer; hyper: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; count: number },
 ): Prepared {
-  return prepare(ctx, 'update_flat', [a.step, buffers.uniform(UpdateSizes.write({ count: a.count, chunks: 0 })), a.theta, a.grad, a.m1, a.m2],
+  const sizes = buffers.uniform(UpdateSizes.write({ count: a.count, chunks: 0, models: 1, partialStride: 0, pStride: 0, wtStride: 0 }));
+  return prepare(ctx, 'update_flat', [a.step, sizes, a.theta, a.grad, a.m1, a.m2, a.hyper],
     groupsFor(ctx, a.count, TRAIN_WORKGROUP), { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) }, `update (${a.kind})`);
 }

@@ -28,7 +28,7 @@ export function flatLayers(flat: GPUBuffer, layout: ParamLayout): LayerBuffers[]
 /** The layered program on one trainer's flat parameters. */
 export class LayeredProgram implements StepProgram {
   readonly name = 'layered' as const;
-  readonly copies: readonly GPUBuffer[] = [];
+  readonly copies: readonly { readonly buffer: GPUBuffer; readonly perModel: number }[] = [];
   private readonly layers: LayerBuffers[];
 
   constructor(private readonly ctx: GpuContext, private readonly buffers: BufferManager, private readonly layout: ParamLayout, theta: GPUBuffer) {
@@ -44,6 +44,7 @@ export class LayeredProgram implements StepProgram {
   startRun(run: RunBuffers): ProgramRun {
     const { ctx, buffers: b, layout } = this;
     const { stride, n0, nL } = run;
+    if (run.models !== 1) throw new RangeError('The layered kernels train one model at a time; a sweep needs widths the fused kernels hold.');
     const dims = layout.dims;
     const L = dims.length - 1;
     const rows = layeredRows(dims, stride);
@@ -70,18 +71,17 @@ export class LayeredProgram implements StepProgram {
       backward.push(prepareLayerGrad(ctx, b, { step: run.step, dZ: dZ[l], Aprev: input(l), dW: grads[l].W, db: grads[l].b, n, k, m: stride, label: `dW${l + 1}, db${l + 1}` }));
       if (l > 0) backward.push(prepareBackpropDz(ctx, b, { W: this.layers[l].W, dZ: dZ[l], mask: at(mask, l - 1), dZprev: dZ[l - 1], n, k, m: stride, label: `dZ${l}` }));
     }
-    const update = prepareFlatUpdate(ctx, b, { kind: run.settings.optimizer.kind, step: run.step, theta: run.theta, grad: run.grad, m1: run.m1, m2: run.m2, count: layout.size });
+    const update = prepareFlatUpdate(ctx, b, { kind: run.settings.optimizer.kind, step: run.step, hyper: run.hyper, theta: run.theta, grad: run.grad, m1: run.m1, m2: run.m2, count: layout.size });
     const gatherOf = (X: GPUBuffer, Y: GPUBuffer, srcCols: number) =>
       prepareGather(ctx, b, { step: run.step, X, Y, order: run.order, Xb, Yb, n0, nL, srcCols, stride });
-    const gather = gatherOf(run.xTrain, run.yTrain, run.mTrain);
+    const gather = gatherOf(run.train.X, run.train.Y, run.train.m);
 
     // The loss goes over chunks of one batch each, through the same buffers: a fixed step entry per chunk.
     const size = run.plan.batchSize;
     const fixedEntries: StepValues[] = [];
     const chunks: { gather: Prepared; loss: Prepared }[] = [];
     const losses = new Map<string, Prepared>();
-    const sets = [[0, run.xTrain, run.yTrain, run.mTrain], [1, run.xTest, run.yTest, run.mTest]] as const;
-    for (const [slot, X, Y, m] of sets) {
+    for (const { slot, X, Y, m } of run.sets) {
       if (m === 0) continue;
       const g = slot === 0 ? gather : gatherOf(X, Y, m);
       for (let start = 0; start < m; start += size) {

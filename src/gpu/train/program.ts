@@ -16,25 +16,26 @@ export interface RunBuffers {
   readonly layout: ParamLayout;
   readonly settings: StepSettings;
   readonly plan: BatchPlan;
-  readonly mTrain: number;
-  readonly mTest: number;
   /** Columns of every batch matrix: the batch size rounded up to 4 (a short last batch is zero-padded). */
   readonly stride: number;
   /** Rows of X and of Y. */
   readonly n0: number;
   readonly nL: number;
-  /** The data, uploaded once: X (dims[0], m) and Y (dims[L], m) of each set (a 4-byte stand-in when empty). */
-  readonly xTrain: GPUBuffer;
-  readonly yTrain: GPUBuffer;
-  readonly xTest: GPUBuffer;
-  readonly yTest: GPUBuffer;
+  /** Models trained together (K); every per-model buffer holds K copies back to back. */
+  readonly models: number;
+  /** The uniform array of each model's own lr and μ (structs.ts ModelHyper). */
+  readonly hyper: GPUBuffer;
+  /** The data, uploaded once: X (dims[0], m) and Y (dims[L], m) of each set, with its size and acc slot. */
+  readonly sets: readonly DataSet[];
+  /** The training set (also sets[0]). */
+  readonly train: DataSet;
   /** This epoch's permutation of the training columns. */
   readonly order: GPUBuffer;
   /** The Step uniform every training kernel reads; the trainer copies a table entry into it before each step. */
   readonly step: GPUBuffer;
-  /** Four loss sums: Σ(A−Y)² and #(A>0) over the training set, then over the test set. */
+  /** Per model 8 sums: Σ(A−Y)² and #(A>0) of each set at its slot (train 0, test 1, validation 2). */
   readonly acc: GPUBuffer;
-  /** Flat vectors (model/flat-layout.ts): parameters, last gradient, optimizer state 1 and 2. */
+  /** K flat vectors each (model/flat-layout.ts): parameters, last gradient, optimizer state 1 and 2. */
   readonly theta: GPUBuffer;
   readonly grad: GPUBuffer;
   readonly m1: GPUBuffer;
@@ -43,6 +44,15 @@ export interface RunBuffers {
   storage(label: string, bytes: number): GPUBuffer;
   /** A storage buffer holding `data` (u32 tables or f32 values), freed with the run. */
   upload(label: string, data: ArrayBuffer): GPUBuffer;
+}
+
+/** One uploaded set of examples. */
+export interface DataSet {
+  readonly X: GPUBuffer;
+  readonly Y: GPUBuffer;
+  readonly m: number;
+  /** Its pair of sums in acc: 0 train, 1 test, 2 validation. */
+  readonly slot: number;
 }
 
 /** A program's dispatches for one run. */
@@ -59,9 +69,10 @@ export interface ProgramRun {
 /** One way of running a training step on the GPU, bound to one trainer's parameters. */
 export interface StepProgram {
   readonly name: 'fused' | 'layered';
-  /** Copies of the parameters in the program's own layouts, kept in step with θ (saved and restored with it). */
-  readonly copies: readonly GPUBuffer[];
-  /** Rewrites the copies from the flat parameters (after setParams). */
+  /** Copies of the parameters in the program's own layouts, kept in step with θ (saved and restored with it), and
+   * the bytes each model takes in them. */
+  readonly copies: readonly { readonly buffer: GPUBuffer; readonly perModel: number }[];
+  /** Rewrites the copies from the K flat parameter vectors back to back (after setParams). */
   writeCopies(flat: Float32Array<ArrayBuffer>): void;
   /** A forward pass with the current parameters, read back. */
   forward(X: Matrix, options: ForwardOptions): Promise<ForwardResult>;

@@ -1,7 +1,8 @@
-// The one GPU trainer: parameters, gradients and optimizer state each live in ONE flat buffer (model/flat-layout.ts),
-// the data is uploaded once per run, an epoch is one submit (a step-table entry copied into the Step uniform, then
-// the program's dispatches, per mini-batch), and only the loss sums come back between epochs. What a step
-// dispatches is the program's: FusedProgram (fastest, widths the fused kernels hold) or LayeredProgram (any widths).
+// The one GPU trainer, for K ≥ 1 models of the same dims trained on the same mini-batches in the same dispatches:
+// parameters, gradients and optimizer state are K flat vectors back to back (model/flat-layout.ts), the data is
+// uploaded once per run, an epoch is one submit (a step-table entry copied into the Step uniform, then the
+// program's dispatches, per mini-batch), and only the loss sums come back between epochs. What a step dispatches
+// is the program's: FusedProgram (fastest, widths the fused kernels hold, any K) or LayeredProgram (any widths, K = 1).
 import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
 import { batchPlan, batchRange, EpochShuffler } from '../../model/batches.ts';
 import { flatten, type ParamLayout, paramLayout, unflatten } from '../../model/flat-layout.ts';
@@ -9,17 +10,19 @@ import type { Matrix } from '../../model/matrix.ts';
 import { toFloat32 } from '../../model/matrix.ts';
 import { adamStepScale } from '../../model/optimizer.ts';
 import { type Params, validateDims } from '../../model/params.ts';
-import type { Evaluation, StepSettings, TrainableBackend, TrainingData } from '../../model/trainable.ts';
+import {
+  type Evaluation, type ModelSettings, type MultiTrainer, singleModel, type StepSettings, type TrainableBackend, type TrainingData,
+} from '../../model/trainable.ts';
 import { BufferManager } from '../buffers.ts';
 import { assertAlive, type GpuContext } from '../device.ts';
 import { fusedSupports } from '../fused.ts';
 import { pad4 } from '../layout.ts';
-import { Step } from '../structs.ts';
+import { MAX_MODELS, ModelHyper, Step } from '../structs.ts';
 import { FusedProgram } from './fused-program.ts';
 import { LayeredProgram } from './layered-program.ts';
-import type { ProgramRun, RunBuffers, StepProgram } from './program.ts';
+import type { DataSet, ProgramRun, RunBuffers, StepProgram } from './program.ts';
 
-/** Which step program: `fused` where the widths fit it (fastest), `layered` (any widths), `auto` picks. */
+/** Which step program: `fused` where the widths fit it (fastest), `layered` (any widths, one model), `auto` picks. */
 export type TrainerKernel = 'auto' | 'fused' | 'layered';
 
 /** The values `--kernel` accepts. */
@@ -36,72 +39,93 @@ interface Run {
   readonly fixedBase: number;
   readonly scratch: number;
   readonly owned: GPUBuffer[];
+  /** Each model's lr and μ; a stopped model's lr is written as 0. */
+  readonly hyper: ModelSettings[];
+  /** Which models took steps in the last epoch (the hyper uniform as it stands). */
+  active: boolean[];
   /** Optimizer steps taken so far (Adam's t). */
   t: number;
 }
 
-/** The MLP on a GPU, trainable in place. */
-export class GpuTrainer implements TrainableBackend {
+/** K MLPs on a GPU, trainable in place. */
+export class GpuTrainer implements MultiTrainer {
   readonly kind = 'gpu' as const;
   readonly description: string;
   readonly dims: readonly number[];
+  readonly models: number;
   private readonly layout: ParamLayout;
   private readonly buffers: BufferManager;
   private readonly theta: GPUBuffer;
   private readonly grad: GPUBuffer;
   private readonly program: StepProgram;
-  /** θ and the program's copies of it, as saved by saveBest. */
-  private readonly best: GPUBuffer[];
+  /** θ and the program's copies of it, as saveBest left them, with the bytes per model of each. */
+  private readonly best: { from: GPUBuffer; to: GPUBuffer; perModel: number }[];
   private run?: Run;
 
-  constructor(readonly ctx: GpuContext, params: Params, kernel: Exclude<TrainerKernel, 'auto'>) {
-    validateDims(params.dims);
-    this.dims = [...params.dims];
+  constructor(readonly ctx: GpuContext, params: readonly Params[], kernel: Exclude<TrainerKernel, 'auto'>) {
+    if (params.length < 1 || params.length > MAX_MODELS) throw new RangeError(`A GPU trainer holds 1 to ${MAX_MODELS} models, not ${params.length}.`);
+    validateDims(params[0].dims);
+    if (params.some((p) => p.dims.join() !== params[0].dims.join())) throw new RangeError('Models trained together need the same dims.');
+    this.dims = [...params[0].dims];
+    this.models = params.length;
     this.layout = paramLayout(this.dims);
-    this.description = `WebGPU trainer (${kernel}) on ${ctx.description}`;
+    this.description = `WebGPU trainer (${kernel}${this.models > 1 ? `, ${this.models} models` : ''}) on ${ctx.description}`;
     this.buffers = new BufferManager(ctx.device, `${kernel} trainer`);
-    const flat = Float32Array.from(flatten(this.layout, params.W, params.b));
+    const flat = this.flatOf(params);
     this.theta = this.buffers.upload('theta', flat);
-    this.grad = this.buffers.storage('grad', this.layout.size * 4);
+    this.grad = this.buffers.storage('grad', flat.byteLength);
     this.program = kernel === 'fused'
       ? new FusedProgram(ctx, this.buffers, this.layout, params, flat)
       : new LayeredProgram(ctx, this.buffers, this.layout, this.theta);
-    this.best = [this.theta, ...this.program.copies].map((src, i) => this.buffers.storage(`best ${i}`, src.size));
+    const parts = [{ buffer: this.theta, perModel: this.layout.size * 4 }, ...this.program.copies];
+    this.best = parts.map(({ buffer, perModel }, i) => ({ from: buffer, to: this.buffers.storage(`best ${i}`, buffer.size), perModel }));
   }
 
+  /** For one model (K = 1): replaces its parameters. */
   async setParams(params: Params): Promise<void> {
     assertAlive(this.ctx);
+    if (this.models !== 1) throw new Error('setParams works on a trainer of one model.');
     if (params.dims.join() !== this.dims.join()) throw new RangeError(`setParams needs dims [${this.dims.join(', ')}].`);
-    const flat = Float32Array.from(flatten(this.layout, params.W, params.b));
+    const flat = this.flatOf([params]);
     this.ctx.device.queue.writeBuffer(this.theta, 0, flat);
     this.program.writeCopies(flat);
   }
 
+  /** For one model (K = 1): a forward pass with the current parameters. */
   async forward(X: Matrix, options: ForwardOptions = {}): Promise<ForwardResult> {
     return this.program.forward(X, options);
   }
 
-  async startTraining(data: TrainingData, settings: StepSettings): Promise<void> {
+  async startTraining(data: TrainingData, settings: StepSettings, models?: readonly ModelSettings[]): Promise<void> {
     assertAlive(this.ctx);
     this.releaseRun();
     const [n0, nL] = [this.dims[0], this.dims[this.dims.length - 1]];
-    for (const [name, x, rows] of [['xTrain', data.xTrain, n0], ['yTrain', data.yTrain, nL], ['xTest', data.xTest, n0], ['yTest', data.yTest, nL]] as const) {
-      if (x.rows !== rows) throw new RangeError(`${name} has ${x.rows} rows; the model needs ${rows}.`);
+    const named = [['xTrain', data.xTrain, n0], ['yTrain', data.yTrain, nL], ['xTest', data.xTest, n0], ['yTest', data.yTest, nL],
+      ['xVal', data.xVal, n0], ['yVal', data.yVal, nL]] as const;
+    for (const [name, x, rows] of named) {
+      if (x && x.rows !== rows) throw new RangeError(`${name} has ${x.rows} rows; the model needs ${rows}.`);
     }
-    const [mTrain, mTest] = [data.xTrain.cols, data.xTest.cols];
+    if (models && models.length !== this.models) throw new RangeError(`startTraining got settings for ${models.length} models; the trainer holds ${this.models}.`);
+    const mTrain = data.xTrain.cols;
     if (mTrain < 1) throw new RangeError('Training needs at least one training example.');
     const b = this.buffers;
     const owned: GPUBuffer[] = [];
     const keep = (buffer: GPUBuffer): GPUBuffer => (owned.push(buffer), buffer);
-    const upload = (label: string, m: Matrix) => keep(b.upload(label, m.cols > 0 ? toFloat32(m).data : new Float32Array(1)));
+    const upload = (label: string, m: Matrix | undefined) => keep(b.upload(label, m && m.cols > 0 ? toFloat32(m).data : new Float32Array(1)));
+    const set = (name: string, X: Matrix | undefined, Y: Matrix | undefined, slot: number): DataSet =>
+      ({ X: upload(`X ${name}`, X), Y: upload(`Y ${name}`, Y), m: X?.cols ?? 0, slot });
+    const train = set('train', data.xTrain, data.yTrain, 0);
+    const sets = [train, set('test', data.xTest, data.yTest, 1), set('validation', data.xVal, data.yVal, 2)];
     const plan = batchPlan(mTrain, settings);
+    const hyper = Array.from({ length: this.models }, (_, i) => ({
+      lr: models?.[i]?.lr ?? settings.optimizer.lr, momentum: models?.[i]?.momentum ?? settings.optimizer.momentum,
+    }));
     const buffers: RunBuffers = {
-      layout: this.layout, settings, plan, mTrain, mTest, stride: pad4(plan.batchSize), n0, nL,
-      xTrain: upload('X train', data.xTrain), yTrain: upload('Y train', data.yTrain),
-      xTest: upload('X test', data.xTest), yTest: upload('Y test', data.yTest),
+      layout: this.layout, settings, plan, stride: pad4(plan.batchSize), n0, nL, models: this.models, sets, train,
       order: keep(b.create('epoch order', mTrain * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)),
       step: keep(b.create('step', Step.bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST)),
-      acc: keep(b.storage('loss sums', 16)),
+      hyper: keep(b.create('model settings', MAX_MODELS * ModelHyper.bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST)),
+      acc: keep(b.storage('loss sums', this.models * 8 * 4)),
       theta: this.theta, grad: this.grad,
       m1: keep(b.storage('optimizer state 1', this.theta.size)),
       m2: keep(b.storage('optimizer state 2', this.theta.size)),
@@ -116,24 +140,28 @@ export class GpuTrainer implements TrainableBackend {
     program.fixedEntries.forEach((entry, i) => Step.write(entry, tableData, fixedBase + i));
     const table = keep(b.create('step table', tableData.byteLength, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST));
     this.ctx.device.queue.writeBuffer(table, 0, tableData);
-    this.run = { buffers, program, shuffler: new EpochShuffler(mTrain, settings), table, fixedBase, scratch, owned, t: 0 };
-    await this.saveBest();
+    this.run = { buffers, program, shuffler: new EpochShuffler(mTrain, settings), table, fixedBase, scratch, owned, hyper, active: [], t: 0 };
+    this.writeHyper(hyper.map(() => true));
+    await this.saveBest(hyper.map((_, i) => i));
   }
 
-  async trainEpoch(): Promise<void> {
+  async trainEpoch(active?: readonly boolean[]): Promise<void> {
     const run = this.requireRun();
+    if (active) this.writeHyper(active);
+    else if (run.active.some((a) => !a)) this.writeHyper(run.hyper.map(() => true));
     const { plan, settings } = run.buffers;
     this.ctx.device.queue.writeBuffer(run.buffers.order, 0, Uint32Array.from(run.shuffler.next()));
-    // This epoch's rows of the step table: where each mini-batch starts, its size, and its step size (Adam's depends on t).
+    // This epoch's rows of the step table: where each mini-batch starts, its size, and the step-size factor (Adam's
+    // depends on t; each model multiplies it by its own lr).
     const entries = new ArrayBuffer(plan.count * Step.bytes);
     const o = settings.optimizer;
     for (let s = 0; s < plan.count; s++) {
-      const { lrT, epsT } = o.kind === 'adam' ? adamStepScale(o, run.t + s + 1) : { lrT: o.lr, epsT: 0 };
+      const { lrT, epsT } = o.kind === 'adam' ? adamStepScale({ ...o, lr: 1 }, run.t + s + 1) : { lrT: 1, epsT: 0 };
       const { start, count } = batchRange(plan, s);
-      Step.write({ start, count, usePerm: 1, lrT, epsT, momentum: o.momentum, beta1: o.beta1, beta2: o.beta2 }, entries, s);
+      Step.write({ start, count, usePerm: 1, lrT, epsT, momentum: 0, beta1: o.beta1, beta2: o.beta2 }, entries, s);
     }
     this.ctx.device.queue.writeBuffer(run.table, 0, entries);
-    const encoder = this.ctx.device.createCommandEncoder({ label: `epoch (${plan.count} steps)` });
+    const encoder = this.ctx.device.createCommandEncoder({ label: `epoch (${plan.count} steps, ${this.models} models)` });
     for (let s = 0; s < plan.count; s++) {
       this.selectEntry(encoder, s);
       run.program.encodeStep(encoder, 'update');
@@ -143,40 +171,44 @@ export class GpuTrainer implements TrainableBackend {
     await this.ctx.device.queue.onSubmittedWorkDone();
   }
 
-  async evaluate(): Promise<Evaluation> {
+  async evaluate(): Promise<Evaluation[]> {
     const run = this.requireRun();
     const encoder = this.ctx.device.createCommandEncoder({ label: 'evaluate' });
     encoder.clearBuffer(run.buffers.acc);
     run.program.encodeEvaluate(encoder, (e, fixed) => this.selectEntry(e, run.fixedBase + fixed));
-    const acc = await this.read(encoder, run.buffers.acc, 4);
-    const { mTrain, mTest } = run.buffers;
-    return { trainLoss: acc[0] / mTrain, testLoss: mTest > 0 ? acc[2] / mTest : Number.NaN, liveOutputs: acc[1] };
+    const acc = await this.read(encoder, run.buffers.acc, this.models * 8);
+    const [train, test, val] = run.buffers.sets;
+    const loss = (sum: number, m: number) => (m > 0 ? sum / m : Number.NaN);
+    return Array.from({ length: this.models }, (_, i) => ({
+      trainLoss: acc[8 * i] / train.m, testLoss: loss(acc[8 * i + 2], test.m), valLoss: loss(acc[8 * i + 4], val.m), liveOutputs: acc[8 * i + 1],
+    }));
   }
 
-  async saveBest(): Promise<void> {
+  async saveBest(models: readonly number[]): Promise<void> {
     this.requireRun();
-    this.copy([this.theta, ...this.program.copies], this.best, 'save best');
+    this.copyModels(models, 'save best', (p) => [p.from, p.to]);
   }
 
   async restoreBest(): Promise<void> {
     this.requireRun();
-    this.copy(this.best, [this.theta, ...this.program.copies], 'restore best');
+    this.copyModels(Array.from({ length: this.models }, (_, i) => i), 'restore best', (p) => [p.to, p.from]);
   }
 
-  async batchGradients(batch: number): Promise<Float64Array> {
+  async batchGradients(batch: number, model: number): Promise<Float64Array> {
     const run = this.requireRun();
     const { start, count } = batchRange(run.buffers.plan, batch);
     this.ctx.device.queue.writeBuffer(run.table, run.scratch * Step.bytes, Step.write({ ...NO_UPDATE, start, count, usePerm: 0 }));
     const encoder = this.ctx.device.createCommandEncoder({ label: `gradients of batch ${batch}` });
     this.selectEntry(encoder, run.scratch);
     run.program.encodeStep(encoder, 'gradient');
-    return Float64Array.from(await this.read(encoder, this.grad, this.layout.size));
+    const all = await this.read(encoder, this.grad, this.models * this.layout.size);
+    return Float64Array.from(all.subarray(model * this.layout.size, (model + 1) * this.layout.size));
   }
 
-  async readParams(): Promise<Params> {
+  async readParams(model: number): Promise<Params> {
     assertAlive(this.ctx);
-    const flat = await this.read(this.ctx.device.createCommandEncoder({ label: 'read params' }), this.theta, this.layout.size);
-    return unflatten(this.layout, flat);
+    const all = await this.read(this.ctx.device.createCommandEncoder({ label: 'read params' }), this.theta, this.models * this.layout.size);
+    return unflatten(this.layout, all.subarray(model * this.layout.size, (model + 1) * this.layout.size));
   }
 
   dispose(): void {
@@ -184,14 +216,33 @@ export class GpuTrainer implements TrainableBackend {
     this.buffers.dispose();
   }
 
-  // Copies step-table entry `entry` into the Step uniform every training kernel reads.
-  private selectEntry(encoder: GPUCommandEncoder, entry: number): void {
-    encoder.copyBufferToBuffer(this.requireRun().table, entry * Step.bytes, this.requireRun().buffers.step, 0, Step.bytes);
+  private flatOf(params: readonly Params[]): Float32Array<ArrayBuffer> {
+    const flat = new Float32Array(params.length * this.layout.size);
+    params.forEach((p, i) => flat.set(flatten(this.layout, p.W, p.b), i * this.layout.size));
+    return flat;
   }
 
-  private copy(from: readonly GPUBuffer[], to: readonly GPUBuffer[], label: string): void {
+  // Writes each model's lr (0 when it is not active, so it does not move) and μ into the hyper uniform.
+  private writeHyper(active: readonly boolean[]): void {
+    const run = this.requireRun();
+    if (active.length !== this.models) throw new RangeError(`trainEpoch got ${active.length} activity flags for ${this.models} models.`);
+    const rows = run.hyper.map((h, i) => ({ lr: active[i] ? h.lr : 0, momentum: h.momentum ?? 0 }));
+    this.ctx.device.queue.writeBuffer(run.buffers.hyper, 0, ModelHyper.table(rows));
+    run.active = [...active];
+  }
+
+  // Copies step-table entry `entry` into the Step uniform every training kernel reads.
+  private selectEntry(encoder: GPUCommandEncoder, entry: number): void {
+    const run = this.requireRun();
+    encoder.copyBufferToBuffer(run.table, entry * Step.bytes, run.buffers.step, 0, Step.bytes);
+  }
+
+  private copyModels(models: readonly number[], label: string, pick: (p: GpuTrainer['best'][number]) => [GPUBuffer, GPUBuffer]): void {
     const encoder = this.ctx.device.createCommandEncoder({ label });
-    from.forEach((src, i) => encoder.copyBufferToBuffer(src, 0, to[i], 0, src.size));
+    for (const part of this.best) {
+      const [from, to] = pick(part);
+      for (const i of models) encoder.copyBufferToBuffer(from, i * part.perModel, to, i * part.perModel, part.perModel);
+    }
     this.ctx.device.queue.submit([encoder.finish()]);
   }
 
@@ -213,12 +264,23 @@ export class GpuTrainer implements TrainableBackend {
   }
 }
 
+/** Which program `kernel` means for these dims; `fused` that does not fit is refused in one sentence. */
+function programFor(dims: readonly number[], kernel: TrainerKernel): 'fused' | 'layered' {
+  const fits = fusedSupports(dims);
+  if (kernel === 'fused' && !fits) throw new RangeError(`The fused trainer does not fit dims [${dims.join(', ')}]; use the layered kernels.`);
+  return kernel === 'layered' || !fits ? 'layered' : 'fused';
+}
+
+/** K models trained together on `ctx` (the fused program; the layered one holds a single model). */
+export function createGpuMultiTrainer(ctx: GpuContext, params: readonly Params[], kernel: TrainerKernel = 'auto'): GpuTrainer {
+  return new GpuTrainer(ctx, params, programFor(params[0].dims, kernel));
+}
+
 /**
- * A GPU trainer on `ctx` starting from `params`. `auto` takes the fused program wherever the fused forward kernel
- * fits the widths (bench/TRAINING.md has the figures), and the layered one otherwise.
+ * A GPU trainer of one model on `ctx` starting from `params`: the K = 1 case of the same trainer. `auto` takes the
+ * fused program wherever the fused forward kernel fits the widths (bench/TRAINING.md), and the layered one otherwise.
  */
 export function createGpuTrainer(ctx: GpuContext, params: Params, kernel: TrainerKernel = 'auto'): TrainableBackend {
-  const fits = fusedSupports(params.dims);
-  if (kernel === 'fused' && !fits) throw new RangeError(`The fused trainer does not fit dims [${params.dims.join(', ')}]; use the layered kernels.`);
-  return new GpuTrainer(ctx, params, kernel === 'layered' || !fits ? 'layered' : 'fused');
+  const trainer = new GpuTrainer(ctx, [params], programFor(params.dims, kernel));
+  return singleModel(trainer, (X, options) => trainer.forward(X, options), (p) => trainer.setParams(p));
 }
