@@ -4,11 +4,12 @@
 import { createCpuBackend } from '../cpu/backend.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../gpu/backend.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { createGpuTrainer, type TrainerKernel } from '../gpu/train/trainer.ts';
+import { createGpuMultiTrainer, createGpuTrainer, type TrainerKernel } from '../gpu/train/trainer.ts';
 import type { BackendKind, MlpBackend } from '../model/backend.ts';
 import type { Params } from '../model/params.ts';
 import { checkParams } from '../model/validate.ts';
-import type { TrainableBackend } from '../model/trainable.ts';
+import type { MultiTrainer, TrainableBackend } from '../model/trainable.ts';
+import { CpuMultiTrainer } from '../train/cpu-multi-trainer.ts';
 import { createCpuTrainer } from '../train/cpu-trainer.ts';
 import { createFastBackend, fastDescription } from '../fast/backend.ts';
 import { simdAvailable } from '../fast/kernels.ts';
@@ -44,6 +45,11 @@ export interface Runtime {
   backend(params: Params, options?: GpuBackendOptions): Promise<MlpBackend>;
   /** A trainable backend starting from `params`. */
   trainer(params: Params, options?: TrainerOptions): Promise<TrainableBackend>;
+  /**
+   * K models of the same dims trained together (a sweep or an ensemble): on the GPU in the same dispatches, on the
+   * CPU one reference trainer each.
+   */
+  multiTrainer(params: readonly Params[], options?: TrainerOptions): Promise<MultiTrainer>;
   /** Disposes every backend and trainer handed out, then closes the device. Safe to call twice. */
   close(): void;
 }
@@ -56,9 +62,9 @@ const CPU_DESCRIPTION = 'CPU reference (float64, JavaScript)';
  */
 export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = () => {}, cpu: CpuFlavour = 'reference'): Runtime {
   const fast = cpu === 'fast';
-  const handedOut = new Set<MlpBackend>();
+  const handedOut = new Set<{ dispose(): void }>();
   let closed = false;
-  const track = <T extends MlpBackend>(backend: T): T => {
+  const track = <T extends { dispose(): void }>(backend: T): T => {
     if (closed) {
       backend.dispose();
       throw new Error('This runtime is closed; open a new one.');
@@ -82,6 +88,11 @@ export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = 
       live();
       checkParams(params);
       return track(gpu ? createGpuTrainer(gpu, params, options.kernel ?? 'auto') : fast ? await createFastTrainer(params) : createCpuTrainer(params));
+    },
+    async multiTrainer(params, options = {}) {
+      live();
+      params.forEach((p) => checkParams(p));
+      return track(gpu ? createGpuMultiTrainer(gpu, params, options.kernel ?? 'auto') : new CpuMultiTrainer(params));
     },
     close() {
       if (closed) return;

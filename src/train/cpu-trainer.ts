@@ -60,6 +60,11 @@ export class CpuTrainer extends CpuBackend implements TrainableBackend {
     await this.setParams(unflatten(this.layout, run.theta));
   }
 
+  /** Draws the next epoch's order without training on it (a stopped model in a batch of models keeps in step). */
+  async skipEpoch(): Promise<void> {
+    this.requireRun().shuffler.next();
+  }
+
   async evaluate(): Promise<Evaluation> {
     const { data } = this.requireRun();
     const params = this.getParams();

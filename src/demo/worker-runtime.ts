@@ -1,0 +1,145 @@
+// The page's CPU runtime: the fast backend and trainer live in fast-worker.ts, and every call is a message, so a
+// CPU epoch or forward pass never blocks the page. Same Runtime interface as the GPU's; Stop acts between epochs.
+import { UserError } from '../errors.ts';
+import type { ForwardOptions, ForwardResult, MlpBackend } from '../model/backend.ts';
+import { type Matrix, matrix } from '../model/matrix.ts';
+import { CpuMultiTrainer } from '../train/cpu-multi-trainer.ts';
+import type { Params } from '../model/params.ts';
+import type { Evaluation, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import type { FastWorkerReply, FastWorkerRequest, WorkerObjectKind } from './fast-worker-protocol.ts';
+
+/** A float32 copy of `m` that owns its buffer, so the buffer can be transferred to the worker. */
+function toFloat32Copy(m: Matrix): Matrix<Float32Array> {
+  return matrix(m.rows, m.cols, new Float32Array(m.data));
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Body = FastWorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/** One worker and the calls waiting on it. */
+class WorkerChannel {
+  private readonly worker = new Worker(new URL('./fast-worker.ts', import.meta.url), { type: 'module', name: 'fast-cpu' });
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  constructor() {
+    this.worker.onmessage = (event: MessageEvent<FastWorkerReply>) => {
+      const reply = event.data;
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) p.resolve(reply.value);
+      else p.reject(reply.name === 'UserError' ? new UserError(reply.message) : Object.assign(new Error(reply.message), { name: reply.name }));
+    };
+    this.worker.onerror = (event: ErrorEvent) => this.fail(new Error(`The CPU worker failed: ${event.message}`));
+  }
+
+  call<T>(body: Body, transfer: Transferable[] = []): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...body, id } as FastWorkerRequest, transfer);
+    });
+  }
+
+  fail(err: Error): void {
+    this.failure = err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  terminate(): void {
+    this.fail(new Error('This runtime is closed; open a new one.'));
+    this.worker.terminate();
+  }
+}
+
+/** A backend in the worker, seen from the page. */
+class WorkerBackend implements MlpBackend {
+  readonly kind = 'cpu' as const;
+  private disposed = false;
+
+  constructor(protected readonly channel: WorkerChannel, private readonly handle: number, readonly description: string, readonly dims: readonly number[]) {}
+
+  protected call<T>(method: string, ...args: unknown[]): Promise<T> {
+    if (this.disposed) return Promise.reject(new Error('This backend was disposed; open a new one.'));
+    return this.channel.call<T>({ op: 'call', handle: this.handle, method, args });
+  }
+
+  protected callTransferring<T>(method: string, transfer: Transferable[], ...args: unknown[]): Promise<T> {
+    if (this.disposed) return Promise.reject(new Error('This backend was disposed; open a new one.'));
+    return this.channel.call<T>({ op: 'call', handle: this.handle, method, args }, transfer);
+  }
+
+  setParams(params: Params): Promise<void> {
+    return this.call('setParams', params);
+  }
+
+  forward(X: Matrix, options?: ForwardOptions): Promise<ForwardResult> {
+    return this.call('forward', X, options ?? {});
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.channel.call({ op: 'dispose', handle: this.handle }).catch(() => {});
+  }
+}
+
+/** A trainer in the worker: each epoch is one message, so the page's thread only waits. */
+class WorkerTrainer extends WorkerBackend implements TrainableBackend {
+  startTraining(data: TrainingData, settings: StepSettings): Promise<void> {
+    // Only the matrices go over: a page's Dataset carries more (row indices, names) that the trainer never reads.
+    // They go as float32 copies whose buffers are transferred: the trainer computes in float32 anyway, and a
+    // structured clone of the float64 originals took tens of milliseconds of the page's thread.
+    const { xTrain, yTrain, xTest, yTest, xVal, yVal } = data as TrainingData & { xVal?: Matrix; yVal?: Matrix };
+    const sent = {
+      xTrain: toFloat32Copy(xTrain), yTrain: toFloat32Copy(yTrain), xTest: toFloat32Copy(xTest), yTest: toFloat32Copy(yTest),
+      ...(xVal && yVal ? { xVal: toFloat32Copy(xVal), yVal: toFloat32Copy(yVal) } : {}),
+    };
+    return this.callTransferring('startTraining', Object.values(sent).map((m) => m.data.buffer), sent, settings);
+  }
+  trainEpoch(): Promise<void> { return this.call('trainEpoch'); }
+  evaluate(): Promise<Evaluation> { return this.call('evaluate'); }
+  saveBest(): Promise<void> { return this.call('saveBest'); }
+  restoreBest(): Promise<void> { return this.call('restoreBest'); }
+  batchGradients(batch: number): Promise<Float64Array> { return this.call('batchGradients', batch); }
+  readParams(): Promise<Params> { return this.call('readParams'); }
+}
+
+/** A CPU runtime whose backends and trainers run in a worker on the fast CPU backend. */
+export async function openWorkerRuntime(): Promise<Runtime> {
+  const channel = new WorkerChannel();
+  const description = `${await channel.call<string>({ op: 'describe' })}, in a worker`;
+  const handedOut = new Set<MlpBackend>();
+  let closed = false;
+  const open = async <T extends WorkerBackend>(kind: WorkerObjectKind, params: Params, make: (h: number) => T): Promise<T> => {
+    if (closed) throw new Error('This runtime is closed; open a new one.');
+    const obj = make(await channel.call<number>({ op: 'open', kind, params }));
+    handedOut.add(obj);
+    return obj;
+  };
+  return {
+    kind: 'cpu',
+    description,
+    gpu: null,
+    backend: (params) => open('backend', params, (h) => new WorkerBackend(channel, h, description, params.dims)),
+    trainer: (params) => open('trainer', params, (h) => new WorkerTrainer(channel, h, description, params.dims)),
+    // A sweep without WebGPU: the reference trainers on this thread, an epoch of all models at a time (the panel
+    // yields between epochs); the sweep is the GPU's feature, this keeps the page usable without one.
+    multiTrainer: async (params) => {
+      if (closed) throw new Error('This runtime is closed; open a new one.');
+      return new CpuMultiTrainer(params);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const b of handedOut) b.dispose();
+      handedOut.clear();
+      channel.terminate();
+    },
+  };
+}
