@@ -4,11 +4,12 @@ import { unscaleY } from '../model/scaler.ts';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../model/optimizer.ts';
 import type { MetricsReport } from '../train/metrics.ts';
 import { trainingRecord } from '../train/record.ts';
-import { TRAIN_DEFAULTS, type TrainConfig, type TrainedModel, trainModel } from '../train/train-model.ts';
+import { TRAIN_DEFAULTS, type TrainConfig, type TrainedModel } from '../train/train-model.ts';
 import type { App } from './app.ts';
 import { LossChart, ScatterChart } from './charts.ts';
 import { byId, el, errorText, fmt, fmtMs, nextFrame, showError, table } from './dom.ts';
 import { demoStatus } from './status.ts';
+import { trainModelOn } from './worker-runtime.ts';
 
 /** Wires the form and the charts; the form starts with the CLI's defaults. */
 export function initTrainingPanel(app: App): void {
@@ -24,7 +25,7 @@ export function initTrainingPanel(app: App): void {
     lr.value = String(defaultLearningRate(optimizer.value as OptimizerKind));
   });
   byId('train-progress').textContent = 'Trains the notebook\'s network from He init (the seed and numpy option of section 3) ' +
-    `on the loaded data; stops early after ${TRAIN_DEFAULTS.patience} epochs without a better test loss and keeps the best weights.`;
+    `on the loaded data; stops early after ${TRAIN_DEFAULTS.patience} epochs without a better validation loss (10 % of the training rows) and keeps the best weights; the test rows are only reported.`;
   const loss = new LossChart(byId<HTMLCanvasElement>('loss-chart'));
   const scatter = new ScatterChart(byId<HTMLCanvasElement>('scatter-chart'));
   let controller: AbortController | null = null;
@@ -69,6 +70,9 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
   showError(errorBox, null);
   start.disabled = true;
   stop.disabled = false;
+  // The chart's reset is tens of milliseconds on a slow machine: it gets a task of its own, after the click's,
+  // and the run starts in the next one, so no two add up to one long stall (test/e2e/demo-cpu-stall.test.ts).
+  await nextFrame();
   loss.reset(config.epochs);
   const ranOn = app.runtime.kind;
   status.training = {
@@ -76,8 +80,10 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
     metrics: null, stoppedBy: null, chartPoints: 0,
   };
   progress.textContent = `Uploading ${dataset.counts.train.toLocaleString('en-US')} training examples…`;
+  await nextFrame();
   try {
-    const result = await trainModel((p) => app.runtime.trainer(p), dataset, config, {
+    // Without a GPU the whole run happens in the CPU worker (worker-runtime.ts): the page's thread only draws.
+    const result = await trainModelOn(app.runtime, dataset, config, {
       signal,
       // On the CPU the epochs run on this thread: yield a frame before each so the page repaints.
       beforeEpoch: app.runtime.gpu === null ? nextFrame : undefined,
@@ -96,9 +102,9 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
       },
     });
     const o = result.outcome;
-    const why = o.aborted ? 'stopped by you' : o.stoppedEarly ? `early stopping (no better test loss for ${config.patience} epochs)` : 'all epochs done';
+    const why = o.aborted ? 'stopped by you' : o.stoppedEarly ? `early stopping (no better validation loss for ${config.patience} epochs)` : 'all epochs done';
     status.training.stoppedBy = o.aborted ? 'user' : o.stoppedEarly ? 'early-stopping' : 'epochs';
-    progress.textContent = `Finished after ${o.epochsRun} epochs (${why}) in ${fmtMs(o.totalMs)}; kept the weights of epoch ${o.bestEpoch}, the best test loss.`;
+    progress.textContent = `Finished after ${o.epochsRun} epochs (${why}) in ${fmtMs(o.totalMs)}; kept the weights of epoch ${o.bestEpoch}, the best validation loss.`;
     await showResults(app, result, scatter);
     status.training.metrics = {
       rmse: result.metrics.test.model.rmse, mae: result.metrics.test.model.mae, r2: result.metrics.test.model.r2,

@@ -1,7 +1,10 @@
-// The training loop: epochs on any TrainableBackend, early stopping on the test loss with patience, progress
-// callbacks, cancellation, and the checks that stop a run that can no longer learn (dead output, divergence).
+// The training loop, once for K ≥ 1 models trained together (a sweep) and for one (train): epochs, per-model early
+// stopping on the VALIDATION loss with patience (the test loss is only reported), progress callbacks,
+// cancellation, and the checks that stop a model that can no longer learn (dead output, divergence).
 import { UserError } from '../errors.ts';
-import type { StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
+import type {
+  Evaluation, ModelSettings, MultiTrainer, StepSettings, TrainableBackend, TrainingData,
+} from '../model/trainable.ts';
 
 /** What the loop reports after each epoch (epoch 0 is the untrained network). */
 export interface EpochReport {
@@ -9,8 +12,10 @@ export interface EpochReport {
   readonly epochs: number;
   /** MSE on the scaled target over the whole training set, after this epoch. */
   readonly trainLoss: number;
-  /** The same over the test set (NaN when there is none). */
+  /** The same over the test set (NaN when there is none); reported, never used to choose. */
   readonly testLoss: number;
+  /** The same over the validation rows (NaN when there are none); early stopping uses it. */
+  readonly valLoss: number;
   /** Wall-clock milliseconds of this epoch's training and evaluation. */
   readonly ms: number;
   /** The epoch whose parameters are the best so far. */
@@ -20,7 +25,7 @@ export interface EpochReport {
 /** Options of {@link trainLoop}. */
 export interface LoopOptions {
   readonly epochs: number;
-  /** Stop after this many epochs without a better test loss, then restore the best (0 turns it off). */
+  /** Stop after this many epochs without a better validation loss, then restore the best (0 turns it off). */
   readonly patience: number;
   /** Called after every epoch, and once for epoch 0 before training. */
   readonly onEpoch?: (report: EpochReport) => void;
@@ -66,45 +71,87 @@ export class DeadOutputError extends UserError {
   }
 }
 
+/** Why a model of a batch stopped before the last epoch, if it did. */
+export type StopReason = 'patience' | 'diverged' | 'dead-output';
+
+/** One model's run within {@link trainModels}. */
+export interface ModelOutcome extends LoopOutcome {
+  /** Why it stopped early, or null. */
+  readonly stoppedBy: StopReason | null;
+  /** The sentence a single run would have thrown, for a model that diverged or whose output died. */
+  readonly failure: string | null;
+}
+
+/** Options of {@link trainModels}: the loop's, plus each model's own settings and a per-epoch report of all. */
+export interface ModelsLoopOptions extends Omit<LoopOptions, 'onEpoch'> {
+  readonly models?: readonly ModelSettings[];
+  /** Called after every epoch (and for epoch 0) with the report of every model still training. */
+  readonly onEpoch?: (reports: readonly (EpochReport & { readonly model: number })[]) => void;
+}
+
+/** The score that chooses: the validation loss, or the training loss where there are no validation rows. */
+export function selectionScore(e: Pick<Evaluation, 'trainLoss' | 'valLoss'>): number {
+  return Number.isNaN(e.valLoss) ? e.trainLoss : e.valLoss;
+}
+
 /**
- * Trains `backend` on `data`: uploads it once, then per epoch one shuffled pass and one evaluation (scalars
- * only). Keeps the parameters with the lowest test loss (the training loss when there is no test set).
+ * Trains the K models of `trainer` on `data` together: per epoch one shuffled pass for every model still active and
+ * one evaluation (scalars only). Each model keeps the parameters with its lowest validation loss and stops once its
+ * patience runs out (or it diverges, or its output dies); the run ends when every model has stopped or the epochs
+ * run out, and every model ends holding its best parameters.
  */
-export async function trainLoop(
-  backend: TrainableBackend,
+export async function trainModels(
+  trainer: MultiTrainer,
   data: TrainingData,
   settings: StepSettings,
-  options: LoopOptions,
-): Promise<LoopOutcome> {
+  options: ModelsLoopOptions,
+): Promise<ModelOutcome[]> {
   const t0 = performance.now();
-  await backend.startTraining(data, settings);
-  const history: EpochReport[] = [];
-  const scoreOf = (r: { trainLoss: number; testLoss: number }) => (Number.isNaN(r.testLoss) ? r.trainLoss : r.testLoss);
-  let bestEpoch = 0;
-  let bestScore = Infinity;
-  let stoppedEarly = false;
+  const K = trainer.models;
+  await trainer.startTraining(data, settings, options.models);
+  const state = Array.from({ length: K }, () => ({
+    history: [] as EpochReport[], bestEpoch: 0, bestScore: Infinity, epochsRun: 0, active: true,
+    stoppedBy: null as StopReason | null, failure: null as string | null,
+  }));
   let aborted = false;
 
   const record = async (epoch: number, started: number): Promise<void> => {
-    const e = await backend.evaluate();
-    if (!Number.isFinite(e.trainLoss)) {
-      throw new UserError(`Training diverged: the loss became ${e.trainLoss} at epoch ${epoch}; lower the learning rate with --lr.`);
-    }
-    if (e.liveOutputs === 0) throw new DeadOutputError(epoch, options.deadOutputRemedy);
-    const score = scoreOf(e);
-    if (score < bestScore) {
-      bestScore = score;
-      bestEpoch = epoch;
-      await backend.saveBest();
-    }
-    const report = { epoch, epochs: options.epochs, trainLoss: e.trainLoss, testLoss: e.testLoss, ms: performance.now() - started, bestEpoch };
-    history.push(report);
-    options.onEpoch?.(report);
+    const evals = await trainer.evaluate();
+    const ms = performance.now() - started;
+    const improved: number[] = [];
+    const reports: (EpochReport & { model: number })[] = [];
+    evals.forEach((e, i) => {
+      const s = state[i];
+      if (!s.active) return;
+      s.epochsRun = epoch;
+      if (!Number.isFinite(e.trainLoss)) {
+        [s.active, s.stoppedBy, s.failure] = [false, 'diverged', `Training diverged: the loss became ${e.trainLoss} at epoch ${epoch}; lower the learning rate with --lr.`];
+        return;
+      }
+      if (e.liveOutputs === 0) {
+        [s.active, s.stoppedBy, s.failure] = [false, 'dead-output', new DeadOutputError(epoch, options.deadOutputRemedy).message];
+        return;
+      }
+      const score = selectionScore(e);
+      if (score < s.bestScore) {
+        s.bestScore = score;
+        s.bestEpoch = epoch;
+        improved.push(i);
+      }
+      const report = { epoch, epochs: options.epochs, trainLoss: e.trainLoss, testLoss: e.testLoss, valLoss: e.valLoss, ms, bestEpoch: s.bestEpoch };
+      s.history.push(report);
+      reports.push({ ...report, model: i });
+      if (options.patience > 0 && epoch - s.bestEpoch >= options.patience && epoch < options.epochs) {
+        [s.active, s.stoppedBy] = [false, 'patience'];
+      }
+    });
+    if (improved.length > 0) await trainer.saveBest(improved);
+    options.onEpoch?.(reports);
   };
 
   await record(0, performance.now());
   let epoch = 0;
-  while (epoch < options.epochs) {
+  while (epoch < options.epochs && state.some((s) => s.active)) {
     // After beforeEpoch, which may yield to the event loop: an abort that arrived during the last epoch stops here.
     await options.beforeEpoch?.();
     if (options.signal?.aborted) {
@@ -113,13 +160,51 @@ export async function trainLoop(
     }
     const started = performance.now();
     epoch++;
-    await backend.trainEpoch();
+    await trainer.trainEpoch(state.map((s) => s.active));
     await record(epoch, started);
-    if (options.patience > 0 && epoch - bestEpoch >= options.patience) {
-      stoppedEarly = epoch < options.epochs;
-      break;
-    }
   }
-  if (bestEpoch !== epoch) await backend.restoreBest();
-  return { history, bestEpoch, epochsRun: epoch, stoppedEarly, aborted, totalMs: performance.now() - t0 };
+  if (state.some((s) => s.bestEpoch !== s.epochsRun)) await trainer.restoreBest();
+  const totalMs = performance.now() - t0;
+  return state.map((s) => ({
+    history: s.history, bestEpoch: s.bestEpoch, epochsRun: s.epochsRun, stoppedEarly: s.stoppedBy !== null, aborted, totalMs,
+    stoppedBy: s.stoppedBy, failure: s.failure,
+  }));
+}
+
+/** A single trainer as a batch of one model: what lets {@link trainLoop} be {@link trainModels} with K = 1. */
+function oneModel(backend: TrainableBackend): MultiTrainer {
+  return {
+    kind: backend.kind, description: backend.description, dims: backend.dims, models: 1,
+    startTraining: (data, settings) => backend.startTraining(data, settings),
+    trainEpoch: async (active) => {
+      if (!active || active[0]) await backend.trainEpoch();
+    },
+    evaluate: async () => [await backend.evaluate()],
+    saveBest: async (models) => {
+      if (models.includes(0)) await backend.saveBest();
+    },
+    restoreBest: () => backend.restoreBest(),
+    batchGradients: (batch) => backend.batchGradients(batch),
+    readParams: () => backend.readParams(),
+    dispose: () => backend.dispose(),
+  };
+}
+
+/**
+ * Trains one model: {@link trainModels} with K = 1. A diverged run or a dead output is a one-sentence UserError,
+ * as a single run has nothing else to fall back on.
+ */
+export async function trainLoop(
+  backend: TrainableBackend,
+  data: TrainingData,
+  settings: StepSettings,
+  options: LoopOptions,
+): Promise<LoopOutcome> {
+  const [outcome] = await trainModels(oneModel(backend), data, settings, {
+    ...options, onEpoch: options.onEpoch && ((reports) => reports.forEach(({ model: _model, ...r }) => options.onEpoch!(r))),
+  });
+  if (outcome.stoppedBy === 'dead-output') throw new DeadOutputError(outcome.epochsRun, options.deadOutputRemedy);
+  if (outcome.failure) throw new UserError(outcome.failure);
+  const { history, bestEpoch, epochsRun, stoppedEarly, aborted, totalMs } = outcome;
+  return { history, bestEpoch, epochsRun, stoppedEarly, aborted, totalMs };
 }

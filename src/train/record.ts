@@ -26,9 +26,9 @@ export interface TrainingRecordJson {
     readonly msPerEpoch: number;
   };
   /** In popularity points, each against the mean baseline. */
-  readonly metrics: { readonly test: MetricsReport; readonly train: MetricsReport };
-  /** MSE on the scaled target after each epoch; index 0 is the untrained network. */
-  readonly history: { readonly trainLoss: number[]; readonly testLoss: (number | null)[] };
+  readonly metrics: { readonly test: MetricsReport; readonly validation: MetricsReport | null; readonly train: MetricsReport };
+  /** MSE on the scaled target after each epoch; index 0 is the untrained network. The validation loss chose the epoch. */
+  readonly history: { readonly trainLoss: number[]; readonly valLoss: (number | null)[]; readonly testLoss: (number | null)[] };
   readonly lossNote: string;
 }
 
@@ -53,6 +53,7 @@ export function trainingRecord(model: TrainedModel, context: RunContext): Traini
     metrics: JSON.parse(JSON.stringify(model.metrics, (_, v) => (typeof v === 'number' ? (Number.isFinite(v) ? round(v) : null) : v))),
     history: {
       trainLoss: outcome.history.map((r) => round(r.trainLoss)),
+      valLoss: outcome.history.map((r) => (Number.isNaN(r.valLoss) ? null : round(r.valLoss))),
       testLoss: outcome.history.map((r) => (Number.isNaN(r.testLoss) ? null : round(r.testLoss))),
     },
     lossNote: 'MSE = (1/m)·Σ(ŷ − y)² on the min-max scaled popularity; metrics are in popularity points',

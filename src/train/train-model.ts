@@ -10,6 +10,7 @@ import type { StepSettings, TrainableBackend, TrainingData } from '../model/trai
 import type { RngKind } from '../rng/index.ts';
 import { deadOutputRemedy, type EpochReport, type LoopOutcome, trainLoop } from './loop.ts';
 import { compareWithBaseline, mean, type MetricsReport } from './metrics.ts';
+import { carveValidation, DEFAULT_VALIDATION } from './validation.ts';
 
 /** Every setting of a run; {@link TRAIN_DEFAULTS} gives a good model on the built-in synthetic data untuned. */
 export interface TrainConfig {
@@ -27,6 +28,11 @@ export interface TrainConfig {
   readonly outputInit: OutputInit;
   /** When set, every output bias b_L starts at this value (after `outputInit`), e.g. 0.1 against a dead output. */
   readonly outputBias?: number;
+  /**
+   * Share of the training rows held out (seeded) for validation, which early stopping watches; default 0.1, 0 for
+   * none (then the training loss decides). The test rows never decide anything.
+   */
+  readonly validation?: number;
 }
 
 /**
@@ -67,13 +73,17 @@ export interface ScaledData extends TrainingData {
 export interface TrainedModel {
   readonly params: Params;
   readonly outcome: LoopOutcome;
-  /** Metrics on the test set and on the training set, in popularity points, each against the mean baseline. */
-  readonly metrics: { readonly test: MetricsReport; readonly train: MetricsReport };
+  /**
+   * Metrics in popularity points, each against the mean baseline: on the test set (reported only), on the
+   * validation rows (which chose the epoch; null without them) and on the rows the model was fitted on.
+   */
+  readonly metrics: { readonly test: MetricsReport; readonly validation: MetricsReport | null; readonly train: MetricsReport };
   readonly settings: StepSettings & {
     readonly epochs: number;
     readonly patience: number;
     readonly outputInit: OutputInit;
     readonly outputBias: number | null;
+    readonly validation: number;
   };
 }
 
@@ -107,16 +117,18 @@ export async function trainModel(
   config: TrainConfig,
   options: TrainModelOptions = {},
 ): Promise<TrainedModel> {
-  const params = options.initial ?? startingParams(config, data.yTrain);
+  const validation = config.validation ?? DEFAULT_VALIDATION;
+  const split = carveValidation(data, validation, config.seed, config.rng);
+  const params = options.initial ?? startingParams(config, split.yTrain);
   const settings = stepSettingsOf(config);
   const trainer = await open(params);
   try {
-    const outcome = await trainLoop(trainer, data, settings, {
+    const outcome = await trainLoop(trainer, split, settings, {
       epochs: config.epochs, patience: config.patience, onEpoch: options.onEpoch, signal: options.signal, beforeEpoch: options.beforeEpoch,
       deadOutputRemedy: deadOutputRemedy(config.outputInit),
     });
     const trained = await trainer.readParams();
-    const baselineValue = mean(unscaleY(data.yTrain.data, data.scaler));
+    const baselineValue = mean(unscaleY(split.yTrain.data, data.scaler));
     const measure = async (X: Matrix, Y: Matrix): Promise<MetricsReport> => {
       const out = X.cols > 0 ? (await trainer.forward(X)).out.data : new Float64Array(0);
       return compareWithBaseline(unscaleY(out, data.scaler), unscaleY(Y.data, data.scaler), baselineValue);
@@ -124,9 +136,13 @@ export async function trainModel(
     return {
       params: trained,
       outcome,
-      metrics: { test: await measure(data.xTest, data.yTest), train: await measure(data.xTrain, data.yTrain) },
+      metrics: {
+        test: await measure(data.xTest, data.yTest),
+        validation: split.xVal.cols > 0 ? await measure(split.xVal, split.yVal) : null,
+        train: await measure(split.xTrain, split.yTrain),
+      },
       settings: {
-        ...settings, epochs: config.epochs, patience: config.patience, outputInit: config.outputInit, outputBias: config.outputBias ?? null,
+        ...settings, epochs: config.epochs, patience: config.patience, outputInit: config.outputInit, outputBias: config.outputBias ?? null, validation,
       },
     };
   } finally {

@@ -19,6 +19,7 @@ import { EXIT_INTERRUPTED, onInterrupt } from '../interrupt.ts';
 import { reserveOutputs } from '../outputs.ts';
 import { choiceArg, floatArg, intArg } from '../options.ts';
 import { createProgress } from '../progress.ts';
+import { DEFAULT_VALIDATION } from '../../train/validation.ts';
 
 /** The options of `spotify-mlp train` after parsing. */
 export interface TrainCommandOptions {
@@ -36,6 +37,7 @@ export interface TrainCommandOptions {
   readonly backend: BackendChoice;
   readonly sample: number;
   readonly testSize: number;
+  readonly validation: number;
   readonly syntheticRows: number;
   readonly force: boolean;
 }
@@ -54,11 +56,12 @@ export function register(program: Command): void {
     .option('--optimizer <kind>', 'adam, momentum, sgd (mini-batches) or gd (full batch, the notebook style)', choiceArg('--optimizer', OPTIMIZER_KINDS), d.optimizer)
     .option('--seed <n>', 'seed of the init, the sample/split and the shuffling', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), d.seed)
     .option('--rng <kind>', "random engine: 'numpy' reproduces the notebook's draws", choiceArg('--rng', RNG_KINDS), d.rng)
-    .option('--patience <n>', 'stop after this many epochs without a better test loss, keeping the best (0: never)', intArg('--patience', { min: 0 }), d.patience)
+    .option('--patience <n>', 'stop after this many epochs without a better validation loss, keeping the best (0: never)', intArg('--patience', { min: 0 }), d.patience)
     .option('--output-init <kind>', "'mean' starts the output at the mean target (W4 scaled by 0.1); 'he' is the notebook's init", choiceArg('--output-init', OUTPUT_INITS), d.outputInit)
     .option('--output-bias <x>', 'start every output bias b4 at this value, e.g. 0.1 against a dead output', floatArg('--output-bias'))
     .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
     .option('--sample <n>', 'keep at most this many rows of the CSV, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
+    .option('--validation <fraction>', 'share of the training rows held out (seeded) to choose the best epoch; the test rows only report (0: none, then the training loss decides)', floatArg('--validation', { min: 0, max: 1, maxExclusive: true }), DEFAULT_VALIDATION)
     .option('--test-size <fraction>', 'fraction of rows held out for the test loss and metrics', floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }), DEFAULT_TEST_SIZE)
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .option('--force', 'overwrite --out if it exists', false)
@@ -91,7 +94,7 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
 
     const config: TrainConfig = {
       epochs: options.epochs, lr: options.lr, batchSize: options.batch, optimizer: options.optimizer, seed, rng,
-      patience: options.patience, outputInit: options.outputInit, outputBias: options.outputBias,
+      patience: options.patience, outputInit: options.outputInit, outputBias: options.outputBias, validation: options.validation,
     };
     let device = '';
     let backend: BackendKind = 'cpu';
@@ -108,7 +111,7 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
           beforeEpoch: nextTurn,
           onEpoch: (r) => {
             // The loss the loop minimizes: MSE on the min-max scaled target, not popularity points (the final table is).
-            const detail = `MSE (scaled) train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
+            const detail = `MSE (scaled) train ${r.trainLoss.toFixed(5)}  val ${r.valLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
             bar.update(r.epoch, detail);
             // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
             if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
@@ -141,7 +144,7 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function summary(metrics: { test: MetricsReport; train: MetricsReport }, record: ReturnType<typeof trainingRecord>, out: string): string {
+function summary(metrics: { test: MetricsReport; validation: MetricsReport | null; train: MetricsReport }, record: ReturnType<typeof trainingRecord>, out: string): string {
   const { run, settings } = record;
   const how = run.interrupted ? 'interrupted by Ctrl-C' : run.stoppedEarly ? 'stopped early' : 'all epochs';
   const f = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(8);
@@ -151,6 +154,7 @@ function summary(metrics: { test: MetricsReport; train: MetricsReport }, record:
     `  popularity points        RMSE     MAE      R²`,
     row(`model, test (${metrics.test.model.n})`, metrics.test.model),
     row('mean baseline, test', metrics.test.baseline),
+    ...(metrics.validation ? [row(`model, validation (${metrics.validation.model.n})`, metrics.validation.model)] : []),
     row(`model, train (${metrics.train.model.n})`, metrics.train.model),
     `wrote ${out}`,
     '',

@@ -1,0 +1,46 @@
+// The validation split: a seeded share of the TRAINING rows held out to choose with (early stopping, ranking the
+// models of a sweep, picking an ensemble's members). The test rows are only ever reported.
+import { UserError } from '../errors.ts';
+import { type Matrix, matrix } from '../model/matrix.ts';
+import type { TrainingData } from '../model/trainable.ts';
+import { createRng, type RngKind } from '../rng/index.ts';
+
+/** The default share of the training rows held out for validation. */
+export const DEFAULT_VALIDATION = 0.1;
+
+/** The data with its validation rows carved out, and which training columns went where. */
+export interface SplitData extends TrainingData {
+  readonly xVal: Matrix<Float64Array>;
+  readonly yVal: Matrix<Float64Array>;
+  /** For each column of xTrain / xVal, its column in the training set before the carve. */
+  readonly fitColumns: Int32Array;
+  readonly valColumns: Int32Array;
+}
+
+function columns(src: Matrix, cols: ArrayLike<number>): Matrix<Float64Array> {
+  const out = new Float64Array(src.rows * cols.length);
+  for (let r = 0; r < src.rows; r++) for (let j = 0; j < cols.length; j++) out[r * cols.length + j] = src.data[r * src.cols + cols[j]];
+  return matrix(src.rows, cols.length, out);
+}
+
+/**
+ * Holds out ceil(fraction·m) of the m training columns for validation, drawn by a seeded permutation (a stream of
+ * its own: seed + 1, so it does not repeat the sample or the split); 0 holds out none. At least one row stays to fit.
+ */
+export function carveValidation(data: TrainingData, fraction: number, seed: number, rng: RngKind): SplitData {
+  if (!(fraction >= 0 && fraction < 1)) throw new UserError(`The validation share must be at least 0 and below 1, got ${fraction}.`);
+  const m = data.xTrain.cols;
+  const nVal = fraction === 0 ? 0 : Math.ceil(fraction * m);
+  if (m - nVal < 1) throw new UserError(`The training set has ${m} row${m === 1 ? '' : 's'}, too few to hold out a validation share of ${fraction}; use more rows or --validation 0.`);
+  const order = createRng(rng, (seed + 1) >>> 0).permutation(m);
+  // Kept in column order, so the fitted rows are the training set minus the held-out ones, as they were.
+  const valColumns = Int32Array.from(order.subarray(0, nVal)).sort();
+  const held = new Uint8Array(m);
+  valColumns.forEach((c) => (held[c] = 1));
+  const fitColumns = Int32Array.from({ length: m }, (_, i) => i).filter((i) => !held[i]);
+  return {
+    xTrain: columns(data.xTrain, fitColumns), yTrain: columns(data.yTrain, fitColumns),
+    xVal: columns(data.xTrain, valColumns), yVal: columns(data.yTrain, valColumns),
+    xTest: data.xTest, yTest: data.yTest, fitColumns, valColumns,
+  };
+}
