@@ -1,6 +1,7 @@
 // The device panel: opens WebGPU, shows the adapter and the limits that matter, or explains why the page runs on the CPU.
 import { describeAdapter, type GpuContext } from '../gpu/device.ts';
 import { openBrowserRuntime } from '../platform/browser-runtime.ts';
+import { openWorkerRuntime } from './worker-runtime.ts';
 import type { App } from './app.ts';
 import { byId, el, errorText, keyValues } from './dom.ts';
 import { demoStatus } from './status.ts';
@@ -23,7 +24,9 @@ export async function initDevicePanel(app: App): Promise<void> {
   let reason: string;
   try {
     const { runtime, fallbackReason } = await openBrowserRuntime('auto', { powerPreference: 'high-performance' });
-    app.runtime = runtime;
+    // Without a device, training and scoring go to the fast CPU backend in a worker: never on the page's thread.
+    app.runtime = runtime.gpu === null ? await openWorkerRuntime() : runtime;
+    if (runtime.gpu === null) runtime.close();
     reason = fallbackReason ?? '';
   } catch (err) {
     reason = errorText(err);
@@ -45,16 +48,17 @@ export async function initDevicePanel(app: App): Promise<void> {
     status.backend = 'cpu';
     status.gpuUnavailable = reason;
     badge.className = 'badge cpu';
-    badge.textContent = 'CPU reference (no WebGPU)';
+    badge.textContent = 'CPU (no WebGPU)';
     info.replaceChildren(el('p', {}, el('strong', {}, 'No WebGPU device: '), reason));
     const note = byId('no-webgpu');
     note.hidden = false;
     note.replaceChildren(
-      el('p', {}, el('strong', {}, 'This page is running on the CPU reference, not on a GPU. '),
+      el('p', {}, el('strong', {}, 'This page is running on the CPU, not on a GPU. '),
         'WebGPU is in Chrome and Edge 113 or newer on Windows, macOS and ChromeOS, in Chrome on Android 12+, in Safari 26, and in ',
         'Firefox 141+ on Windows. On Linux, Chrome needs chrome://flags/#enable-unsafe-webgpu and hardware acceleration turned on ',
-        '(chrome://settings/system); the page must come from https or localhost. Everything below still works: the forward pass, ',
-        'training and prediction run in float64 JavaScript, only slower, and the GPU-vs-CPU check is skipped.'));
+        '(chrome://settings/system); the page must come from https or localhost. Everything below still works: training and ',
+        'prediction run in float32 WebAssembly in a worker (one thread), the forward pass shown is the float64 CPU reference, ',
+        'and the GPU-vs-CPU check is skipped.'));
   }
 }
 

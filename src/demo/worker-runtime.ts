@@ -1,5 +1,6 @@
 // The page's CPU runtime: the fast backend and trainer live in fast-worker.ts, and every call is a message, so a
-// CPU epoch or forward pass never blocks the page. Same Runtime interface as the GPU's; Stop acts between epochs.
+// CPU epoch or forward pass never blocks the page. Same Runtime interface as the GPU's, plus trainModel, which runs
+// a whole training run (split, init, epochs, metrics) in the worker; Stop acts between epochs.
 import { UserError } from '../errors.ts';
 import type { ForwardOptions, ForwardResult, MlpBackend } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
@@ -7,6 +8,8 @@ import { CpuMultiTrainer } from '../train/cpu-multi-trainer.ts';
 import type { Params } from '../model/params.ts';
 import type { Evaluation, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import type { EpochReport } from '../train/loop.ts';
+import { type ScaledData, type TrainConfig, type TrainedModel, trainModel, type TrainModelOptions } from '../train/train-model.ts';
 import type { FastWorkerReply, FastWorkerRequest, WorkerObjectKind } from './fast-worker-protocol.ts';
 
 /** A float32 copy of `m` that owns its buffer, so the buffer can be transferred to the worker. */
@@ -14,7 +17,7 @@ function toFloat32Copy(m: Matrix): Matrix<Float32Array> {
   return matrix(m.rows, m.cols, new Float32Array(m.data));
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (v: unknown) => void };
 type Body = FastWorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /** One worker and the calls waiting on it. */
@@ -29,19 +32,24 @@ class WorkerChannel {
       const reply = event.data;
       const p = this.pending.get(reply.id);
       if (!p) return;
+      if ('progress' in reply) {
+        p.progress?.(reply.progress);
+        return;
+      }
       this.pending.delete(reply.id);
       if (reply.ok) p.resolve(reply.value);
-      else p.reject(reply.name === 'UserError' ? new UserError(reply.message) : Object.assign(new Error(reply.message), { name: reply.name }));
+      else p.reject(Object.assign(reply.userError ? new UserError(reply.message) : new Error(reply.message), { name: reply.name }));
     };
     this.worker.onerror = (event: ErrorEvent) => this.fail(new Error(`The CPU worker failed: ${event.message}`));
   }
 
-  call<T>(body: Body, transfer: Transferable[] = []): Promise<T> {
+  call<T>(body: Body, transfer: Transferable[] = [], progress?: (v: unknown) => void, started?: (id: number) => void): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
       this.worker.postMessage({ ...body, id } as FastWorkerRequest, transfer);
+      started?.(id);
     });
   }
 
@@ -110,8 +118,37 @@ class WorkerTrainer extends WorkerBackend implements TrainableBackend {
   readParams(): Promise<Params> { return this.call('readParams'); }
 }
 
+/** A runtime whose backends live in the worker, and which can run a whole {@link trainModel} there. */
+export interface WorkerRuntime extends Runtime {
+  /** trainModel in the worker on the fast trainer: data split, init, epochs and metrics all off the page's thread. */
+  trainModel(data: ScaledData, config: TrainConfig, options?: TrainModelOptions): Promise<TrainedModel>;
+}
+
+/** Copies of the matrices of `data` that own their buffers (float64 kept: the metrics are the GPU path's). */
+function ownedCopy(data: ScaledData): { data: ScaledData; buffers: ArrayBuffer[] } {
+  const out: Record<string, unknown> = { scaler: data.scaler };
+  const buffers: ArrayBuffer[] = [];
+  for (const key of ['xTrain', 'yTrain', 'xTest', 'yTest', 'xVal', 'yVal'] as const) {
+    const m = (data as unknown as Record<string, Matrix | undefined>)[key];
+    if (!m) continue;
+    const copy = matrix(m.rows, m.cols, m.data.slice());
+    buffers.push(copy.data.buffer as ArrayBuffer);
+    out[key] = copy;
+  }
+  return { data: out as unknown as ScaledData, buffers };
+}
+
+/**
+ * Trains on `runtime`: in its worker when it is a {@link WorkerRuntime} (the page without WebGPU), else with
+ * {@link trainModel} on the runtime's trainer. Stop (the signal) acts between epochs either way.
+ */
+export function trainModelOn(runtime: Runtime, data: ScaledData, config: TrainConfig, options: TrainModelOptions = {}): Promise<TrainedModel> {
+  const worker = runtime as Partial<WorkerRuntime>;
+  return worker.trainModel ? worker.trainModel(data, config, options) : trainModel((p) => runtime.trainer(p), data, config, options);
+}
+
 /** A CPU runtime whose backends and trainers run in a worker on the fast CPU backend. */
-export async function openWorkerRuntime(): Promise<Runtime> {
+export async function openWorkerRuntime(): Promise<WorkerRuntime> {
   const channel = new WorkerChannel();
   const description = `${await channel.call<string>({ op: 'describe' })}, in a worker`;
   const handedOut = new Set<MlpBackend>();
@@ -128,6 +165,26 @@ export async function openWorkerRuntime(): Promise<Runtime> {
     gpu: null,
     backend: (params) => open('backend', params, (h) => new WorkerBackend(channel, h, description, params.dims)),
     trainer: (params) => open('trainer', params, (h) => new WorkerTrainer(channel, h, description, params.dims)),
+    async trainModel(data, config, options = {}) {
+      if (closed) throw new Error('This runtime is closed; open a new one.');
+      const sent = ownedCopy(data);
+      let runId = 0;
+      const abort = (): void => void channel.call({ op: 'abort', target: runId }).catch(() => {});
+      try {
+        return await channel.call<TrainedModel>(
+          { op: 'train', data: sent.data, config, ...(options.initial ? { initial: options.initial } : {}) },
+          sent.buffers,
+          (report) => options.onEpoch?.(report as EpochReport),
+          (id) => {
+            runId = id;
+            if (options.signal?.aborted) abort();
+            options.signal?.addEventListener('abort', abort, { once: true });
+          },
+        );
+      } finally {
+        options.signal?.removeEventListener('abort', abort);
+      }
+    },
     // A sweep without WebGPU: the reference trainers on this thread, an epoch of all models at a time (the panel
     // yields between epochs); the sweep is the GPU's feature, this keeps the page usable without one.
     multiTrainer: async (params) => {

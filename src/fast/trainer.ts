@@ -9,8 +9,11 @@ import { createKernels } from './kernels.ts';
 import { FastNetwork } from './network.ts';
 import { FastOptimizer } from './optimizer.ts';
 
+/** TrainingData with the optional validation rows (a newer field of the contract; absent means none). */
+type RunData = TrainingData & { readonly xVal?: Matrix; readonly yVal?: Matrix };
+
 interface Run {
-  readonly data: TrainingData;
+  readonly data: RunData;
   readonly plan: BatchPlan;
   readonly shuffler: EpochShuffler;
   readonly optimizer: FastOptimizer;
@@ -25,7 +28,11 @@ export class FastTrainer extends FastBackend implements TrainableBackend {
     this.live();
     // float32 copies once per run, so every gather reads float32 (the data the GPU trainer uploads).
     const f32 = (x: Matrix): Matrix<Float32Array> => toFloat32(x);
-    const copy = { xTrain: f32(data.xTrain), yTrain: f32(data.yTrain), xTest: f32(data.xTest), yTest: f32(data.yTest) };
+    const { xVal, yVal } = data as RunData;
+    const copy: RunData = {
+      xTrain: f32(data.xTrain), yTrain: f32(data.yTrain), xTest: f32(data.xTest), yTest: f32(data.yTest),
+      ...(xVal && yVal ? { xVal: f32(xVal), yVal: f32(yVal) } : {}),
+    };
     const m = copy.xTrain.cols;
     this.run = {
       data: copy,
@@ -50,11 +57,15 @@ export class FastTrainer extends FastBackend implements TrainableBackend {
     const train = forwardAll(this.net, data.xTrain, false).out;
     let live = 0;
     for (const v of train.data) if (v > 0) live++;
-    return {
+    const loss = (X?: Matrix, Y?: Matrix): number => (X && Y && X.cols > 0 ? mse(forwardAll(this.net, X, false).out, Y) : Number.NaN);
+    // Built first and returned as a value, so it fits the contract with and without valLoss.
+    const evaluation = {
       trainLoss: mse(train, data.yTrain),
-      testLoss: data.xTest.cols > 0 ? mse(forwardAll(this.net, data.xTest, false).out, data.yTest) : Number.NaN,
+      testLoss: loss(data.xTest, data.yTest),
+      valLoss: loss(data.xVal, data.yVal),
       liveOutputs: live,
     };
+    return evaluation;
   }
 
   async saveBest(): Promise<void> {
