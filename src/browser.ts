@@ -1,4 +1,4 @@
-// spotify-mlp for web pages: the same API as in Node, on navigator.gpu, with the CPU reference where the browser
+// spotify-mlp for web pages: the same API as in Node, on navigator.gpu, with the fast CPU backend where the browser
 // has no WebGPU. The WGSL is inlined in the built package, so no bundler plugin is needed.
 import { type Predictions, predictTable, prepareTable } from './api/common.ts';
 import { type CleanTable, type Dataset, parseCsvText, type PrepareOptions, type TableOptions } from './data/index.ts';
@@ -14,14 +14,14 @@ export type * from './api/types.ts';
 
 /** Options of {@link openRuntime}. */
 export interface OpenRuntimeOptions {
-  /** Where `auto` says why it fell back to the CPU reference (default: `console.warn`). */
+  /** Where `auto` says why it fell back to the fast CPU backend (default: `console.warn`). */
   readonly log?: (line: string) => void;
 }
 
 /**
  * Opens the device every model runs on: `gpu` takes navigator.gpu's adapter or throws one sentence saying why
- * there is none; `auto` (default) falls back to the CPU reference and says why through `log`; `cpu` is the
- * float64 reference. The page must be a secure context (https or localhost) for navigator.gpu to exist.
+ * there is none; `auto` (default) falls back to the fast CPU backend and says why through `log`; `cpu` is that
+ * backend (float32, WebAssembly SIMD, one thread, on the calling thread), `reference` the float64 reference. The page must be a secure context (https or localhost) for navigator.gpu to exist.
  */
 export async function openRuntime(choice: BackendChoice = 'auto', options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const { runtime, fallbackReason } = await openBrowserRuntime(choice);

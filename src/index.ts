@@ -1,5 +1,5 @@
 // spotify-mlp for Node: the notebook's 13-64-32-16-1 MLP on WebGPU through Dawn (the `webgpu` package), with
-// SwiftShader as the fallback where there is no GPU, and the float64 CPU reference where there is no WebGPU at all.
+// SwiftShader as the fallback where there is no GPU, and the fast float32 CPU backend where there is no WebGPU at all.
 import { Readable } from 'node:stream';
 import { type Predictions, predictTable, prepareTable } from './api/common.ts';
 import { type CleanTable, type Dataset, parseCsvText, type PrepareOptions, type TableOptions } from './data/index.ts';
@@ -16,14 +16,15 @@ export type * from './api/types.ts';
 
 /** Options of {@link openRuntime}. */
 export interface OpenRuntimeOptions {
-  /** Where `auto` says that it fell back to the CPU reference (default: one line on stderr). */
+  /** Where `auto` says that it fell back to the fast CPU backend (default: one line on stderr). */
   readonly log?: (line: string) => void;
 }
 
 /**
  * Opens the device every model runs on. `gpu`: Dawn on the best adapter, SwiftShader where there is no GPU, or one
- * sentence saying why there is none. `auto` (default): the same, falling back to the CPU reference with one line
- * through `log`. `cpu`: the float64 reference, without loading Dawn. Call `close()` when done: Node does not exit
+ * sentence saying why there is none. `auto` (default): the same, falling back to the fast CPU backend with one line
+ * through `log`. `cpu`: the fast CPU backend (float32, WebAssembly SIMD, one thread); `reference`: the float64
+ * reference; neither loads Dawn. Call `close()` when done: Node does not exit
  * while Dawn's device is open.
  */
 export async function openRuntime(choice: BackendChoice = 'auto', options: OpenRuntimeOptions = {}): Promise<Runtime> {

@@ -1,4 +1,4 @@
-// The forward pass in a page: navigator.gpu when the browser has it, else the CPU reference (the page says so).
+// The forward pass in a page: navigator.gpu when the browser has it, else the fast CPU backend (the page says so).
 import { createMatrix, createModel, forward, openRuntime } from 'spotify-mlp';
 
 const m = 256;

@@ -6,8 +6,8 @@ const m = Number(process.argv[2] ?? 1000);
 const X = createMatrix(13, m, Float32Array.from({ length: 13 * m }, (_, i) => ((i * 7919) % 1000) / 1000));
 const model = createModel({ seed: 42, rng: 'numpy' });
 
-const gpu = await openRuntime('auto'); // Dawn on the GPU, SwiftShader without one, else the CPU reference
-const cpu = await openRuntime('cpu');
+const gpu = await openRuntime('auto'); // Dawn on the GPU, SwiftShader without one, else the fast CPU backend
+const cpu = await openRuntime('reference'); // the float64 CPU reference
 const backend = await gpu.backend(model); // keep one backend: the first pass compiles the pipelines
 const times = [];
 let out;

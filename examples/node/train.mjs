@@ -1,5 +1,5 @@
 // Training in Node on WebGPU: the built-in synthetic tracks, a few epochs of Adam, then the model file.
-// Prints one JSON line with the loss after each epoch and the test metrics; `cpu` as the argument trains on the reference.
+// Prints one JSON line with the loss after each epoch and the test metrics; `cpu` as the argument trains on the fast CPU backend, `reference` on the float64 reference.
 import { writeFileSync } from 'node:fs';
 import { openRuntime, saveModel, syntheticData, train } from 'spotify-mlp';
 
