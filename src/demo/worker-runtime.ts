@@ -5,6 +5,7 @@ import { UserError } from '../errors.ts';
 import type { ForwardOptions, ForwardResult, MlpBackend } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
 import { CpuMultiTrainer } from '../train/cpu-multi-trainer.ts';
+import { CpuEnsemble } from '../cpu/ensemble.ts';
 import type { Params } from '../model/params.ts';
 import type { Evaluation, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -190,6 +191,10 @@ export async function openWorkerRuntime(): Promise<WorkerRuntime> {
     multiTrainer: async (params) => {
       if (closed) throw new Error('This runtime is closed; open a new one.');
       return new CpuMultiTrainer(params);
+    },
+    ensemble: async (members) => {
+      if (closed) throw new Error('This runtime is closed; open a new one.');
+      return new CpuEnsemble(members);
     },
     close() {
       if (closed) return;

@@ -35,3 +35,22 @@ export interface MlpBackend {
   /** Frees what the backend holds; the backend is unusable afterwards. */
   dispose(): void;
 }
+
+/**
+ * K networks of the same dims whose outputs are averaged (an ensemble); `forward` returns the average and no cache,
+ * `forwardMembers` each member's A_L.
+ */
+export interface EnsembleBackend extends MlpBackend {
+  readonly members: number;
+  /** Each member's A_L for X, shape (dims[L], m) each. */
+  forwardMembers(X: Matrix): Promise<Matrix[]>;
+}
+
+/** The element-wise mean of K equally shaped outputs. */
+export function averageOutputs(outputs: readonly Matrix[]): Matrix<Float64Array> {
+  const [first] = outputs;
+  const sum = new Float64Array(first.data.length);
+  for (const o of outputs) for (let i = 0; i < sum.length; i++) sum[i] += o.data[i];
+  for (let i = 0; i < sum.length; i++) sum[i] /= outputs.length;
+  return { rows: first.rows, cols: first.cols, data: sum };
+}

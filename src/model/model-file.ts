@@ -6,8 +6,13 @@ import type { Params } from './params.ts';
 
 /** The value of the file's "format" field. */
 export const MODEL_FORMAT = 'spotify-mlp';
-/** The format version this code writes and reads. */
-export const MODEL_VERSION = 1;
+/**
+ * The newest format version: 2 adds ensembles (`"kind": "ensemble"` with `"members"`). A single network is still
+ * written as version 1, so older readers keep reading it; this code reads both.
+ */
+export const MODEL_VERSION = 2;
+/** The version a single network is written as. */
+export const SINGLE_MODEL_VERSION = 1;
 
 /** What training records about itself (settings, metrics, loss history); preserved unchanged on a round trip. */
 export type TrainingRecord = Record<string, unknown>;
@@ -21,7 +26,10 @@ export interface ModelExtras {
 
 /** A parsed model file. */
 export interface ModelFile extends ModelExtras {
+  /** The network; for an ensemble, its first member. */
   readonly params: Params;
+  /** For an ensemble (version 2, `"kind": "ensemble"`): every member, whose outputs are averaged. */
+  readonly members?: readonly Params[];
 }
 
 /** A problem with a model file that the user can fix; the message is one sentence. */
@@ -30,29 +38,59 @@ export class ModelFileError extends UserError {
 }
 
 const KNOWN_KEYS = ['format', 'version', 'dims', 'W', 'b', 'scaler', 'training'];
+const ENSEMBLE_KEYS = ['format', 'version', 'kind', 'dims', 'members', 'scaler', 'training'];
 
 /**
  * The model as JSON text: one line per weight row, numbers written so that JSON.parse gives back the exact
  * float64 (including -0). Non-finite weights cannot be saved, since JSON has no NaN or Infinity.
  */
 export function serializeModel(params: Params, extras: ModelExtras = {}): string {
-  const L = params.W.length;
-  const lines: string[] = ['{', `  "format": "${MODEL_FORMAT}",`, `  "version": ${MODEL_VERSION},`];
+  const lines: string[] = ['{', `  "format": "${MODEL_FORMAT}",`, `  "version": ${SINGLE_MODEL_VERSION},`];
   lines.push(`  "dims": [${params.dims.join(', ')}],`);
-  lines.push('  "W": [');
+  lines.push(...layerLines(params, '  ', ''));
+  return finish(lines, extras);
+}
+
+/**
+ * An ensemble as JSON text (format version 2): the members' parameters, whose outputs a prediction averages, plus
+ * the shared scaler and the record of how they were chosen.
+ */
+export function serializeEnsemble(members: readonly Params[], extras: ModelExtras = {}): string {
+  if (members.length < 1) throw new ModelFileError('An ensemble needs at least one member.');
+  const dims = members[0].dims;
+  if (members.some((m) => m.dims.join() !== dims.join())) throw new ModelFileError('The members of an ensemble must have the same dims.');
+  const lines: string[] = ['{', `  "format": "${MODEL_FORMAT}",`, `  "version": 2,`, '  "kind": "ensemble",'];
+  lines.push(`  "dims": [${dims.join(', ')}],`);
+  lines.push('  "members": [');
+  members.forEach((m, i) => {
+    lines.push('    {', ...layerLines(m, '      ', `member ${i} `), `    }${i + 1 < members.length ? ',' : ''}`);
+  });
+  lines.push('  ]');
+  return finish(lines, extras);
+}
+
+// "W": [...], "b": [...] at `indent`; the last line ends without a comma.
+function layerLines(params: Params, indent: string, who: string): string[] {
+  const L = params.W.length;
+  const lines = [`${indent}"W": [`];
   params.W.forEach((W, l) => {
-    lines.push('    [');
+    lines.push(`${indent}  [`);
     for (let r = 0; r < W.rows; r++) {
       const row = W.data.subarray(r * W.cols, (r + 1) * W.cols);
-      lines.push(`      [${numbers(row, `W${l + 1}`, r)}]${r + 1 < W.rows ? ',' : ''}`);
+      lines.push(`${indent}    [${numbers(row, `${who}W${l + 1}`, r)}]${r + 1 < W.rows ? ',' : ''}`);
     }
-    lines.push(`    ]${l + 1 < L ? ',' : ''}`);
+    lines.push(`${indent}  ]${l + 1 < L ? ',' : ''}`);
   });
-  lines.push('  ],');
-  lines.push('  "b": [');
-  params.b.forEach((b, l) => lines.push(`    [${numbers(b, `b${l + 1}`)}]${l + 1 < L ? ',' : ''}`));
+  lines.push(`${indent}],`, `${indent}"b": [`);
+  params.b.forEach((b, l) => lines.push(`${indent}  [${numbers(b, `${who}b${l + 1}`)}]${l + 1 < L ? ',' : ''}`));
+  lines.push(`${indent}]`);
+  return lines;
+}
+
+// Appends "scaler" and "training" when given, and closes the object.
+function finish(lines: string[], extras: ModelExtras): string {
   const extraEntries = (['scaler', 'training'] as const).filter((k) => extras[k] !== undefined);
-  lines.push(`  ]${extraEntries.length > 0 ? ',' : ''}`);
+  if (extraEntries.length > 0) lines[lines.length - 1] += ',';
   extraEntries.forEach((key, i) => {
     const json = JSON.stringify(extras[key], null, 2).replace(/\n/g, '\n  ');
     lines.push(`  "${key}": ${json}${i + 1 < extraEntries.length ? ',' : ''}`);
@@ -82,23 +120,64 @@ export function parseModel(text: string, label = 'the model file'): ModelFile {
   if (obj.format !== MODEL_FORMAT) {
     fail(`is not a spotify-mlp model: its "format" is ${obj.format === undefined ? 'missing' : JSON.stringify(obj.format)}, expected "${MODEL_FORMAT}".`);
   }
-  if (obj.version !== MODEL_VERSION) {
+  if (obj.version !== 1 && obj.version !== 2) {
     const newer = typeof obj.version === 'number' && Number.isInteger(obj.version) && obj.version > MODEL_VERSION;
     fail(newer
-      ? `has format version ${obj.version}, from a newer spotify-mlp; this one reads version ${MODEL_VERSION}, so upgrade spotify-mlp.`
-      : `has "version" ${obj.version === undefined ? 'missing' : JSON.stringify(obj.version)}; it must be ${MODEL_VERSION}.`);
+      ? `has format version ${obj.version}, from a newer spotify-mlp; this one reads versions 1 and ${MODEL_VERSION}, so upgrade spotify-mlp.`
+      : `has "version" ${obj.version === undefined ? 'missing' : JSON.stringify(obj.version)}; it must be 1 or ${MODEL_VERSION}.`);
   }
-  const unknown = Object.keys(obj).filter((k) => !KNOWN_KEYS.includes(k));
-  if (unknown.length > 0) fail(`has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the fields are ${KNOWN_KEYS.join(', ')}.`);
+  const kind = obj.version === 2 && obj.kind !== undefined ? obj.kind : 'single';
+  if (kind !== 'single' && kind !== 'ensemble') fail(`has "kind" ${truncate(JSON.stringify(kind))}; it must be "single" or "ensemble".`);
+  const keys = kind === 'ensemble' ? ENSEMBLE_KEYS : obj.version === 2 ? [...KNOWN_KEYS, 'kind'] : KNOWN_KEYS;
+  const unknown = Object.keys(obj).filter((k) => !keys.includes(k));
+  if (unknown.length > 0) fail(`has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the fields are ${keys.join(', ')}.`);
 
   const dims = obj.dims;
   if (!Array.isArray(dims) || dims.length < 2 || dims.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1)) {
     fail(`has "dims" ${truncate(JSON.stringify(dims) ?? 'missing')}; it must list at least two positive integer layer widths, like [13, 64, 32, 16, 1].`);
   }
   const widths = dims as number[];
+  let members: Params[] | undefined;
+  let params: Params;
+  if (kind === 'ensemble') {
+    const list = obj.members;
+    if (!Array.isArray(list) || list.length < 1) fail(`is an ensemble with ${Array.isArray(list) ? 'no members' : 'no "members" list'}; it needs at least one {"W", "b"} member.`);
+    members = (list as unknown[]).map((m, i) => {
+      if (!isPlainObject(m)) return fail(`has member ${i} as ${kindOf(m)}; each member must be an object with "W" and "b".`);
+      const extra = Object.keys(m).filter((k) => k !== 'W' && k !== 'b');
+      if (extra.length > 0) fail(`has unknown field ${JSON.stringify(extra[0])} in member ${i}; a member holds "W" and "b".`);
+      return parseLayers(m.W, m.b, widths, (problem) => fail(problem.replace(/^has /, `has in member ${i} `)));
+    });
+    params = members[0];
+  } else {
+    params = parseLayers(obj.W, obj.b, widths, fail);
+  }
+
+  const result: { params: Params; members?: Params[]; scaler?: ScalerParams; training?: TrainingRecord } = { params };
+  if (members) result.members = members;
+  for (const key of ['scaler', 'training'] as const) {
+    const value = obj[key];
+    if (value !== undefined && !isPlainObject(value)) fail(`has "${key}" as ${kindOf(value)}; it must be a JSON object or be left out.`);
+  }
+  if (obj.training !== undefined) result.training = obj.training as TrainingRecord;
+  if (obj.scaler !== undefined) {
+    try {
+      result.scaler = validateScaler(obj.scaler, capitalize(label));
+    } catch (err) {
+      // The data code words the sentence; re-thrown so that every problem with a model file has one class.
+      if (err instanceof UserError) throw new ModelFileError(err.message, { cause: err });
+      throw err;
+    }
+    if (result.scaler.features.length !== widths[0]) {
+      fail(`has a "scaler" for ${result.scaler.features.length} features but dims [${widths.join(', ')}] takes ${widths[0]} inputs; drop one of them.`);
+    }
+  }
+  return result;
+}
+
+// W and b of one network, checked against `widths`; every problem is one sentence through `fail`.
+function parseLayers(Ws: unknown, bs: unknown, widths: number[], fail: (problem: string) => never): Params {
   const L = widths.length - 1;
-  const Ws = obj.W;
-  const bs = obj.b;
   if (!Array.isArray(Ws) || Ws.length !== L) {
     fail(`has ${Array.isArray(Ws) ? `${Ws.length} weight matrices in "W"` : 'no "W" list'}, but dims [${widths.join(', ')}] needs ${L} (W1 … W${L}).`);
   }
@@ -134,25 +213,7 @@ export function parseModel(text: string, label = 'the model file'): ModelFile {
     return Float64Array.from(bl as unknown[], (v, j) => finite(v, `${name}[${j}]`, fail));
   });
 
-  const result: { params: Params; scaler?: ScalerParams; training?: TrainingRecord } = { params: { dims: [...widths], W, b } };
-  for (const key of ['scaler', 'training'] as const) {
-    const value = obj[key];
-    if (value !== undefined && !isPlainObject(value)) fail(`has "${key}" as ${kindOf(value)}; it must be a JSON object or be left out.`);
-  }
-  if (obj.training !== undefined) result.training = obj.training as TrainingRecord;
-  if (obj.scaler !== undefined) {
-    try {
-      result.scaler = validateScaler(obj.scaler, capitalize(label));
-    } catch (err) {
-      // The data code words the sentence; re-thrown so that every problem with a model file has one class.
-      if (err instanceof UserError) throw new ModelFileError(err.message, { cause: err });
-      throw err;
-    }
-    if (result.scaler.features.length !== widths[0]) {
-      fail(`has a "scaler" for ${result.scaler.features.length} features but dims [${widths.join(', ')}] takes ${widths[0]} inputs; drop one of them.`);
-    }
-  }
-  return result;
+  return { dims: [...widths], W, b };
 }
 
 function numbers(values: ArrayLike<number>, name: string, row?: number): string {

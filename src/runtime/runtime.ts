@@ -5,7 +5,9 @@ import { createCpuBackend } from '../cpu/backend.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../gpu/backend.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { createGpuMultiTrainer, createGpuTrainer, type TrainerKernel } from '../gpu/train/trainer.ts';
-import type { BackendKind, MlpBackend } from '../model/backend.ts';
+import type { BackendKind, EnsembleBackend, MlpBackend } from '../model/backend.ts';
+import { CpuEnsemble } from '../cpu/ensemble.ts';
+import { ensembleFitsOneDispatch, GpuEnsemble } from '../gpu/ensemble.ts';
 import type { Params } from '../model/params.ts';
 import { checkParams } from '../model/validate.ts';
 import type { MultiTrainer, TrainableBackend } from '../model/trainable.ts';
@@ -50,6 +52,8 @@ export interface Runtime {
    * CPU one reference trainer each.
    */
   multiTrainer(params: readonly Params[], options?: TrainerOptions): Promise<MultiTrainer>;
+  /** An ensemble of `members` (same dims), averaged; on the GPU every member runs in one dispatch. */
+  ensemble(members: readonly Params[]): Promise<EnsembleBackend>;
   /** Disposes every backend and trainer handed out, then closes the device. Safe to call twice. */
   close(): void;
 }
@@ -93,6 +97,11 @@ export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = 
       live();
       params.forEach((p) => checkParams(p));
       return track(gpu ? createGpuMultiTrainer(gpu, params, options.kernel ?? 'auto') : new CpuMultiTrainer(params));
+    },
+    async ensemble(members) {
+      live();
+      members.forEach((p) => checkParams(p));
+      return track(gpu && ensembleFitsOneDispatch(members[0].dims) ? new GpuEnsemble(gpu, members) : new CpuEnsemble(members));
     },
     close() {
       if (closed) return;

@@ -5,6 +5,7 @@ import * as init from './init.ts';
 import * as prepare from './prepare.ts';
 import * as train from './train.ts';
 import * as predict from './predict.ts';
+import * as sweep from './sweep.ts';
 
 /** A command module: adds its subcommand with `program.command(…)` so it inherits the CLI's error settings. */
 export interface CommandModule {
@@ -12,7 +13,7 @@ export interface CommandModule {
 }
 
 /** The commands in the order `--help` lists them. */
-const COMMANDS: readonly CommandModule[] = [init, forward, prepare, train, predict];
+const COMMANDS: readonly CommandModule[] = [init, forward, prepare, train, sweep, predict];
 
 /** Adds every command to `program`. */
 export function registerCommands(program: Command): void {

@@ -1,0 +1,177 @@
+// `spotify-mlp sweep`: trains a grid of seeds × learning rates as K models at once (on the GPU in the same
+// dispatches), ranks them on the validation rows, averages the best N, prints the ranked table, and writes
+// DIR/model-<i>.json, DIR/best.json, DIR/ensemble.json and DIR/sweep.json under the one write policy.
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset } from '../../data/index.ts';
+import { UserError } from '../../errors.ts';
+import { serializeEnsemble, serializeModel } from '../../model/model-file.ts';
+import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/optimizer.ts';
+import { loadCsvFile } from '../../platform/node-csv.ts';
+import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
+import type { BackendChoice } from '../../runtime/runtime.ts';
+import type { RunContext } from '../../train/record.ts';
+import { checkGrid, runSweep, type SweepResult } from '../../train/sweep.ts';
+import { ensembleTrainingRecord, memberTrainingRecord, sweepJson } from '../../train/sweep-record.ts';
+import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig } from '../../train/train-model.ts';
+import { DEFAULT_VALIDATION } from '../../train/validation.ts';
+import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
+import { EXIT_INTERRUPTED, onInterrupt } from '../interrupt.ts';
+import { choiceArg, floatArg, intArg, parseFloatOption, parseIntOption } from '../options.ts';
+import { reserveOutputs } from '../outputs.ts';
+import { createProgress } from '../progress.ts';
+
+/** The options of `spotify-mlp sweep` after parsing. */
+export interface SweepCommandOptions {
+  readonly csv?: string;
+  readonly out: string;
+  readonly seeds?: number;
+  readonly seedList?: number[];
+  readonly lr: number[];
+  readonly optimizer: OptimizerKind;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly patience: number;
+  readonly top: number;
+  readonly seed: number;
+  readonly rng: RngKind;
+  readonly outputInit: OutputInit;
+  readonly validation: number;
+  readonly backend: BackendChoice;
+  readonly sample: number;
+  readonly testSize: number;
+  readonly syntheticRows: number;
+  readonly force: boolean;
+}
+
+/** A comma-separated list option, each item parsed by `item` (which names the flag in its one sentence). */
+function listArg<T>(name: string, item: (text: string) => T): (value: string) => T[] {
+  return (value) => {
+    const parts = value.split(',').map((s) => s.trim());
+    if (parts.length === 0 || parts.some((p) => p === '')) throw new UserError(`${name} must be a comma-separated list such as 1,2,3, got '${value}'.`, { exitCode: 2 });
+    return parts.map(item);
+  };
+}
+
+/** Adds `sweep` to the program. */
+export function register(program: Command): void {
+  const d = TRAIN_DEFAULTS;
+  program
+    .command('sweep')
+    .description('train a grid of seeds × learning rates as K models at once, rank them on validation rows, and write every model, the best, and an ensemble of the top N')
+    .option('--csv <file>', "the tracks CSV; without it, the built-in synthetic dataset")
+    .requiredOption('--out <dir>', 'the folder for model-<i>.json, best.json, ensemble.json and sweep.json')
+    .option('--seeds <n>', 'train n init seeds: --seed, --seed + 1, …', intArg('--seeds', { min: 1 }))
+    .option('--seed-list <list>', 'the init seeds, e.g. 1,2,3 (instead of --seeds)', listArg('--seed-list', (s) => parseIntOption(s, '--seed-list', { min: 0, max: 2 ** 32 - 1 })))
+    .option('--lr <list>', 'the learning rates, e.g. 0.001,0.002,0.004', listArg('--lr', (s) => parseFloatOption(s, '--lr', { min: 0, minExclusive: true })), [0.001, 0.002, 0.004])
+    .option('--optimizer <kind>', 'adam, momentum, sgd or gd, shared by every model', choiceArg('--optimizer', OPTIMIZER_KINDS), d.optimizer)
+    .option('--epochs <n>', 'most passes over the training set', intArg('--epochs', { min: 1 }), d.epochs)
+    .option('--batch <n>', 'examples per mini-batch, the same batches for every model', intArg('--batch', { min: 1 }), d.batchSize)
+    .option('--patience <n>', 'each model stops after this many epochs without a better validation loss (0: never)', intArg('--patience', { min: 0 }), d.patience)
+    .option('--top <n>', 'members of the ensemble: the best n by validation RMSE', intArg('--top', { min: 1 }), 5)
+    .option('--seed <n>', 'seed of the sample/split, the validation carve and the shuffling (and the first init seed of --seeds)', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), d.seed)
+    .option('--rng <kind>', "random engine: 'numpy' reproduces the notebook's draws", choiceArg('--rng', RNG_KINDS), d.rng)
+    .option('--output-init <kind>', "'mean' (default) or 'he', for every model", choiceArg('--output-init', OUTPUT_INITS), d.outputInit)
+    .option('--validation <fraction>', 'share of the training rows held out to rank the models and stop each one', floatArg('--validation', { min: 0, max: 1, minExclusive: true, maxExclusive: true }), DEFAULT_VALIDATION)
+    .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
+    .option('--sample <n>', 'keep at most this many rows of the CSV, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
+    .option('--test-size <fraction>', 'fraction of rows held out for the test metrics (reported only)', floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }), DEFAULT_TEST_SIZE)
+    .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
+    .option('--force', 'overwrite files of an earlier sweep in --out', false)
+    .action((options: SweepCommandOptions) => runSweepCommand(options));
+}
+
+/** The init seeds the options name: --seed-list, or --seeds n from --seed on (default 4). */
+export function sweepSeeds(options: Pick<SweepCommandOptions, 'seeds' | 'seedList' | 'seed'>): number[] {
+  if (options.seeds !== undefined && options.seedList !== undefined) throw new UserError('Give either --seeds or --seed-list, not both.', { exitCode: 2 });
+  if (options.seedList !== undefined) return options.seedList;
+  return Array.from({ length: options.seeds ?? 4 }, (_, i) => options.seed + i);
+}
+
+/** Checks the grid and the folder, prepares the data, sweeps, writes the files and prints the ranked table. */
+export async function runSweepCommand(options: SweepCommandOptions, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+  const grid = { seeds: sweepSeeds(options), lrs: options.lr };
+  const K = checkGrid(grid, Math.min(options.top, grid.seeds.length * grid.lrs.length));
+  const top = Math.min(options.top, K);
+  const names = [...Array.from({ length: K }, (_, i) => `model-${i}.json`), 'best.json', 'ensemble.json', 'sweep.json'];
+  const outputs = reserveOutputs(names.map((n) => ({ path: join(options.out, n), what: `the sweep's ${n}` })), {
+    force: options.force, inputs: [{ path: options.csv, what: 'the CSV file' }],
+  });
+  const interrupt = onInterrupt({
+    first: 'sweep: Ctrl-C: the sweep stops after the current epoch and writes every model at its best so far; press Ctrl-C again to quit without saving.',
+    second: 'sweep: Ctrl-C again: quitting without saving.',
+  });
+  try {
+    const { seed, rng } = options;
+    const table = options.csv === undefined ? syntheticDataset({ rows: options.syntheticRows, seed, rng }) : await loadCsvFile(options.csv);
+    const data = prepareDataset(table, { seed, rng, sample: options.sample, testSize: options.testSize });
+    const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
+    const c = data.counts;
+    process.stderr.write(`sweep: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train} (of which ${Math.ceil(options.validation * c.train)} validation), test ${c.test}\n`);
+    process.stderr.write(`sweep: ${K} models (${grid.seeds.length} seeds × ${grid.lrs.length} learning rates), ${options.optimizer}, batch ${options.batch}, at most ${options.epochs} epochs\n`);
+    const train: TrainConfig = {
+      ...TRAIN_DEFAULTS, epochs: options.epochs, batchSize: options.batch, optimizer: options.optimizer, seed, rng,
+      patience: options.patience, outputInit: options.outputInit, validation: options.validation,
+    };
+    const bar = createProgress('epochs', options.epochs);
+    let context: RunContext = { backend: 'cpu', device: '', source, counts: data.counts };
+    let result: SweepResult;
+    try {
+      result = await withRuntime(options.backend, (runtime) => {
+        context = { ...context, backend: runtime.kind, device: runtime.description };
+        return runSweep(runtime, data, { train, grid, top }, {
+          signal: interrupt.signal,
+          beforeEpoch: () => new Promise((r) => setImmediate(r)),
+          onEpoch: (reports, active) => {
+            if (reports.length === 0) return;
+            const epoch = reports[0].epoch;
+            const best = Math.min(...reports.map((r) => r.valLoss));
+            const detail = `${active}/${K} models training; best val MSE (scaled) ${best.toFixed(5)}; ${(reports[0].ms / 1000).toFixed(2)} s/epoch`;
+            bar.update(epoch, detail);
+            if (!process.stderr.isTTY && epoch % 5 === 0) process.stderr.write(`epoch ${epoch}/${options.epochs}: ${detail}\n`);
+          },
+        });
+      });
+    } finally {
+      bar.stop();
+    }
+    await new Promise((r) => setImmediate(r));
+    const extras = { scaler: data.scaler };
+    result.members.forEach((m) => outputs.write(join(options.out, `model-${m.index}.json`), serializeModel(m.params, { ...extras, training: memberTrainingRecord(result, m, context) })));
+    const best = result.members[result.ranking[0]];
+    outputs.write(join(options.out, 'best.json'), serializeModel(best.params, { ...extras, training: memberTrainingRecord(result, best, context) }));
+    outputs.write(join(options.out, 'ensemble.json'), serializeEnsemble(result.ensemble.members.map((i) => result.members[i].params), { ...extras, training: ensembleTrainingRecord(result, context) }));
+    outputs.write(join(options.out, 'sweep.json'), `${JSON.stringify(sweepJson(result, { train, top }, context), null, 2)}\n`);
+    outputs.commit();
+    print(rankedTable(result, options.out, context.device));
+    if (result.members.some((m) => m.outcome.aborted)) {
+      throw new UserError(`Interrupted by Ctrl-C; wrote every model at its best so far to ${options.out}.`, { exitCode: EXIT_INTERRUPTED });
+    }
+  } finally {
+    interrupt.dispose();
+    outputs.discard();
+  }
+}
+
+/** The ranked table: validation metrics (which chose), best epoch and settings; then best and ensemble on test. */
+export function rankedTable(result: SweepResult, out: string, device: string): string {
+  const f = (v: number, digits: number, width = 8) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(width);
+  const lines = [
+    `sweep: ${result.members.length} models in ${(result.totalMs / 1000).toFixed(1)} s on ${device}; ranked by validation RMSE (popularity points)`,
+    `  rank  model    seed        lr   best epoch  stopped by      val RMSE  val MAE   val R²`,
+  ];
+  result.ranking.forEach((i, r) => {
+    const m = result.members[i];
+    const v = m.metrics.validation.model;
+    lines.push(`  ${String(r + 1).padStart(4)}  ${String(i).padStart(5)}  ${String(m.seed).padStart(6)}  ${String(m.lr).padStart(8)}  ${String(m.outcome.bestEpoch).padStart(11)}  ${(m.outcome.stoppedBy ?? 'epochs').padEnd(13)}${f(v.rmse, 2, 10)}${f(v.mae, 2, 9)}${f(v.r2, 3, 9)}`);
+  });
+  const best = result.members[result.ranking[0]];
+  const e = result.ensemble.metrics;
+  lines.push(
+    `  ensemble of the top ${result.ensemble.members.length} (models ${result.ensemble.members.join(', ')}): val RMSE ${f(e.validation.model.rmse, 2, 0)}, R² ${f(e.validation.model.r2, 3, 0)}`,
+    `  test (reported only): best model RMSE ${f(best.metrics.test.model.rmse, 2, 0)}, R² ${f(best.metrics.test.model.r2, 3, 0)}; ensemble RMSE ${f(e.test.model.rmse, 2, 0)}, R² ${f(e.test.model.r2, 3, 0)}; mean baseline RMSE ${f(e.test.baseline.rmse, 2, 0)}`,
+    `wrote ${result.members.length} model files, best.json, ensemble.json and sweep.json to ${join(out, '')}`,
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,94 @@
+// An ensemble on the GPU: K members of the same dims packed back to back and run in ONE fused dispatch per chunk
+// of examples (the model index is the dispatch's y), their outputs read back together and averaged on the host.
+import { averageOutputs, type EnsembleBackend, type ForwardOptions, type ForwardResult } from '../model/backend.ts';
+import { type Matrix, sliceCols, toFloat32 } from '../model/matrix.ts';
+import type { Params } from '../model/params.ts';
+import { checkInputShape } from '../model/validate.ts';
+import { BufferManager } from './buffers.ts';
+import { assertAlive, type GpuContext, lostErrorAfterFailure } from './device.ts';
+import { maxChunkColumns } from './forward.ts';
+import { encodeFusedForward, type FusedParams, fusedSupports, uploadFusedParams } from './fused.ts';
+
+/** Whether K members of these dims run in one dispatch (the fused kernels hold them). */
+export function ensembleFitsOneDispatch(dims: readonly number[]): boolean {
+  return fusedSupports(dims);
+}
+
+/** The ensemble's members on one device. */
+export class GpuEnsemble implements EnsembleBackend {
+  readonly kind = 'gpu' as const;
+  readonly description: string;
+  readonly dims: readonly number[];
+  readonly members: number;
+  private readonly buffers: BufferManager;
+  private fused: FusedParams;
+
+  constructor(readonly ctx: GpuContext, members: readonly Params[]) {
+    if (members.length < 1) throw new RangeError('An ensemble needs at least one member.');
+    if (!ensembleFitsOneDispatch(members[0].dims)) throw new RangeError(`An ensemble on the GPU needs widths the fused kernel holds; dims [${members[0].dims.join(', ')}] do not fit.`);
+    this.dims = [...members[0].dims];
+    this.members = members.length;
+    this.description = `WebGPU ensemble of ${members.length} on ${ctx.description}`;
+    this.buffers = new BufferManager(ctx.device, 'ensemble');
+    this.fused = uploadFusedParams(this.buffers, members);
+  }
+
+  async setParams(params: Params): Promise<void> {
+    this.replace([params]);
+  }
+
+  /** Replaces every member. */
+  replace(members: readonly Params[]): void {
+    assertAlive(this.ctx);
+    for (const b of [this.fused.P, this.fused.layout]) this.buffers.destroy(b);
+    this.fused = uploadFusedParams(this.buffers, members);
+    (this as { members: number }).members = members.length;
+  }
+
+  async forward(X: Matrix, options: ForwardOptions = {}): Promise<ForwardResult> {
+    if (options.cache) throw new RangeError('An ensemble has no single cache; run a member on its own for one.');
+    return { out: averageOutputs(await this.forwardMembers(X)) };
+  }
+
+  async forwardMembers(X: Matrix): Promise<Matrix[]> {
+    assertAlive(this.ctx);
+    checkInputShape(X, this.dims);
+    const K = this.members;
+    const m = X.cols;
+    const nL = this.dims[this.dims.length - 1];
+    const perBuffer = Math.min(this.ctx.limits.maxStorageBufferBindingSize, this.ctx.limits.maxBufferSize);
+    // The output of all K members for one chunk must fit one binding.
+    const chunk = Math.max(1, Math.min(maxChunkColumns(this.ctx, this.dims), Math.floor(perBuffer / (4 * nL * K))));
+    const outs = Array.from({ length: K }, () => new Float32Array(nL * m));
+    const width = Math.min(chunk, Math.max(1, m));
+    const Xb = this.buffers.storage('ensemble X', this.dims[0] * width * 4);
+    const out = this.buffers.storage('ensemble A_L', K * nL * width * 4);
+    try {
+      for (let c0 = 0; c0 < m; c0 += chunk) {
+        const c1 = Math.min(m, c0 + chunk);
+        const mc = c1 - c0;
+        const part = c0 === 0 && c1 === m ? toFloat32(X) : toFloat32(sliceCols(X, c0, c1));
+        this.ctx.device.queue.writeBuffer(Xb, 0, part.data as Float32Array<ArrayBuffer>);
+        const encoder = this.ctx.device.createCommandEncoder({ label: `ensemble chunk [${c0}, ${c1})` });
+        encodeFusedForward(this.ctx, this.buffers, encoder, { params: this.fused, X: Xb, m: mc, out });
+        const staging = this.buffers.acquireStaging(K * nL * mc * 4);
+        encoder.copyBufferToBuffer(out, 0, staging, 0, K * nL * mc * 4);
+        this.ctx.device.queue.submit([encoder.finish()]);
+        const data = await this.buffers.readStaging(staging, K * nL * mc);
+        for (let k = 0; k < K; k++) {
+          for (let r = 0; r < nL; r++) outs[k].set(data.subarray((k * nL + r) * mc, (k * nL + r + 1) * mc), r * m + c0);
+        }
+      }
+    } catch (e) {
+      throw (await lostErrorAfterFailure(this.ctx)) ?? e;
+    } finally {
+      this.buffers.destroy(Xb);
+      this.buffers.destroy(out);
+    }
+    return outs.map((data) => ({ rows: nL, cols: m, data }));
+  }
+
+  dispose(): void {
+    this.buffers.dispose();
+  }
+}
