@@ -39,7 +39,8 @@ export function register(program: Command): void {
 
 /** Loads the model and X, runs the forward pass on the chosen backend and writes the .npy files. */
 export async function runForward(options: ForwardCommandOptions): Promise<void> {
-  const { params } = parseModel(readTextFile(options.model, 'the model file'), `the model file '${options.model}'`);
+  const { params, members } = parseModel(readTextFile(options.model, 'the model file'), `the model file '${options.model}'`);
+  if (members && options.cache) throw new UserError(`The model file '${options.model}' is an ensemble of ${members.length}, whose average has no single cache; drop --cache, or run one member's model file.`);
   const { matrix: X, shape } = readNpyArrayFile(options.input, 'the input');
   if (shape.length === 1) {
     // readNpy makes (n,) a (1, n) row, which would be reported as a transposed X; a 1-D array is its own mistake.
@@ -57,7 +58,8 @@ export async function runForward(options: ForwardCommandOptions): Promise<void> 
 
   const { written } = await withOutputs(specs, { force: options.force, inputs }, (outputs) =>
     withRuntime(options.backend, async (runtime) => {
-      const backend = await runtime.backend(params);
+      // An ensemble's output is the average of its members, all run in one dispatch.
+      const backend = members ? await runtime.ensemble(members) : await runtime.backend(params);
       const started = performance.now();
       const result = await backend.forward(X, { cache: options.cache });
       const ms = performance.now() - started;

@@ -62,7 +62,8 @@ export async function runPredict(options: PredictCommandOptions): Promise<void> 
     const X = scaleX(gatherFeatures(table, identity), scaler);
     const outside = rangeReport(X, scaler.features);
     const predictions = await withRuntime(options.backend, async (runtime) => {
-      const backend = await runtime.backend(model.params);
+      // An ensemble predicts the average of its members, all run in one dispatch on the GPU.
+      const backend = model.members ? await runtime.ensemble(model.members) : await runtime.backend(model.params);
       return unscaleY((await backend.forward(X)).out.data, scaler);
     });
     assertFinitePredictions(predictions, table, options.csv);

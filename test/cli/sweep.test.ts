@@ -1,0 +1,61 @@
+// `spotify-mlp sweep` through the real CLI: a small grid on the GPU writes every file, ranked on validation RMSE, with
+// the ensemble of the top N; predict reads the ensemble; and each bad grid is one sentence with nothing written.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseModel } from '../../src/model/model-file.ts';
+import { checkGrid } from '../../src/train/sweep.ts';
+import { expectUserError, runCli, tempDir } from './spawn.ts';
+
+const tmp = tempDir('spotify-mlp-sweep-');
+afterAll(() => tmp.cleanup());
+
+describe('spotify-mlp sweep', () => {
+  it('trains a 2 × 2 grid on the GPU and writes every model, the best, the ensemble and sweep.json', async () => {
+    const out = join(tmp.dir, 'grid');
+    const run = await runCli(['sweep', '--out', out, '--seed-list', '3,8', '--lr', '0.001,0.004', '--epochs', '3', '--synthetic-rows', '600', '--top', '3', '--backend', 'gpu'], tmp.dir, 300_000);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['best.json', 'ensemble.json', 'model-0.json', 'model-1.json', 'model-2.json', 'model-3.json', 'sweep.json']);
+    const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(sweep.grid).toEqual({ seeds: [3, 8], lrs: [0.001, 0.004], models: 4 });
+    const rmse = (i: number) => sweep.models[i].metrics.validation.model.rmse;
+    const ranked = sweep.ranking.map(rmse);
+    expect(ranked).toEqual([...ranked].sort((a: number, b: number) => a - b));
+    expect(sweep.ensemble.members).toEqual(sweep.ranking.slice(0, 3));
+    for (const m of sweep.models) expect(m.history.valLoss).toHaveLength(m.run.epochsRun + 1);
+    // best.json is the top-ranked model's file, and the ensemble holds the top three members.
+    const best = parseModel(readFileSync(join(out, 'best.json'), 'utf8'));
+    const first = parseModel(readFileSync(join(out, `model-${sweep.ranking[0]}.json`), 'utf8'));
+    expect(Array.from(best.params.W[0].data)).toEqual(Array.from(first.params.W[0].data));
+    const ensemble = parseModel(readFileSync(join(out, 'ensemble.json'), 'utf8'));
+    expect(ensemble.members).toHaveLength(3);
+    expect(ensemble.scaler?.features).toHaveLength(13);
+    expect(run.stdout).toMatch(/ranked by validation RMSE/);
+    expect(run.stdout).toMatch(/test \(reported only\)/);
+    // A second sweep into the same folder is refused before any work, and nothing is changed.
+    const again = await runCli(['sweep', '--out', out, '--seeds', '1', '--lr', '0.001', '--epochs', '1', '--synthetic-rows', '100', '--backend', 'cpu'], tmp.dir);
+    expectUserError(again, /already holds model-0.json, best.json, ensemble.json, sweep.json; pass --force/);
+  }, 300_000);
+
+  it.each([
+    ['K = 0 (--seeds 0)', ['--seeds', '0'], /--seeds must be at least 1/],
+    ['a learning rate that is not a number', ['--lr', '0.001,fast'], /--lr must be a number, got 'fast'/],
+    ['an empty item in the list', ['--lr', '0.001,,0.002'], /--lr must be a comma-separated list/],
+    ['a seed list with duplicates', ['--seed-list', '4,5,4'], /seed list has 4 more than once/],
+    ['a grid of 10 000 models', ['--seeds', '100', '--lr', Array.from({ length: 100 }, (_, i) => (i + 1) / 1e4).join(',')], /10000 models.*at most 1024/],
+    ['both --seeds and --seed-list', ['--seeds', '2', '--seed-list', '1,2'], /either --seeds or --seed-list/],
+    ['a top N past the grid', ['--seeds', '1', '--lr', '0.001', '--top', '0'], /--top must be at least 1/],
+  ])('refuses %s in one sentence and writes nothing', async (_name, args, pattern) => {
+    const out = join(tmp.dir, `bad-${Math.random().toString(36).slice(2)}`);
+    const run = await runCli(['sweep', '--out', out, '--epochs', '1', '--synthetic-rows', '100', '--backend', 'cpu', ...args], tmp.dir);
+    expectUserError(run, pattern);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('checks an empty grid and a duplicate learning rate in the library too', () => {
+    expect(() => checkGrid({ seeds: [], lrs: [0.1] }, 1)).toThrow(/grid is empty/);
+    expect(() => checkGrid({ seeds: [1], lrs: [0.1, 0.1] }, 1)).toThrow(/0.1 more than once/);
+    expect(() => checkGrid({ seeds: [1], lrs: [Number.NaN] }, 1)).toThrow(/not a positive number/);
+    expect(checkGrid({ seeds: [1, 2], lrs: [0.1, 0.2, 0.3] }, 6)).toBe(6);
+  });
+});
