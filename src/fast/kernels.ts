@@ -1,7 +1,7 @@
 // The fast CPU backend's two kernels, behind one interface with two builds: WebAssembly SIMD (the default) and
 // blocked float32 JavaScript (where the engine has no wasm SIMD). Both work on one float32 memory, addressed in
 // floats; every column count is a multiple of COLUMN_ALIGN, so the SIMD build needs no tail code.
-import { simdModuleBytes } from './simd-kernels.ts';
+import { ROW_BLOCK, simdModuleBytes } from './simd-kernels.ts';
 
 /** Columns of every buffer are padded to a multiple of this (two f32x4 vectors). */
 export const COLUMN_ALIGN = 8;
@@ -40,10 +40,13 @@ function compiledSimd(): Promise<WebAssembly.Module | null> {
   return simdModule;
 }
 
-/** Kernels on a fresh memory of at least `floats` floats: the SIMD build unless `build` asks for JavaScript or wasm SIMD is missing. */
-export async function createKernels(floats: number, build: KernelBuild = 'wasm-simd'): Promise<Kernels> {
+/**
+ * Kernels on a fresh memory of at least `floats` floats: the SIMD build unless `build` asks for JavaScript or wasm
+ * SIMD is missing. `rowBlock` other than the default compiles a variant of the dense kernel (bench/cpu-node.ts).
+ */
+export async function createKernels(floats: number, build: KernelBuild = 'wasm-simd', rowBlock = ROW_BLOCK): Promise<Kernels> {
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((floats * 4) / 65536)) });
-  const module = build === 'wasm-simd' ? await compiledSimd() : null;
+  const module = build !== 'wasm-simd' ? null : rowBlock === ROW_BLOCK ? await compiledSimd() : await WebAssembly.compile(simdModuleBytes(rowBlock));
   if (!module) return jsKernels(memory);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const e = instance.exports as unknown as Pick<Kernels, 'dense' | 'weightGrad'>;

@@ -2,8 +2,10 @@
 // Emitted instruction by instruction with wasm-encoder.ts; kernels.ts documents what each computes.
 import { F32, FnBuilder, I32, encodeModule, V128 } from './wasm-encoder.ts';
 
-/** Rows of W per register block; columns per block are two f32x4 vectors (8 examples). */
-const ROW_BLOCK = 4;
+/** Rows of W per register block of the dense kernel (bench/CPU.md: 4 measured best of 2, 4 and 6). */
+export const ROW_BLOCK = 4;
+/** f32x4 vectors of columns per register block: 2, so 8 examples (COLUMN_ALIGN in kernels.ts). */
+const COL_VECTORS = 2;
 /** Rows of A_{l-1} per register block in the weight gradient. */
 const GRAD_BLOCK = 4;
 
@@ -12,18 +14,18 @@ const GRAD_BLOCK = 4;
  * count: acc = bias + W·src over `cols` columns (a multiple of 8), W(i, p) at w + i·wrs + p·wcs; z (if ≠ 0) gets acc;
  * a gets max(acc, 0), or acc where mask > 0 when mask ≠ 0. Registers: ROW_BLOCK rows × 8 columns of accumulators.
  */
-function denseFn(): FnBuilder {
+function denseFn(rowBlock: number): FnBuilder {
   const f = new FnBuilder('dense', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
   const [w, wrs, wcs, bias, n, k, src, srcStride, z, a, mask, dstStride, cols] = f.params.map((_, i) => f.param(i));
   for (const byteArg of [w, wrs, wcs, bias, src, srcStride, z, a, mask, dstStride]) f.get(byteArg).i32(2).shl().set(byteArg);
   const [i, j, p, wp, sp, o] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
-  const wrsTimes = [0, 1, 2, 3].map((r) => (r === 0 ? -1 : f.local(I32)));
-  for (let r = 2; r < ROW_BLOCK; r++) f.get(wrs).i32(r).mul().set(wrsTimes[r]);
-  const acc = Array.from({ length: ROW_BLOCK }, () => [f.local(V128), f.local(V128)]);
+  const wrsTimes = Array.from({ length: rowBlock }, (_, r) => (r < 2 ? -1 : f.local(I32)));
+  for (let r = 2; r < rowBlock; r++) f.get(wrs).i32(r).mul().set(wrsTimes[r]);
+  const acc = Array.from({ length: rowBlock }, () => Array.from({ length: COL_VECTORS }, () => f.local(V128)));
   const [x0, x1, wv, zero] = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
   f.v128Zero().set(zero);
   f.i32(0).set(i);
-  for (const rows of [ROW_BLOCK, 1]) {
+  for (const rows of [rowBlock, 1]) {
     f.loopUntil(() => f.get(i).i32(rows).add().get(n).gtU(), () => {
       f.i32(0).set(j);
       f.loopUntil(() => f.get(j).get(cols).geU(), () => {
@@ -125,7 +127,7 @@ function weightGradFn(): FnBuilder {
   return f;
 }
 
-/** The kernels module's bytes. */
-export function simdModuleBytes(): Uint8Array<ArrayBuffer> {
-  return encodeModule([denseFn(), weightGradFn()]);
+/** The kernels module's bytes; `rowBlock` other than ROW_BLOCK is for bench/cpu-node.ts's comparison. */
+export function simdModuleBytes(rowBlock = ROW_BLOCK): Uint8Array<ArrayBuffer> {
+  return encodeModule([denseFn(rowBlock), weightGradFn()]);
 }
