@@ -12,6 +12,7 @@ import type { Params } from '../../src/model/params.ts';
 import type { ModelSettings, StepSettings, TrainingData } from '../../src/model/trainable.ts';
 import { createRng } from '../../src/rng/index.ts';
 import { CpuMultiTrainer } from '../../src/train/cpu-multi-trainer.ts';
+import { checkModelsFit, fusedBuffers, totalBytes } from '../../src/gpu/train/memory.ts';
 import { expectClose } from '../helpers/compare.ts';
 import { testWithDevice } from '../helpers/gpu.ts';
 
@@ -99,6 +100,24 @@ describe('K models in one trainer', () => {
     const t = createGpuMultiTrainer(ctx, [model(1), model(2)]);
     try {
       await expect(t.startTraining(data(10, 1), settings('sgd'), [{ lr: 1 }])).rejects.toThrow(/settings for 1 models; the trainer holds 2/);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  testWithDevice('a K whose buffers pass the binding limit is refused in one sentence naming the largest K that fits', async (ctx) => {
+    const layout = paramLayout(DIMS);
+    const buffers = fusedBuffers(layout, 128, 24_000, 1);
+    const limit = 8 * 2 ** 20;
+    const fits = Math.min(...buffers.map((b) => Math.floor((limit - b.shared) / b.perModel)));
+    expect(() => checkModelsFit(buffers, fits, limit)).not.toThrow();
+    expect(() => checkModelsFit(buffers, fits + 1, limit)).toThrow(new RegExp(`^${fits + 1} models do not fit this device: .* at most ${fits} models fit`));
+    expect(totalBytes(buffers, 2)).toBeGreaterThan(totalBytes(buffers, 1));
+    // The trainer checks before it allocates: on a device that claims a small binding limit, startTraining refuses.
+    const small = { ...ctx, limits: { ...ctx.limits, maxStorageBufferBindingSize: 256 * 1024 } };
+    const t = createGpuMultiTrainer(small, [model(1), model(2), model(3), model(4)], 'fused');
+    try {
+      await expect(t.startTraining(data(40, 1), settings('sgd'))).rejects.toThrow(/^4 models do not fit this device: .*at most \d+ models fit/);
     } finally {
       t.dispose();
     }

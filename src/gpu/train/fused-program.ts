@@ -19,6 +19,7 @@ import {
   prepareBackwardFused, prepareFusedUpdate, prepareGather, prepareLossSum, prepareWeightGrad4,
 } from './kernels.ts';
 import type { ProgramRun, RunBuffers, StepProgram } from './program.ts';
+import { checkModelsFit, fusedBuffers } from './memory.ts';
 import { WEIGHT_GRAD_CHUNK } from './tuning.ts';
 
 /** K models' transposed copies back to back, each `wtFloats` long. */
@@ -75,9 +76,11 @@ export class FusedProgram implements StepProgram {
     const chunks = Math.ceil(s4 / chunk4);
     const blocks = gradBlocks(dims);
     const { offsets: wt } = transposedOffsets(dims);
+    const mMax = Math.max(stride, ...run.sets.map((s) => s.m));
+    const limit = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
+    checkModelsFit(fusedBuffers(layout, stride, mMax, chunks), models, limit);
     const Xb = run.storage('X batch', n0 * stride * 4);
     const Yb = run.storage('Y batch', nL * stride * 4);
-    const mMax = Math.max(stride, ...run.sets.map((s) => s.m));
     const out = run.storage('A_L', models * nL * mMax * 4);
     const acts = run.storage('activations', rows.acts * stride * 4);
     const dZ = run.storage('dZ', models * rows.dzRows * stride * 4);
