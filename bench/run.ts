@@ -3,12 +3,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { launchChromium } from '../tools/chromium.ts';
-import { startVite } from '../tools/vite-server.ts';
 import { FULL_SIZES, QUICK_SIZES } from './data.ts';
 import { estimateMs } from './measure.ts';
 import { createNodeRunner } from './node.ts';
-import type { PageInfo } from './page.ts';
+import { openBenchPage } from './page-runner.ts';
 import { chartHtml, markdownTables, ratioLines, type RunInfo, TARGET_M } from './report.ts';
 import { IMPLS, OPS, type BenchRecord, type CaseRunner, type Impl, type Op, type SkipRecord } from './types.ts';
 
@@ -49,38 +47,6 @@ if (!(maxRunMs > 0)) {
   process.exit(2);
 }
 
-/** The page as a CaseRunner: each call is one page.evaluate of window.bench. */
-async function openPage(): Promise<{ runner: CaseRunner; info: PageInfo; browser: string }> {
-  // Pre-bundle TF.js up front so Vite does not discover it mid-load and reload the page; ORT must stay unbundled so
-  // that it finds its .wasm files under ORT_WASM_PATH.
-  const vite = await startVite({
-    crossOriginIsolated: true,
-    overrides: { optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'], exclude: ['onnxruntime-web'] } },
-  });
-  const browser = await launchChromium({ webgpu: true });
-  const page = await browser.newPage();
-  page.on('response', (res) => {
-    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) console.log(`  [page] ${res.status()} for ${res.url()}`);
-  });
-  page.on('console', (msg) => {
-    if (msg.text().startsWith('Failed to load resource')) return; // reported with its URL by the response handler
-    if (msg.type() === 'error' || msg.type() === 'warn') console.log(`  [page ${msg.type()}] ${msg.text()}`);
-  });
-  await page.goto(`${vite.origin}/bench/index.html${opts.page ? `?${opts.page}` : ''}`);
-  await page.waitForFunction(() => 'bench' in window, { timeout: 120_000 });
-  const info = await page.evaluate(() => window.bench.info());
-  const runner: CaseRunner = {
-    runtime: 'chromium',
-    peers: () => page.evaluate(() => window.bench.peers()),
-    runCase: (impl, op, m, limit) => page.evaluate((i, o, n, l) => window.bench.runCase(i, o, n, l), impl, op, m, limit),
-    async close() {
-      await browser.close();
-      await vite.close();
-    },
-  };
-  return { runner, info, browser: await browser.version() };
-}
-
 function fmtHistory(history: { m: number; ms: number }[]): string {
   return history.slice(-2).map((h) => `${h.ms.toFixed(0)} ms at m=${h.m}`).join(', ');
 }
@@ -92,7 +58,7 @@ function isSkip(r: BenchRecord | SkipRecord): r is SkipRecord {
 async function main(): Promise<void> {
   const started = Date.now();
   const pageImpls = impls.filter((i) => i !== 'cpu-reference');
-  const page = pageImpls.length ? await openPage() : undefined;
+  const page = pageImpls.length ? await openBenchPage(opts.page) : undefined;
   const node = await createNodeRunner(impls);
   console.log(`# spotify-mlp benchmark, ${new Date().toISOString()}`);
   if (page) console.log(`chromium: ${page.browser}; adapter: ${page.info.adapter}; timestamp-query: ${page.info.timestampQuery}; cross-origin isolated: ${page.info.crossOriginIsolated} (${page.info.threads} wasm threads)`);
