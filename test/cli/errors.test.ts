@@ -63,7 +63,7 @@ describe.concurrent('user errors: one sentence, non-zero exit, no stack trace', 
     ['-Inf in X', withArg('--input', 'Xinf.npy'), /has 1 non-finite value \(NaN or Inf\); the first is -Infinity at row 1, column 2/],
     ['a file where the output folder goes', withArg('--out', 'a-file'), /Cannot write the output file 'a-file\/A4\.npy': 'a-file' is a file, not a folder\./],
     ['an unknown flag', forward('--cahce'), /Unknown option '--cahce'; did you mean --cache\?/],
-    ['a bad backend', withArg('--backend', 'tpu'), /--backend must be one of auto, gpu, cpu; got 'tpu'/],
+    ['a bad backend', withArg('--backend', 'tpu'), /--backend must be one of auto, gpu, cpu, reference; got 'tpu'/],
     ['no --out', forward().slice(0, 5), /Required option '--out <dir>' not specified/],
     ['an unknown command', ['forwrad'], /Unknown command 'forwrad'; did you mean forward\?/],
   ])('%s', async (_what, args, pattern) => {

@@ -30,7 +30,7 @@ describe.concurrent('spotify-mlp forward', () => {
   it("equals numpy's feed_forward on the notebook's model and sample X, cache included, as float32", async () => {
     const out = join(dir, 'numpy');
     const run = await runCli(['forward', '--model', join(REFERENCE, 'model_numpy.json'), '--input', join(REFERENCE, 'sample_X.npy'),
-      '--out', out, '--cache', '--backend', 'cpu'], dir);
+      '--out', out, '--cache', '--backend', 'reference'], dir);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/backend: CPU reference/);
     expect(readdirSync(out).sort()).toEqual(cacheNames(4).sort());
@@ -52,7 +52,7 @@ describe.concurrent('spotify-mlp forward', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       const out = join(dir, `small-${dtype}`, 'nested');
       saveNpy(dir, `X-${dtype}.npy`, X, dtype);
-      const run = await runCli(['forward', '--model', 'small.json', '--input', `X-${dtype}.npy`, '--out', out, '--backend', 'cpu'], dir);
+      const run = await runCli(['forward', '--model', 'small.json', '--input', `X-${dtype}.npy`, '--out', out, '--backend', 'reference'], dir);
       expect(run.code, run.stderr).toBe(0);
       expect(readdirSync(out)).toEqual(['A2.npy']);
       const Xseen = dtype === 'float32' ? matrix(5, 37, Float64Array.from(Float32Array.from(X.data))) : X;
