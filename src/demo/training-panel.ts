@@ -85,7 +85,7 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
     // Without a GPU the whole run happens in the CPU worker (worker-runtime.ts): the page's thread only draws.
     const result = await trainModelOn(app.runtime, dataset, config, {
       signal,
-      // On the CPU the epochs run on this thread: yield a frame before each so the page repaints.
+      // Only where the CPU runs on this thread (the worker did not start): yield a frame before each epoch to repaint.
       beforeEpoch: app.runtime.gpu === null ? nextFrame : undefined,
       onEpoch: (r) => {
         loss.add(r.epoch, r.trainLoss, r.testLoss);
