@@ -12,6 +12,8 @@ export type ModelSource = 'init' | 'trained' | 'loaded';
 /** The current model: parameters plus the scaler that turns raw rows into its inputs and its output into popularity. */
 export interface CurrentModel {
   readonly params: Params;
+  /** For an ensemble: every member (params is the first), whose outputs are averaged. */
+  readonly members?: readonly Params[];
   readonly scaler: ScalerParams | null;
   readonly source: ModelSource;
   readonly training?: TrainingRecord;

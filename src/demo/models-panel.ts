@@ -1,7 +1,7 @@
 // The models panel: download the current model in the CLI's JSON format (with the scaler), or load one, e.g. from `spotify-mlp train`.
 import { FEATURES } from '../model/schema.ts';
 import { UserError } from '../errors.ts';
-import { parseModel, serializeModel } from '../model/model-file.ts';
+import { parseModel, serializeEnsemble, serializeModel } from '../model/model-file.ts';
 import type { App } from './app.ts';
 import { byId, downloadText, errorText, showError } from './dom.ts';
 import { demoStatus } from './status.ts';
@@ -14,15 +14,18 @@ export function initModelsPanel(app: App): void {
   app.on('model', () => {
     const m = app.model;
     if (m === null) return;
+    byId('model-download').textContent = m.members ? 'Download ensemble.json' : 'Download model.json';
     info.textContent = `Current model: ${m.label}; dims [${m.params.dims.join(', ')}]; ` +
+      (m.members ? `an ensemble of ${m.members.length} members, outputs averaged; ` : '') +
       (m.scaler ? 'scaler included.' : 'no scaler in the file, so the loaded data\'s scaler is used.');
   });
   byId('model-download').addEventListener('click', () => {
     const m = app.model;
     if (m === null) return;
     const scaler = m.scaler ?? app.dataset?.scaler;
-    const text = serializeModel(m.params, { ...(scaler ? { scaler } : {}), ...(m.training ? { training: m.training } : {}) });
-    downloadText('model.json', text, 'application/json');
+    const extras = { ...(scaler ? { scaler } : {}), ...(m.training ? { training: m.training } : {}) };
+    const text = m.members ? serializeEnsemble(m.members, extras) : serializeModel(m.params, extras);
+    downloadText(m.members ? 'ensemble.json' : 'model.json', text, 'application/json');
   });
   input.addEventListener('change', () => {
     const file = input.files?.[0];
@@ -49,6 +52,7 @@ async function loadModel(app: App, file: File, errorBox: HTMLElement): Promise<v
     status.model = { source: file.name, loads: (status.model?.loads ?? 0) + 1 };
     app.setModel({
       params: model.params, scaler: model.scaler ?? null, source: 'loaded', label: `loaded from ${file.name}`,
+      ...(model.members ? { members: model.members } : {}),
       ...(model.training ? { training: model.training } : {}),
     });
   } catch (err) {

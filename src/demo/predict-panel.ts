@@ -52,18 +52,20 @@ async function score(app: App): Promise<string | null> {
     const clean = file === null
       ? app.table
       : await parseCsvInWorker(file, 'score', (f) => say(`Reading ${file.name} again, keeping every row: ${Math.round(f * 100)}%`));
-    backend = await app.runtime.backend(model.params);
+    // An ensemble runs every member at once (one dispatch on the GPU) and averages their outputs.
+    backend = model.members ? await app.runtime.ensemble(model.members) : await app.runtime.backend(model.params);
+    const members = model.members?.length ?? 1;
     const predictions = await scoreTable(clean, backend, scaler, (done) => say(`Scoring: ${fmtCount(done)} of ${fmtCount(clean.rows)} rows…`));
     const text = predictionsCsv(clean, predictions);
     const unscored = clean.counts.read - clean.rows;
-    demoStatus().prediction = { rows: clean.counts.read, scored: clean.rows, unscored };
+    demoStatus().prediction = { rows: clean.counts.read, scored: clean.rows, unscored, ...(model.members ? { members } : {}) };
     const lines = text.split('\n');
     const header = lines[0].split(',');
     const preview = lines.slice(1, 1 + PREVIEW_LINES).map((line) => splitPreviewLine(line, header.length));
     box.replaceChildren(
       statGrid([
         { label: 'Rows in the data', value: fmtCount(clean.counts.read), testid: 'pred-rows' },
-        { label: 'Scored', value: fmtCount(clean.rows), sub: `on the ${backend.kind.toUpperCase()}`, testid: 'pred-scored' },
+        { label: 'Scored', value: fmtCount(clean.rows), sub: `on the ${backend.kind.toUpperCase()}${members > 1 ? `, the average of ${members} models` : ''}`, testid: 'pred-scored' },
         { label: 'Not scored', value: fmtCount(unscored), sub: unscored > 0 ? 'empty prediction, reason given' : 'none',
           testid: 'pred-unscored', ...(unscored > 0 ? { tone: 'bad' as const } : {}) },
       ]),

@@ -52,6 +52,39 @@ export interface TrainingStatus {
   chartPoints: number;
 }
 
+/** Sweep progress and results (src/demo/sweep-panel.ts). */
+export interface SweepStatus {
+  running: boolean;
+  ranOn: 'gpu' | 'cpu' | null;
+  /** K, the models of the grid. */
+  models: number;
+  /** The last epoch reported (0 before training), and the most the run may take. */
+  epochs: number;
+  maxEpochs: number;
+  /** Models still training after the last epoch. */
+  active: number;
+  /** How many runs have ended (finished, stopped or failed); tests wait for it to change. */
+  finished: number;
+  stoppedBy: 'done' | 'user' | 'error' | null;
+  /** The chart: datasets (one per model), points per dataset, the highlighted model and each line's width. */
+  chart: { datasets: number; points: number[]; best: number; widths: number[] };
+  /** Model indices, best validation RMSE first; null until a run ends. */
+  ranking: number[] | null;
+  /** Each model's validation RMSE in popularity points, in grid order. */
+  valRmse: number[] | null;
+  ensemble: { members: number[]; valRmse: number; testRmse: number } | null;
+  /** Which result the user last made the current model. */
+  used: 'best' | 'ensemble' | null;
+}
+
+/** A fresh sweep status, before any run. */
+export function initialSweepStatus(): SweepStatus {
+  return {
+    running: false, ranOn: null, models: 0, epochs: 0, maxEpochs: 0, active: 0, finished: 0, stoppedBy: null,
+    chart: { datasets: 0, points: [], best: -1, widths: [] }, ranking: null, valRmse: null, ensemble: null, used: null,
+  };
+}
+
 /** Everything the tests can poll. */
 export interface DemoStatus {
   /** True once the first dataset and forward check are done. */
@@ -66,8 +99,10 @@ export interface DemoStatus {
   parseProgress: number | null;
   forward: ForwardStatus | null;
   training: TrainingStatus;
+  sweep: SweepStatus;
   model: { source: string; loads: number } | null;
-  prediction: { rows: number; scored: number; unscored: number } | null;
+  /** `members`: for an ensemble, how many models' outputs were averaged (absent for a single model). */
+  prediction: { rows: number; scored: number; unscored: number; members?: number } | null;
   /** Every user-facing error shown, in order; lastError is the latest. */
   errors: string[];
   lastError: string | null;
@@ -87,6 +122,7 @@ export function initialStatus(): DemoStatus {
       running: false, ranOn: null, epochs: 0, trainLoss: [], testLoss: [], epochMs: [], finished: 0,
       metrics: null, stoppedBy: null, chartPoints: 0,
     },
+    sweep: initialSweepStatus(),
     model: null,
     prediction: null,
     errors: [],
