@@ -7,6 +7,7 @@ import { initForwardPanel } from './forward-panel.ts';
 import { initModelsPanel } from './models-panel.ts';
 import { initPredictPanel } from './predict-panel.ts';
 import { demoStatus } from './status.ts';
+import { initSweepPanel } from './sweep-panel.ts';
 import { initTrainingPanel } from './training-panel.ts';
 
 /** `?rows=N` makes the synthetic dataset smaller, for quick end-to-end tests; the default is the CLI's. */
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   initModelsPanel(app);
   initPredictPanel(app);
   initTrainingPanel(app);
+  initSweepPanel(app);
   await initDevicePanel(app);
   await initDataPanel(app, { syntheticRows: syntheticRows() });
 }

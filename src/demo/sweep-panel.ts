@@ -1,0 +1,262 @@
+// The sweep panel: a grid of seeds × learning rates trained as K models at once (runSweep), the K validation curves
+// live with the best highlighted, then the ranked table, the ensemble of the top N, and buttons to use either.
+import { UserError } from '../errors.ts';
+import type { Params } from '../model/params.ts';
+import type { MetricsReport } from '../train/metrics.ts';
+import type { RunContext } from '../train/record.ts';
+import { checkGrid, MAX_SWEEP_MODELS, runSweep, type SweepGrid, type SweepResult } from '../train/sweep.ts';
+import { ensembleTrainingRecord, memberTrainingRecord } from '../train/sweep-record.ts';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train-model.ts';
+import type { App } from './app.ts';
+import { byId, el, errorText, fmt, fmtMs, nextFrame, showError, table } from './dom.ts';
+import { demoStatus, initialSweepStatus } from './status.ts';
+import { SweepChart } from './sweep-chart.ts';
+
+/** The panel's defaults: 3 seeds × 3 learning rates, the average of the best 3. */
+export const SWEEP_DEFAULTS = { seeds: '3', lrs: '0.001,0.002,0.004', epochs: 30, top: 3 } as const;
+
+/**
+ * The seeds box: a count n (the init seeds first, first + 1, …) or a comma list such as 1,2,3. One sentence per
+ * mistake; duplicates are left to {@link checkGrid}. A count too large for any sweep is refused here, before a list
+ * of that length is built.
+ */
+export function parseSeeds(text: string, first: number, lrCount: number): number[] {
+  const t = text.trim();
+  if (t === '') return [];
+  if (!t.includes(',')) {
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 0) throw new UserError(`The seeds box takes a count such as 3 or a list such as 1,2,3, not '${t}'.`);
+    if (n * Math.max(1, lrCount) > MAX_SWEEP_MODELS) {
+      throw new UserError(`The grid has ${n * Math.max(1, lrCount)} models (${n} seeds × ${lrCount} learning rates); a sweep trains at most ${MAX_SWEEP_MODELS}, so shrink the grid.`);
+    }
+    return Array.from({ length: n }, (_, i) => first + i);
+  }
+  return t.split(',').map((s) => {
+    const item = s.trim();
+    const n = Number(item);
+    if (item === '' || !Number.isInteger(n) || n < 0 || n >= 2 ** 32) {
+      throw new UserError(`The seed '${item}' in the list '${t}' is not a whole number from 0 to 2^32 − 1.`);
+    }
+    return n;
+  });
+}
+
+/** The learning-rate box: a comma list of positive numbers such as 0.001,0.002,0.004 (empty: no rates). */
+export function parseLrs(text: string): number[] {
+  const t = text.trim();
+  if (t === '') return [];
+  return t.split(',').map((s) => {
+    const item = s.trim();
+    const x = Number(item);
+    if (item === '' || !Number.isFinite(x)) throw new UserError(`The learning rate '${item}' in the list '${t}' is not a number; write them like 0.001,0.002,0.004.`);
+    if (x <= 0) throw new UserError(`The learning rate ${item} is not above 0; every model needs a positive step size.`);
+    return x;
+  });
+}
+
+/** What one Start asks for, checked. */
+export interface SweepRequest {
+  readonly grid: SweepGrid;
+  readonly epochs: number;
+  readonly top: number;
+  readonly train: TrainConfig;
+}
+
+/** Reads and checks the form; every mistake is one sentence (a UserError). */
+export function readSweepForm(values: { seeds: string; lrs: string; epochs: string; top: string; initSeed: string; numpy: boolean }): SweepRequest {
+  const rawSeed = Number(values.initSeed);
+  const first = Number.isInteger(rawSeed) && rawSeed >= 0 ? rawSeed : TRAIN_DEFAULTS.seed;
+  const lrs = parseLrs(values.lrs);
+  const seeds = parseSeeds(values.seeds, first, lrs.length);
+  const grid = { seeds, lrs };
+  const K = checkGrid(grid, 1);
+  const epochs = Number(values.epochs);
+  if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`Epochs must be a whole number of at least 1, not '${values.epochs.trim()}'.`);
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 1 || top > K) {
+    throw new UserError(`The ensemble size must be a whole number from 1 to the ${K} models of the grid, not '${values.top.trim()}'.`);
+  }
+  const train: TrainConfig = { ...TRAIN_DEFAULTS, epochs, seed: first, rng: values.numpy ? 'numpy' : 'seedrandom' };
+  return { grid, epochs, top, train };
+}
+
+/** Wires the form, the chart and the two "use" buttons. */
+export function initSweepPanel(app: App): void {
+  const form = byId<HTMLFormElement>('sweep-form');
+  byId<HTMLInputElement>('sweep-seeds').value = SWEEP_DEFAULTS.seeds;
+  byId<HTMLInputElement>('sweep-lrs').value = SWEEP_DEFAULTS.lrs;
+  byId<HTMLInputElement>('sweep-epochs').value = String(SWEEP_DEFAULTS.epochs);
+  byId<HTMLInputElement>('sweep-top').value = String(SWEEP_DEFAULTS.top);
+  const chart = new SweepChart(byId<HTMLCanvasElement>('sweep-chart'));
+  const status = demoStatus();
+  const cpuNote = (): void => {
+    const note = byId('sweep-cpu-note');
+    note.hidden = app.runtime.gpu !== null;
+    note.textContent = 'No WebGPU here, so the sweep trains on the CPU reference on this page\'s thread, one epoch of every model at a ' +
+      'time: it works, but it is slow and the page may pause between epochs. With WebGPU all K models share the same dispatches.';
+  };
+  // The device panel opens the runtime before the first dataset arrives, so by then the note is right.
+  app.on('dataset', cpuNote);
+  let controller: AbortController | null = null;
+  let last: { result: SweepResult; context: RunContext; scaler: NonNullable<App['dataset']>['scaler'] } | null = null;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (controller !== null) return;
+    const errorBox = byId('sweep-error');
+    let request: SweepRequest;
+    try {
+      request = readSweepForm({
+        seeds: byId<HTMLInputElement>('sweep-seeds').value, lrs: byId<HTMLInputElement>('sweep-lrs').value,
+        epochs: byId<HTMLInputElement>('sweep-epochs').value, top: byId<HTMLInputElement>('sweep-top').value,
+        initSeed: byId<HTMLInputElement>('init-seed').value, numpy: byId<HTMLInputElement>('init-numpy').checked,
+      });
+    } catch (err) {
+      showError(errorBox, errorText(err));
+      return;
+    }
+    cpuNote();
+    controller = new AbortController();
+    last = null;
+    void run(app, request, controller.signal, chart)
+      .then((r) => {
+        last = r;
+      })
+      .finally(() => {
+        controller = null;
+      });
+  });
+  byId('sweep-stop').addEventListener('click', () => controller?.abort());
+  byId('sweep-use-best').addEventListener('click', () => {
+    if (last === null) return;
+    const { result, context, scaler } = last;
+    const best = result.members[result.ranking[0]];
+    status.sweep.used = 'best';
+    byId('sweep-used').textContent = `Model ${best.index} is now the current model: score the data with it in section 6.`;
+    app.setModel({
+      params: best.params, scaler, source: 'trained', training: memberTrainingRecord(result, best, context),
+      label: `the sweep's best model (model ${best.index}: seed ${best.seed}, lr ${best.lr}, best epoch ${best.outcome.bestEpoch}, ` +
+        `validation RMSE ${fmt(best.metrics.validation.model.rmse, 4)})`,
+    });
+  });
+  byId('sweep-use-ensemble').addEventListener('click', () => {
+    if (last === null) return;
+    const { result, context, scaler } = last;
+    const members: Params[] = result.ensemble.members.map((i) => result.members[i].params);
+    status.sweep.used = 'ensemble';
+    byId('sweep-used').textContent = `The ensemble of ${members.length} is now the current model: section 6 scores with all of them at once and averages.`;
+    app.setModel({
+      params: members[0], members, scaler, source: 'trained', training: ensembleTrainingRecord(result, context),
+      label: `the sweep's ensemble of the top ${members.length} (models ${result.ensemble.members.join(', ')}), outputs averaged`,
+    });
+  });
+}
+
+async function run(app: App, request: SweepRequest, signal: AbortSignal, chart: SweepChart): Promise<{ result: SweepResult; context: RunContext; scaler: NonNullable<App['dataset']>['scaler'] } | null> {
+  const dataset = app.dataset;
+  const status = demoStatus();
+  const progress = byId('sweep-progress');
+  const errorBox = byId('sweep-error');
+  const start = byId<HTMLButtonElement>('sweep-start');
+  const stop = byId<HTMLButtonElement>('sweep-stop');
+  const useButtons = [byId<HTMLButtonElement>('sweep-use-best'), byId<HTMLButtonElement>('sweep-use-ensemble')];
+  if (dataset === null) return null;
+  const { grid, top, train, epochs } = request;
+  const cells = grid.seeds.flatMap((seed) => grid.lrs.map((lr, lrIndex) => ({ seed, lr, lrIndex })));
+  const K = cells.length;
+  showError(errorBox, null);
+  start.disabled = true;
+  stop.disabled = false;
+  for (const b of useButtons) b.disabled = true;
+  byId('sweep-results').replaceChildren();
+  byId('sweep-used').textContent = '';
+  const ranOn = app.runtime.kind;
+  status.sweep = { ...initialSweepStatus(), running: true, ranOn, models: K, maxEpochs: epochs, active: K, finished: status.sweep.finished };
+  await nextFrame();
+  chart.reset(cells.map((c, i) => ({ label: `${i}: seed ${c.seed}, lr ${c.lr}`, lrIndex: c.lrIndex })), epochs);
+  const s = status.sweep;
+  const showChart = (): void => {
+    s.chart = { ...chart.counts, best: chart.best, widths: chart.widths };
+  };
+  showChart();
+  progress.textContent = `Starting ${K} models (${grid.seeds.length} seeds × ${grid.lrs.length} learning rates) on the ${ranOn.toUpperCase()}…`;
+  await nextFrame();
+  const context: RunContext = { backend: ranOn, device: app.runtime.description, source: dataset.source, counts: dataset.counts };
+  try {
+    const result = await runSweep(app.runtime, dataset, { train, grid, top }, {
+      signal,
+      // Without a GPU the reference trainers run on this thread: a frame before each epoch lets the page repaint.
+      beforeEpoch: app.runtime.gpu === null ? nextFrame : undefined,
+      onEpoch: (reports, active) => {
+        if (reports.length === 0) return;
+        chart.add(reports);
+        showChart();
+        const epoch = reports[0].epoch;
+        s.epochs = epoch;
+        s.active = active;
+        const b = chart.best;
+        const bestLoss = chart.bestLoss;
+        progress.textContent = epoch === 0
+          ? `Before training: ${K} models initialized; the thick line is the lowest validation loss so far.`
+          : `Epoch ${epoch}/${epochs} · ${active} of ${K} models still training · best validation MSE ${fmt(bestLoss)} ` +
+            `(model ${b}: seed ${cells[b]?.seed}, lr ${cells[b]?.lr}) · ${fmtMs(reports[0].ms)} per epoch on the ${ranOn.toUpperCase()}`;
+      },
+    });
+    const aborted = result.members.some((m) => m.outcome.aborted);
+    s.stoppedBy = aborted ? 'user' : 'done';
+    s.ranking = [...result.ranking];
+    s.valRmse = result.members.map((m) => m.metrics.validation.model.rmse);
+    s.ensemble = {
+      members: [...result.ensemble.members], valRmse: result.ensemble.metrics.validation.model.rmse, testRmse: result.ensemble.metrics.test.model.rmse,
+    };
+    progress.textContent = `${aborted ? `Stopped by you after epoch ${s.epochs}` : 'Finished'}: ${K} models in ${fmtMs(result.totalMs)} ` +
+      `on the ${ranOn.toUpperCase()}; each model keeps the weights of its best validation epoch.`;
+    showResults(result);
+    for (const b of useButtons) b.disabled = false;
+    return { result, context, scaler: dataset.scaler };
+  } catch (err) {
+    s.stoppedBy = 'error';
+    showError(errorBox, errorText(err));
+    progress.textContent = 'The sweep did not finish.';
+    return null;
+  } finally {
+    s.running = false;
+    s.finished++;
+    start.disabled = false;
+    stop.disabled = true;
+  }
+}
+
+/** The ranked table (validation metrics chose), the ensemble's row, and the test metrics, reported only. */
+function showResults(result: SweepResult): void {
+  const metric = (r: MetricsReport['model']): string[] => [fmt(r.rmse), fmt(r.mae), fmt(r.r2, 3)];
+  const stopped = (m: SweepResult['members'][number]): string =>
+    m.outcome.aborted ? 'you' : m.outcome.stoppedBy === 'patience' ? 'patience' : m.outcome.stoppedBy ?? 'epochs';
+  const rows = result.ranking.map((i, r) => {
+    const m = result.members[i];
+    return [String(r + 1), String(i), String(m.seed), String(m.lr), String(m.outcome.bestEpoch), stopped(m), ...metric(m.metrics.validation.model)];
+  });
+  const e = result.ensemble;
+  rows.push(['ensemble', `top ${e.members.length}: ${e.members.join(', ')}`, '', '', '', '', ...metric(e.metrics.validation.model)]);
+  const ranked = table(['rank', 'model', 'seed', 'lr', 'best epoch', 'stopped by', 'val RMSE', 'val MAE', 'val R²'], rows,
+    'Every model, ranked by validation RMSE, and the ensemble');
+  ranked.id = 'sweep-table';
+  ranked.setAttribute('data-testid', 'sweep-table');
+  const body = ranked.tBodies[0];
+  body.rows[0]?.classList.add('best');
+  body.rows[body.rows.length - 1]?.classList.add('ensemble-row');
+  const best = result.members[result.ranking[0]];
+  const testTable = table(['popularity points', 'RMSE', 'MAE', 'R²'], [
+    [`best model (${best.index})`, ...metric(best.metrics.test.model)],
+    [`ensemble of the top ${e.members.length}`, ...metric(e.metrics.test.model)],
+    [`mean baseline (${fmt(e.metrics.test.baselineValue, 3)})`, ...metric(e.metrics.test.baseline)],
+  ], 'Test metrics of the best model and the ensemble, reported only');
+  testTable.setAttribute('data-testid', 'sweep-test');
+  const pct = Math.round(result.validation * 100);
+  byId('sweep-results').replaceChildren(
+    el('p', {}, `Ranked by validation RMSE in popularity points: the validation rows (${pct} % of the training rows) chose the order and the ` +
+      `ensemble; the test rows never chose anything and are only reported below.`),
+    el('div', { class: 'scroll' }, ranked),
+    el('h3', {}, 'Test set, reported only'),
+    el('div', { class: 'scroll' }, testTable),
+  );
+}
