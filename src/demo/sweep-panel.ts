@@ -99,6 +99,16 @@ export function initSweepPanel(app: App): void {
   app.on('dataset', cpuNote);
   let controller: AbortController | null = null;
   let last: { result: SweepResult; context: RunContext; scaler: NonNullable<App['dataset']>['scaler'] } | null = null;
+  // The "now the current model" line holds only while the model is the one these buttons set.
+  let ours: App['model'] = null;
+  app.on('model', () => {
+    if (app.model !== ours) byId('sweep-used').textContent = '';
+  });
+  const use = (model: NonNullable<App['model']>, sentence: string): void => {
+    ours = model;
+    app.setModel(model);
+    byId('sweep-used').textContent = sentence;
+  };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (controller !== null) return;
@@ -131,23 +141,21 @@ export function initSweepPanel(app: App): void {
     const { result, context, scaler } = last;
     const best = result.members[result.ranking[0]];
     status.sweep.used = 'best';
-    byId('sweep-used').textContent = `Model ${best.index} is now the current model: score the data with it in section 6.`;
-    app.setModel({
+    use({
       params: best.params, scaler, source: 'trained', training: memberTrainingRecord(result, best, context),
       label: `the sweep's best model (model ${best.index}: seed ${best.seed}, lr ${best.lr}, best epoch ${best.outcome.bestEpoch}, ` +
         `validation RMSE ${fmt(best.metrics.validation.model.rmse, 4)})`,
-    });
+    }, `Model ${best.index} is now the current model: score the data with it in section 6.`);
   });
   byId('sweep-use-ensemble').addEventListener('click', () => {
     if (last === null) return;
     const { result, context, scaler } = last;
     const members: Params[] = result.ensemble.members.map((i) => result.members[i].params);
     status.sweep.used = 'ensemble';
-    byId('sweep-used').textContent = `The ensemble of ${members.length} is now the current model: section 6 scores with all of them at once and averages.`;
-    app.setModel({
+    use({
       params: members[0], members, scaler, source: 'trained', training: ensembleTrainingRecord(result, context),
       label: `the sweep's ensemble of the top ${members.length} (models ${result.ensemble.members.join(', ')}), outputs averaged`,
-    });
+    }, `The ensemble of ${members.length} is now the current model: section 6 scores with all of them at once and averages.`);
   });
 }
 

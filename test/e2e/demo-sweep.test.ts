@@ -159,6 +159,7 @@ describe('the sweep panel with WebGPU', () => {
     await s.page.click('#sweep-use-ensemble');
     await waitForStatus(s.page, 'the ensemble', (x) => x.sweep.used === 'ensemble');
     expect(await text('#model-info')).toMatch(/ensemble of 2 members/);
+    expect(await text('#sweep-used')).toMatch(/ensemble of 2 is now the current model/);
     expect(await text('#model-download')).toBe('Download ensemble.json');
     const ensemble = await scorePreview();
     expect(ensemble.members).toBe(2);
@@ -197,6 +198,7 @@ describe('the sweep panel with WebGPU', () => {
     await input.uploadFile(path);
     await waitForStatus(s.page, 'the loaded ensemble', (x) => (x.model?.loads ?? 0) > (before.model?.loads ?? 0) || x.errors.length > before.errors.length);
     expect(await text('#model-info')).toMatch(/three-ensemble\.json.*an ensemble of 3 members/);
+    expect(await text('#sweep-used'), 'the sweep no longer claims the current model').toBe('');
     const scored = await scorePreview();
     expect(scored.members).toBe(3);
   }, 120_000);
