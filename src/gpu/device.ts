@@ -133,3 +133,32 @@ export async function requestGpu(gpu: GPU, shaders: ShaderLibrary, opts: Request
   });
   return ctx;
 }
+
+/**
+ * Runs `work` (which encodes and submits) inside validation and out-of-memory error scopes, so a GPU error can
+ * never pass as a result: out of memory becomes a one-sentence UserError, a validation error one that says it is
+ * our bug, and a lost device the device-lost sentence.
+ */
+export async function withErrorScopes<T>(ctx: GpuContext, what: string, work: () => Promise<T>): Promise<T> {
+  assertAlive(ctx);
+  ctx.device.pushErrorScope('out-of-memory');
+  ctx.device.pushErrorScope('validation');
+  let result: T | undefined;
+  let failure: unknown;
+  try {
+    result = await work();
+  } catch (e) {
+    failure = e;
+  }
+  const validation = await ctx.device.popErrorScope().catch(() => null);
+  const oom = await ctx.device.popErrorScope().catch(() => null);
+  if (ctx.lost) throw deviceLostError(ctx);
+  if (failure !== undefined) throw failure;
+  if (oom) throw new UserError(`The GPU ran out of memory while ${what} (${firstLine(oom.message)}); use fewer examples, units or models per call.`);
+  if (validation) throw new UserError(`The GPU refused ${what} (${firstLine(validation.message)}); this is a bug in spotify-mlp, so please report it with this message.`);
+  return result as T;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/\.$/, '');
+}

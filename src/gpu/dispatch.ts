@@ -1,5 +1,6 @@
 // One compute dispatch, prepared once (pipeline, bind group, workgroup counts) and encoded many times, and the
 // split of a long 1-D dispatch over two dimensions under the device's per-dimension limit.
+import { UserError } from '../errors.ts';
 import type { GpuContext } from './device.ts';
 import { getPipeline } from './pipelines.ts';
 
@@ -29,10 +30,39 @@ export function encodePass(encoder: GPUCommandEncoder, label: string, list: read
   pass.end();
 }
 
+/**
+ * Checks a dispatch against the device's limits before it is encoded: workgroups per dimension, the size of every
+ * storage binding, and storage buffers per stage. A GPU result is right or it is an error: past a limit a kernel
+ * would silently compute nothing, so this throws one sentence naming the limit and what to make smaller.
+ */
+export function checkDispatch(ctx: GpuContext, groups: Prepared['groups'], bindings: readonly (Binding | null)[], label: string): void {
+  const { maxComputeWorkgroupsPerDimension: perDim, maxStorageBufferBindingSize: perBinding, maxStorageBuffersPerShaderStage: perStage } = ctx.limits;
+  const worst = Math.max(...groups);
+  if (worst > perDim) {
+    throw new UserError(`The dispatch ${label} needs ${worst} workgroups in one dimension, over this device's limit of ${perDim}; use fewer units per layer or fewer examples per call.`);
+  }
+  let storage = 0;
+  for (const b of bindings) {
+    if (b === null) continue;
+    const buffer = 'buffer' in b ? b.buffer : b;
+    const size = 'buffer' in b ? (b.size ?? buffer.size - (b.offset ?? 0)) : buffer.size;
+    if (buffer.usage & GPUBufferUsage.STORAGE) {
+      storage++;
+      if (size > perBinding) {
+        throw new UserError(`The dispatch ${label} binds ${(size / 2 ** 20).toFixed(1)} MiB in one buffer, over this device's ${(perBinding / 2 ** 20).toFixed(1)} MiB storage-binding limit; use fewer units per layer or fewer examples per call.`);
+      }
+    }
+  }
+  if (storage > perStage) {
+    throw new UserError(`The dispatch ${label} binds ${storage} storage buffers, over this device's limit of ${perStage} per shader stage; this adapter cannot run this kernel.`);
+  }
+}
+
 /** A dispatch of `pipeline` over `bindings` (in binding order; `null` skips a binding number). */
 export function prepareWith(
   ctx: GpuContext, pipeline: GPUComputePipeline, bindings: readonly (Binding | null)[], groups: Prepared['groups'], label: string,
 ): Prepared {
+  checkDispatch(ctx, groups, bindings, label);
   const entries: GPUBindGroupEntry[] = [];
   bindings.forEach((b, binding) => {
     if (b !== null) entries.push({ binding, resource: 'buffer' in b ? b : { buffer: b } });

@@ -5,7 +5,7 @@ import { type Matrix, sliceCols, toFloat32 } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import { checkInputShape } from '../model/validate.ts';
 import { BufferManager } from './buffers.ts';
-import { assertAlive, type GpuContext, lostErrorAfterFailure } from './device.ts';
+import { assertAlive, type GpuContext, lostErrorAfterFailure, withErrorScopes } from './device.ts';
 import { maxChunkColumns } from './forward.ts';
 import { encodeFusedForward, type FusedParams, fusedSupports, uploadFusedParams } from './fused.ts';
 
@@ -53,6 +53,10 @@ export class GpuEnsemble implements EnsembleBackend {
   async forwardMembers(X: Matrix): Promise<Matrix[]> {
     assertAlive(this.ctx);
     checkInputShape(X, this.dims);
+    return withErrorScopes(this.ctx, `the ensemble's forward pass of ${X.cols} examples`, () => this.membersOf(X));
+  }
+
+  private async membersOf(X: Matrix): Promise<Matrix[]> {
     const K = this.members;
     const m = X.cols;
     const nL = this.dims[this.dims.length - 1];

@@ -5,7 +5,7 @@ import { type Matrix, sliceCols, toFloat32 } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';
 import type { Binding } from './dispatch.ts';
-import { assertAlive, type GpuContext, lostErrorAfterFailure } from './device.ts';
+import { assertAlive, type GpuContext, lostErrorAfterFailure, withErrorScopes } from './device.ts';
 import { encodeMatmulBias, encodeRelu, maxMatmulColumns } from './kernels.ts';
 import { encodeFusedForward, type FusedParams, type FusedVariant } from './fused.ts';
 import { cacheRowOffsets } from './layout.ts';
@@ -114,7 +114,10 @@ export function maxChunkColumns(ctx: GpuContext, dims: readonly number[], packed
   return Math.max(1, Math.min(Math.floor(perBuffer / (4 * widest)), maxMatmulColumns(ctx), DEFAULT_MAX_CHUNK_COLUMNS));
 }
 
-/** Runs the network on X (dims[0], m) and reads back A_L, or the whole cache; m is chunked transparently. */
+/**
+ * Runs the network on X (dims[0], m) and reads back A_L, or the whole cache; m is chunked transparently. Runs in
+ * validation and out-of-memory error scopes: a GPU error is a one-sentence UserError, never a wrong result.
+ */
 export async function runForward(
   ctx: GpuContext,
   buffers: BufferManager,
@@ -122,6 +125,19 @@ export async function runForward(
   layers: readonly LayerBuffers[],
   X: Matrix,
   opts: RunForwardOptions = {},
+): Promise<ForwardReadback> {
+  assertAlive(ctx);
+  checkInputShape(X, dims);
+  return withErrorScopes(ctx, `the forward pass of ${X.cols} examples`, () => forwardChunks(ctx, buffers, dims, layers, X, opts));
+}
+
+async function forwardChunks(
+  ctx: GpuContext,
+  buffers: BufferManager,
+  dims: readonly number[],
+  layers: readonly LayerBuffers[],
+  X: Matrix,
+  opts: RunForwardOptions,
 ): Promise<ForwardReadback> {
   assertAlive(ctx);
   checkInputShape(X, dims);

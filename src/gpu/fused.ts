@@ -5,6 +5,7 @@ import type { GpuContext } from './device.ts';
 import { generatedSupports, generateFusedKernel } from './fused-gen.ts';
 import { cacheRowOffsets, packedBlocks, packFusedParams } from './layout.ts';
 import { FusedSizes } from './structs.ts';
+import { checkDispatch } from './dispatch.ts';
 import { getPipeline } from './pipelines.ts';
 import { FUSED } from './tuning.ts';
 
@@ -109,9 +110,11 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
       ...(variant === 'loop' || f.cache ? [{ binding: 5, resource: { buffer: f.cache ?? buffers.sink() } }] : []),
     ],
   });
+  const groups = [Math.ceil(f.m / (4 * fusedCols(variant) * FUSED.workgroup)), f.params.models] as const;
+  checkDispatch(ctx, groups, [f.params.P, f.X, f.out, ...(f.cache ? [f.cache] : [])], `forward (fused) of ${f.m} examples`);
   const pass = encoder.beginComputePass({ label: `forward (fused, ${variant}) m=${f.m}` });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(Math.ceil(f.m / (4 * fusedCols(variant) * FUSED.workgroup)), f.params.models);
+  pass.dispatchWorkgroups(groups[0], groups[1]);
   pass.end();
 }

@@ -14,7 +14,7 @@ import {
   type Evaluation, type ModelSettings, type MultiTrainer, singleModel, type StepSettings, type TrainableBackend, type TrainingData,
 } from '../../model/trainable.ts';
 import { BufferManager } from '../buffers.ts';
-import { assertAlive, type GpuContext } from '../device.ts';
+import { assertAlive, type GpuContext, withErrorScopes } from '../device.ts';
 import { fusedSupports } from '../fused.ts';
 import { pad4 } from '../layout.ts';
 import { MAX_MODELS, ModelHyper, Step } from '../structs.ts';
@@ -146,42 +146,46 @@ export class GpuTrainer implements MultiTrainer {
   }
 
   async trainEpoch(active?: readonly boolean[]): Promise<void> {
-    const run = this.requireRun();
-    if (active) this.writeHyper(active);
-    else if (run.active.some((a) => !a)) this.writeHyper(run.hyper.map(() => true));
-    const { plan, settings } = run.buffers;
-    this.ctx.device.queue.writeBuffer(run.buffers.order, 0, Uint32Array.from(run.shuffler.next()));
-    // This epoch's rows of the step table: where each mini-batch starts, its size, and the step-size factor (Adam's
-    // depends on t; each model multiplies it by its own lr).
-    const entries = new ArrayBuffer(plan.count * Step.bytes);
-    const o = settings.optimizer;
-    for (let s = 0; s < plan.count; s++) {
-      const { lrT, epsT } = o.kind === 'adam' ? adamStepScale({ ...o, lr: 1 }, run.t + s + 1) : { lrT: 1, epsT: 0 };
-      const { start, count } = batchRange(plan, s);
-      Step.write({ start, count, usePerm: 1, lrT, epsT, momentum: 0, beta1: o.beta1, beta2: o.beta2 }, entries, s);
-    }
-    this.ctx.device.queue.writeBuffer(run.table, 0, entries);
-    const encoder = this.ctx.device.createCommandEncoder({ label: `epoch (${plan.count} steps, ${this.models} models)` });
-    for (let s = 0; s < plan.count; s++) {
-      this.selectEntry(encoder, s);
-      run.program.encodeStep(encoder, 'update');
-    }
-    this.ctx.device.queue.submit([encoder.finish()]);
-    run.t += plan.count;
-    await this.ctx.device.queue.onSubmittedWorkDone();
+    return withErrorScopes(this.ctx, 'training an epoch', async () => {
+      const run = this.requireRun();
+      if (active) this.writeHyper(active);
+      else if (run.active.some((a) => !a)) this.writeHyper(run.hyper.map(() => true));
+      const { plan, settings } = run.buffers;
+      this.ctx.device.queue.writeBuffer(run.buffers.order, 0, Uint32Array.from(run.shuffler.next()));
+      // This epoch's rows of the step table: where each mini-batch starts, its size, and the step-size factor (Adam's
+      // depends on t; each model multiplies it by its own lr).
+      const entries = new ArrayBuffer(plan.count * Step.bytes);
+      const o = settings.optimizer;
+      for (let s = 0; s < plan.count; s++) {
+        const { lrT, epsT } = o.kind === 'adam' ? adamStepScale({ ...o, lr: 1 }, run.t + s + 1) : { lrT: 1, epsT: 0 };
+        const { start, count } = batchRange(plan, s);
+        Step.write({ start, count, usePerm: 1, lrT, epsT, momentum: 0, beta1: o.beta1, beta2: o.beta2 }, entries, s);
+      }
+      this.ctx.device.queue.writeBuffer(run.table, 0, entries);
+      const encoder = this.ctx.device.createCommandEncoder({ label: `epoch (${plan.count} steps, ${this.models} models)` });
+      for (let s = 0; s < plan.count; s++) {
+        this.selectEntry(encoder, s);
+        run.program.encodeStep(encoder, 'update');
+      }
+      this.ctx.device.queue.submit([encoder.finish()]);
+      run.t += plan.count;
+      await this.ctx.device.queue.onSubmittedWorkDone();
+    });
   }
 
   async evaluate(): Promise<Evaluation[]> {
-    const run = this.requireRun();
-    const encoder = this.ctx.device.createCommandEncoder({ label: 'evaluate' });
-    encoder.clearBuffer(run.buffers.acc);
-    run.program.encodeEvaluate(encoder, (e, fixed) => this.selectEntry(e, run.fixedBase + fixed));
-    const acc = await this.read(encoder, run.buffers.acc, this.models * 8);
-    const [train, test, val] = run.buffers.sets;
-    const loss = (sum: number, m: number) => (m > 0 ? sum / m : Number.NaN);
-    return Array.from({ length: this.models }, (_, i) => ({
-      trainLoss: acc[8 * i] / train.m, testLoss: loss(acc[8 * i + 2], test.m), valLoss: loss(acc[8 * i + 4], val.m), liveOutputs: acc[8 * i + 1],
-    }));
+    return withErrorScopes(this.ctx, 'evaluating the losses', async () => {
+      const run = this.requireRun();
+      const encoder = this.ctx.device.createCommandEncoder({ label: 'evaluate' });
+      encoder.clearBuffer(run.buffers.acc);
+      run.program.encodeEvaluate(encoder, (e, fixed) => this.selectEntry(e, run.fixedBase + fixed));
+      const acc = await this.read(encoder, run.buffers.acc, this.models * 8);
+      const [train, test, val] = run.buffers.sets;
+      const loss = (sum: number, m: number) => (m > 0 ? sum / m : Number.NaN);
+      return Array.from({ length: this.models }, (_, i) => ({
+        trainLoss: acc[8 * i] / train.m, testLoss: loss(acc[8 * i + 2], test.m), valLoss: loss(acc[8 * i + 4], val.m), liveOutputs: acc[8 * i + 1],
+      }));
+    });
   }
 
   async saveBest(models: readonly number[]): Promise<void> {
@@ -195,14 +199,16 @@ export class GpuTrainer implements MultiTrainer {
   }
 
   async batchGradients(batch: number, model: number): Promise<Float64Array> {
-    const run = this.requireRun();
-    const { start, count } = batchRange(run.buffers.plan, batch);
-    this.ctx.device.queue.writeBuffer(run.table, run.scratch * Step.bytes, Step.write({ ...NO_UPDATE, start, count, usePerm: 0 }));
-    const encoder = this.ctx.device.createCommandEncoder({ label: `gradients of batch ${batch}` });
-    this.selectEntry(encoder, run.scratch);
-    run.program.encodeStep(encoder, 'gradient');
-    const all = await this.read(encoder, this.grad, this.models * this.layout.size);
-    return Float64Array.from(all.subarray(model * this.layout.size, (model + 1) * this.layout.size));
+    return withErrorScopes(this.ctx, 'computing gradients', async () => {
+      const run = this.requireRun();
+      const { start, count } = batchRange(run.buffers.plan, batch);
+      this.ctx.device.queue.writeBuffer(run.table, run.scratch * Step.bytes, Step.write({ ...NO_UPDATE, start, count, usePerm: 0 }));
+      const encoder = this.ctx.device.createCommandEncoder({ label: `gradients of batch ${batch}` });
+      this.selectEntry(encoder, run.scratch);
+      run.program.encodeStep(encoder, 'gradient');
+      const all = await this.read(encoder, this.grad, this.models * this.layout.size);
+      return Float64Array.from(all.subarray(model * this.layout.size, (model + 1) * this.layout.size));
+    });
   }
 
   async readParams(model: number): Promise<Params> {
