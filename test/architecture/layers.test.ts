@@ -16,7 +16,7 @@ const RANKS: Record<string, number> = {
   runtime: 5,
   platform: 6,
   cli: 7, demo: 7,
-  api: 8, 'index.ts': 8, 'browser.ts': 8,
+  api: 8, 'index.ts': 9, 'browser.ts': 9,
 };
 
 function sourceFiles(dir: string): string[] {

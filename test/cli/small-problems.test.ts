@@ -140,6 +140,6 @@ describe('the per-epoch losses', () => {
   it('are labelled as MSE on the scaled target', async () => {
     const { readFileSync } = await import('node:fs');
     const log = readFileSync(join(dir, 'train.err'), 'utf8');
-    expect(log).toMatch(/^epoch 5\/5: MSE \(scaled\) train \d\.\d{5} {2}test \d\.\d{5} /m);
+    expect(log).toMatch(/^epoch 5\/5: MSE \(scaled\) train \d\.\d{5} {2}val \d\.\d{5} {2}test \d\.\d{5} /m);
   });
 });

@@ -93,6 +93,6 @@ describe('1.5 feed_forward', () => {
 
   it('rejects an input with the wrong number of features', () => {
     const params = initialization([13, 4, 1]);
-    expect(() => feedForward(matrix(12, 3, new Float64Array(36)), params)).toThrow(/12 rows.*expects 13/);
+    expect(() => feedForward(matrix(12, 3, new Float64Array(36)), params)).toThrow(/shape \(12, 3\) but the model expects 13 features/);
   });
 });

@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .requiredOption('--model <file>', 'the model JSON written by spotify-mlp train (it must hold a "scaler")')
     .requiredOption('--csv <file>', "the tracks to score (tracks.csv layout; popularity is not needed)")
     .requiredOption('--out <file>', `where to write the CSV: id (when the input has one), ${PREDICTION_COLUMN}, reason`)
-    .option('--backend <kind>', `${BACKEND_HELP}; cpu by default here`, choiceArg('--backend', BACKEND_KINDS), 'cpu' as BackendChoice)
+    .option('--backend <kind>', `${BACKEND_HELP}; the float64 reference by default here`, choiceArg('--backend', BACKEND_KINDS), 'reference' as BackendChoice)
     .option('--force', 'overwrite --out if it exists', false)
     .action((options: PredictCommandOptions) => runPredict(options));
 }
