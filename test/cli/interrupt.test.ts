@@ -15,8 +15,9 @@ afterAll(() => {
   cleanup();
 });
 
-// Long enough never to finish by itself (no early stopping), with epochs long enough that a signal sent right
-// after a line appears arrives inside an epoch; the 5-epoch log lines say training is under way.
+// Long enough never to finish by itself (no early stopping). The tests wait for the epoch-5 line, so at least five
+// epochs have run when the signal is sent (waiting for the epoch-0 line raced: a signal that arrives before epoch 1
+// begins rightly stops with no epoch run, which made the first test flaky in CI).
 const TRAIN = ['train', '--epochs', '100000', '--patience', '0', '--backend', 'cpu', '--synthetic-rows', '20000', '--batch', '16'];
 
 interface Session {
@@ -56,7 +57,7 @@ const ctrlC = (s: Session): void => {
 describe('Ctrl-C during spotify-mlp train', () => {
   it('first Ctrl-C: says what happens, finishes the epoch, writes the best model marked interrupted, exits 130', async () => {
     const s = start('first.json');
-    await s.waitFor(/epoch 0\//);
+    await s.waitFor(/epoch 5\//);
     ctrlC(s);
     const { code } = await s.exit;
     expect(code, s.stderr).toBe(130);
@@ -69,14 +70,14 @@ describe('Ctrl-C during spotify-mlp train', () => {
     const model = parseModel(readFileSync(join(dir, 'first.json'), 'utf8'));
     const run = (model.training as { run: { interrupted: boolean; epochsRun: number; bestEpoch: number } }).run;
     expect(run.interrupted).toBe(true);
-    expect(run.epochsRun).toBeGreaterThanOrEqual(1);
+    expect(run.epochsRun).toBeGreaterThanOrEqual(5);
     expect(run.epochsRun).toBeLessThan(100000);
     expect(run.bestEpoch).toBeLessThanOrEqual(run.epochsRun);
   }, 60_000);
 
   it('second Ctrl-C: exits 130 at once and leaves no file, whole or partial', async () => {
     const s = start('second.json');
-    await s.waitFor(/epoch 0\//);
+    await s.waitFor(/epoch 5\//);
     ctrlC(s);
     await s.waitFor(/press Ctrl-C again/);
     ctrlC(s);
