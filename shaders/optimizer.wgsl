@@ -1,5 +1,5 @@
 // Shared code (not a kernel): the four update rules for one parameter, written once for every GPU trainer and
-// pulled in by `//!include optimizer` after `//!include train_step`. The CPU twin is src/cpu/optimizers.ts.
+// pulled in by `//!include optimizer` after `//!include train_step`. The CPU twin is src/model/flat-optimizer.ts.
 // Rules: 0 leaves θ alone (gradient only), 1 θ −= lr·g (gd, sgd), 2 heavy-ball momentum v = μ·v + g, θ −= lr·v,
 // 3 Adam, whose bias corrections come folded into the step's lrT and epsT (adamStepScale in
 // src/model/optimizer.ts, with lr = 1); each model's own learning rate and μ come from `hyper`.

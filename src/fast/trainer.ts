@@ -7,7 +7,7 @@ import { checkParams } from '../model/validate.ts';
 import { FastBackend, type FastBackendOptions, forwardAll } from './backend.ts';
 import { createKernels } from './kernels.ts';
 import { FastNetwork } from './network.ts';
-import { FastOptimizer } from './optimizer.ts';
+import { FlatOptimizer } from '../model/flat-optimizer.ts';
 
 /** TrainingData with the optional validation rows (a newer field of the contract; absent means none). */
 type RunData = TrainingData & { readonly xVal?: Matrix; readonly yVal?: Matrix };
@@ -16,7 +16,7 @@ interface Run {
   readonly data: RunData;
   readonly plan: BatchPlan;
   readonly shuffler: EpochShuffler;
-  readonly optimizer: FastOptimizer;
+  readonly optimizer: FlatOptimizer<Float32Array>;
   readonly best: Float32Array;
 }
 
@@ -38,7 +38,7 @@ export class FastTrainer extends FastBackend implements TrainableBackend {
       data: copy,
       plan: batchPlan(m, settings),
       shuffler: new EpochShuffler(m, settings),
-      optimizer: new FastOptimizer(settings.optimizer, this.net.layout.size),
+      optimizer: new FlatOptimizer(settings.optimizer, this.net.layout.size, Float32Array),
       best: this.net.theta().slice(),
     };
   }

@@ -1,5 +1,6 @@
 // The update rules' settings and the maths the CPU reference and the GPU kernels share (Adam's folded step size).
-// The rules themselves are written once per side: src/cpu/optimizers.ts and shaders/optimizer.wgsl.
+// The rules themselves are written once per side: src/model/flat-optimizer.ts (CPU, float64 or float32) and
+// shaders/optimizer.wgsl.
 
 /** The update rules: `gd` is the notebook's full-batch gradient descent, `sgd` the same on mini-batches. */
 export type OptimizerKind = 'adam' | 'sgd' | 'momentum' | 'gd';
