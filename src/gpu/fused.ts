@@ -71,19 +71,36 @@ export function pickFusedVariant(dims: readonly number[]): FusedVariant {
   return generatedSupports(dims) ? 'unrolled3' : 'loop';
 }
 
-function fusedPipeline(ctx: GpuContext, dims: readonly number[], variant: FusedVariant, cache: boolean, m: number): GPUComputePipeline {
+/** A fused dispatch's kernel and workgroup size. */
+export interface FusedShape {
+  readonly variant: FusedVariant;
+  readonly workgroup: number;
+}
+
+/**
+ * The kernel and workgroup size for m examples: the fastest variant in workgroups of FUSED.workgroup, unless that
+ * makes fewer than FUSED.minWorkgroups workgroups (a mini-batch); then FUSED.smallWorkgroup invocations per
+ * workgroup, and 4 examples per invocation where the variant was not forced, so the batch spreads over the cores.
+ */
+export function pickFusedShape(dims: readonly number[], m: number, forced?: FusedVariant): FusedShape {
+  const variant = forced ?? pickFusedVariant(dims);
+  if (Math.ceil(m / (4 * fusedCols(variant) * FUSED.workgroup)) >= FUSED.minWorkgroups) return { variant, workgroup: FUSED.workgroup };
+  return { variant: forced ?? (variant === 'unrolled3' ? 'unrolled' : variant), workgroup: FUSED.smallWorkgroup };
+}
+
+function fusedPipeline(ctx: GpuContext, dims: readonly number[], { variant, workgroup }: FusedShape, cache: boolean, m: number): GPUComputePipeline {
   if (variant === 'loop') {
     return getPipeline(ctx, {
       shader: 'mlp_fused',
       substitutions: { MAX_WIDTH: FUSED.maxWidth },
-      constants: { WG: FUSED.workgroup, WRITE_CACHE: cache ? 1 : 0 },
+      constants: { WG: workgroup, WRITE_CACHE: cache ? 1 : 0 },
     });
   }
   // Keyed by a hash of the generated code itself; the name is only a label.
   return getPipeline(ctx, {
     shader: `mlp_fused_${variant}[${dims.join(',')}]${cache ? '+cache' : ''}${m % 4 === 0 ? '+aligned' : ''}`,
     source: generateFusedKernel(dims, { cache, cols: fusedCols(variant), aligned: m % 4 === 0 }),
-    constants: { WG: FUSED.workgroup },
+    constants: { WG: workgroup },
   });
 }
 
@@ -92,8 +109,9 @@ const fusedCols = (variant: FusedVariant) => (variant === 'unrolled3' ? 3 : 1);
 
 /** Encodes the whole forward pass as one dispatch of ceil(m / (4·workgroup)) workgroups. */
 export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, encoder: GPUCommandEncoder, f: FusedEncoding): void {
-  const variant = f.variant ?? pickFusedVariant(f.params.dims);
-  const pipeline = fusedPipeline(ctx, f.params.dims, variant, !!f.cache, f.m);
+  const shape = pickFusedShape(f.params.dims, f.m, f.variant);
+  const { variant, workgroup } = shape;
+  const pipeline = fusedPipeline(ctx, f.params.dims, shape, !!f.cache, f.m);
   const L = f.params.dims.length - 1;
   const bindGroup = ctx.device.createBindGroup({
     label: `mlp_fused (${variant}) m=${f.m}${f.cache ? ' with cache' : ''}`,
@@ -110,7 +128,7 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
       ...(variant === 'loop' || f.cache ? [{ binding: 5, resource: { buffer: f.cache ?? buffers.sink() } }] : []),
     ],
   });
-  const groups = [Math.ceil(f.m / (4 * fusedCols(variant) * FUSED.workgroup)), f.params.models] as const;
+  const groups = [Math.ceil(f.m / (4 * fusedCols(variant) * workgroup)), f.params.models] as const;
   checkDispatch(ctx, groups, [f.params.P, f.X, f.out, ...(f.cache ? [f.cache] : [])], `forward (fused) of ${f.m} examples`);
   const pass = encoder.beginComputePass({ label: `forward (fused, ${variant}) m=${f.m}` });
   pass.setPipeline(pipeline);

@@ -59,4 +59,12 @@ export const FUSED = {
   workgroup: 64,
   /** Widest layer, in units (a multiple of 4), the kernel is compiled for; wider nets use the layered kernels. */
   maxWidth: 64,
+  /**
+   * Fewer workgroups than this at `workgroup` (a training mini-batch of 128 makes one) and the dispatch runs with
+   * `smallWorkgroup` invocations of 4 examples each instead, so a small m still spreads over the device's cores:
+   * SwiftShader runs each workgroup on one thread, 4 lanes wide. Measured on the Adam epoch at m = 24 000,
+   * batch 128 (bench/TRAINING.md): one workgroup of 64, 540–560 ms; workgroups of 4, 450–485 ms.
+   */
+  minWorkgroups: 8,
+  smallWorkgroup: 4,
 } as const;

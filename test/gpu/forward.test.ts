@@ -6,7 +6,7 @@ import { initialization } from '../../src/cpu/init.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../../src/gpu/backend.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { generatedSupports } from '../../src/gpu/fused-gen.ts';
-import { FUSED_VARIANTS, pickFusedVariant } from '../../src/gpu/fused.ts';
+import { FUSED_VARIANTS, pickFusedShape, pickFusedVariant } from '../../src/gpu/fused.ts';
 import { FUSED, MATMUL_TILINGS, tileM } from '../../src/gpu/tuning.ts';
 import { type Matrix, matrix } from '../../src/model/matrix.ts';
 import type { Params } from '../../src/model/params.ts';
@@ -177,6 +177,16 @@ describe('GPU forward: every fused kernel variant', () => {
       expect(pickFusedVariant(dims)).not.toBe('loop');
     }
     expect(generatedSupports([3, FUSED.maxWidth + 1, 2])).toBe(false);
+  });
+
+  test('a mini-batch runs in small workgroups of 4 examples each; a large m in the fastest variant at full width', () => {
+    // Up to `edge` examples the fastest variant fills fewer than minWorkgroups workgroups; one more needs minWorkgroups.
+    const edge = 4 * 3 * FUSED.workgroup * (FUSED.minWorkgroups - 1);
+    expect(pickFusedShape(NOTEBOOK, 128)).toEqual({ variant: 'unrolled', workgroup: FUSED.smallWorkgroup });
+    expect(pickFusedShape(NOTEBOOK, edge)).toEqual({ variant: 'unrolled', workgroup: FUSED.smallWorkgroup });
+    expect(pickFusedShape(NOTEBOOK, edge + 1)).toEqual({ variant: 'unrolled3', workgroup: FUSED.workgroup });
+    expect(pickFusedShape(NOTEBOOK, 128, 'unrolled3'), 'a forced variant is kept').toEqual({ variant: 'unrolled3', workgroup: FUSED.smallWorkgroup });
+    expect(pickFusedShape(NOTEBOOK, 24_000, 'loop')).toEqual({ variant: 'loop', workgroup: FUSED.workgroup });
   });
 
   for (const fusedVariant of FUSED_VARIANTS) {
