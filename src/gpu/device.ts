@@ -150,8 +150,9 @@ export async function withErrorScopes<T>(ctx: GpuContext, what: string, work: ()
   } catch (e) {
     failure = e;
   }
-  const validation = await ctx.device.popErrorScope().catch(() => null);
-  const oom = await ctx.device.popErrorScope().catch(() => null);
+  // Both scopes popped at once (the pops take effect in call order), so the check costs one round trip to the GPU
+  // process, not two: in Chromium each is an IPC that a full-batch step otherwise waits for (bench, train-step).
+  const [validation, oom] = await Promise.all([ctx.device.popErrorScope(), ctx.device.popErrorScope()].map((p) => p.catch(() => null)));
   if (ctx.lost) throw deviceLostError(ctx);
   if (failure !== undefined) throw failure;
   if (oom) throw new UserError(`The GPU ran out of memory while ${what} (${firstLine(oom.message)}); use fewer examples, units or models per call.`);
