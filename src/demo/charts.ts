@@ -1,4 +1,4 @@
-// The training charts with Chart.js: a live train/test loss curve and a predicted-vs-actual scatter on the test set.
+// The training charts with Chart.js: a live train/validation/test loss curve and a predicted-vs-actual scatter on the test set.
 import {
   Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Title, Tooltip,
 } from 'chart.js';
@@ -7,6 +7,7 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Logarithm
 
 const TRAIN_COLOUR = '#1a9e4b';
 const TEST_COLOUR = '#e07b00';
+const VAL_COLOUR = '#3867d6';
 
 /** A loss-per-epoch chart that grows as epochs arrive; the y axis is logarithmic because MSE falls over decades. */
 export class LossChart {
@@ -18,7 +19,9 @@ export class LossChart {
       data: {
         datasets: [
           { label: 'train MSE', data: [], borderColor: TRAIN_COLOUR, backgroundColor: TRAIN_COLOUR, pointRadius: 0, borderWidth: 2 },
-          { label: 'test MSE', data: [], borderColor: TEST_COLOUR, backgroundColor: TEST_COLOUR, pointRadius: 0, borderWidth: 2 },
+          // The validation curve is the one early stopping and the kept epoch follow; the test curve is only reported.
+          { label: 'validation MSE (chooses the epoch)', data: [], borderColor: VAL_COLOUR, backgroundColor: VAL_COLOUR, pointRadius: 0, borderWidth: 3 },
+          { label: 'test MSE (reported only)', data: [], borderColor: TEST_COLOUR, backgroundColor: TEST_COLOUR, pointRadius: 0, borderWidth: 1.5, borderDash: [5, 3] },
         ],
       },
       options: {
@@ -41,14 +44,15 @@ export class LossChart {
     this.chart.update();
   }
 
-  /** Adds one epoch's losses and redraws. */
-  add(epoch: number, trainLoss: number, testLoss: number): void {
-    this.chart.data.datasets[0].data.push({ x: epoch, y: trainLoss });
-    if (Number.isFinite(testLoss)) this.chart.data.datasets[1].data.push({ x: epoch, y: testLoss });
+  /** Adds one epoch's losses (NaN where a split is empty: no point) and redraws. */
+  add(epoch: number, trainLoss: number, valLoss: number, testLoss: number): void {
+    [trainLoss, valLoss, testLoss].forEach((y, i) => {
+      if (Number.isFinite(y)) this.chart.data.datasets[i].data.push({ x: epoch, y });
+    });
     this.chart.update();
   }
 
-  /** Points drawn so far, over both curves. */
+  /** Points drawn so far, over all curves. */
   get points(): number {
     return this.chart.data.datasets.reduce((n, d) => n + d.data.length, 0);
   }

@@ -42,6 +42,8 @@ export interface TrainingStatus {
   ranOn: 'gpu' | 'cpu' | null;
   epochs: number;
   trainLoss: number[];
+  /** The validation loss per epoch (NaN where the validation split is empty): what chooses the kept epoch. */
+  valLoss: number[];
   testLoss: number[];
   epochMs: number[];
   finished: number;
@@ -119,7 +121,7 @@ export function initialStatus(): DemoStatus {
     parseProgress: null,
     forward: null,
     training: {
-      running: false, ranOn: null, epochs: 0, trainLoss: [], testLoss: [], epochMs: [], finished: 0,
+      running: false, ranOn: null, epochs: 0, trainLoss: [], valLoss: [], testLoss: [], epochMs: [], finished: 0,
       metrics: null, stoppedBy: null, chartPoints: 0,
     },
     sweep: initialSweepStatus(),

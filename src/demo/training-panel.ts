@@ -76,7 +76,7 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
   loss.reset(config.epochs);
   const ranOn = app.runtime.kind;
   status.training = {
-    running: true, ranOn, epochs: 0, trainLoss: [], testLoss: [], epochMs: [], finished: status.training.finished,
+    running: true, ranOn, epochs: 0, trainLoss: [], valLoss: [], testLoss: [], epochMs: [], finished: status.training.finished,
     metrics: null, stoppedBy: null, chartPoints: 0,
   };
   progress.textContent = `Uploading ${dataset.counts.train.toLocaleString('en-US')} training examples…`;
@@ -88,16 +88,17 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
       // Only where the CPU runs on this thread (the worker did not start): yield a frame before each epoch to repaint.
       beforeEpoch: app.runtime.gpu === null ? nextFrame : undefined,
       onEpoch: (r) => {
-        loss.add(r.epoch, r.trainLoss, r.testLoss);
+        loss.add(r.epoch, r.trainLoss, r.valLoss, r.testLoss);
         const t = status.training;
         t.trainLoss.push(r.trainLoss);
+        t.valLoss.push(r.valLoss);
         t.testLoss.push(r.testLoss);
         if (r.epoch > 0) t.epochMs.push(r.ms);
         t.epochs = r.epoch;
         t.chartPoints = loss.points;
         progress.textContent = r.epoch === 0
-          ? `Before training: train MSE ${fmt(r.trainLoss)}, test MSE ${fmt(r.testLoss)}.`
-          : `Epoch ${r.epoch}/${r.epochs} · train MSE ${fmt(r.trainLoss)} · test MSE ${fmt(r.testLoss)} · ` +
+          ? `Before training: train MSE ${fmt(r.trainLoss)}, validation MSE ${fmt(r.valLoss)}, test MSE ${fmt(r.testLoss)}.`
+          : `Epoch ${r.epoch}/${r.epochs} · train MSE ${fmt(r.trainLoss)} · validation MSE ${fmt(r.valLoss)} · test MSE ${fmt(r.testLoss)} · ` +
             `${fmtMs(r.ms)} per epoch on the ${ranOn.toUpperCase()} · best epoch ${r.bestEpoch}`;
       },
     });

@@ -86,7 +86,9 @@ describe('demo page with WebGPU', () => {
     expect(t.trainLoss).toHaveLength(EPOCHS + 1);
     expect(t.trainLoss[EPOCHS], `train loss per epoch: ${t.trainLoss.join(', ')}`).toBeLessThan(t.trainLoss[0]);
     expect(t.testLoss[EPOCHS], `test loss per epoch: ${t.testLoss.join(', ')}`).toBeLessThan(t.testLoss[0]);
-    expect(t.chartPoints, 'points on the loss chart (train and test, epoch 0 included)').toBe(2 * (EPOCHS + 1));
+    expect(t.valLoss, 'a validation loss per epoch, epoch 0 included').toHaveLength(EPOCHS + 1);
+    expect(t.valLoss.every(Number.isFinite), `validation losses: ${t.valLoss.join(', ')}`).toBe(true);
+    expect(t.chartPoints, 'points on the loss chart (train, validation and test, epoch 0 included)').toBe(3 * (EPOCHS + 1));
     expect(t.metrics?.rmse as number).toBeLessThan(t.metrics?.baselineRmse as number);
     expect(await text('metrics')).toMatch(/RMSE/);
     await waitForStatus(s.page, 'the forward check of the trained model', (x) => (x.forward?.runs ?? 0) >= 2);
