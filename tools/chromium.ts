@@ -1,10 +1,68 @@
 // Launches headless Chromium through puppeteer-core, with or without WebGPU on SwiftShader: Debian's chromium
 // where it is installed, else the one @sparticuz/chromium ships (SPOTIFY_MLP_CHROMIUM=system|bundled forces one).
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { type ChromiumLocation, findChromium } from '../src/platform/node-webgpu-env.ts';
+import { bundledChromiumDir } from '../src/platform/swiftshader-bundle.ts';
+
+/** Where Debian's chromium package puts the browser. */
+export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+/** A headless Chromium to launch, and the environment it needs. */
+export interface ChromiumLocation {
+  readonly source: 'system' | 'bundled' | 'env';
+  readonly executablePath: string;
+  /** Variables to add to the browser's environment (the bundled one needs its NSS libraries on LD_LIBRARY_PATH). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** `SPOTIFY_MLP_CHROMIUM`: `system` or `bundled` forces a browser; unset or `auto` prefers the system's. */
+export function chromiumChoice(value = process.env.SPOTIFY_MLP_CHROMIUM): 'auto' | 'system' | 'bundled' {
+  const v = (value ?? 'auto').trim().toLowerCase();
+  if (v === '' || v === 'auto') return 'auto';
+  if (v === 'system' || v === 'bundled') return v;
+  throw new Error(`SPOTIFY_MLP_CHROMIUM=${value} is not one of auto, system, bundled.`);
+}
+
+/** `dir` in front of a colon-separated path list, once. */
+export function prependPath(dir: string, list: string | undefined): string {
+  const parts = (list ?? '').split(':').filter((p) => p !== '' && p !== dir);
+  return [dir, ...parts].join(':');
+}
+
+/**
+ * The headless Chromium to launch: `CHROMIUM_PATH` when set, else `SPOTIFY_MLP_CHROMIUM` (system = /usr/bin/chromium,
+ * bundled = @sparticuz/chromium's), else the system one when it exists and the bundled one otherwise.
+ */
+export function findChromium(choice = chromiumChoice()): ChromiumLocation {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) return { source: 'env', executablePath: fromEnv, env: {} };
+  if (choice !== 'bundled' && existsSync(SYSTEM_CHROMIUM)) return { source: 'system', executablePath: SYSTEM_CHROMIUM, env: {} };
+  if (choice === 'system') {
+    throw new Error(`SPOTIFY_MLP_CHROMIUM=system, but ${SYSTEM_CHROMIUM} does not exist; install it with "apt-get install -y chromium".`);
+  }
+  const dir = bundledChromiumDir();
+  if (!dir) {
+    const why = choice === 'bundled' ? 'SPOTIFY_MLP_CHROMIUM=bundled, but' : `Chromium was not found at ${SYSTEM_CHROMIUM} and`;
+    throw new Error(`${why} @sparticuz/chromium is not installed; run "npm ci" (it is a devDependency) or "apt-get install -y chromium".`);
+  }
+  return {
+    source: 'bundled',
+    executablePath: join(dir, 'chromium'),
+    env: { LD_LIBRARY_PATH: prependPath(join(dir, 'lib'), prependPath(dir, process.env.LD_LIBRARY_PATH)) },
+  };
+}
+
+/** Chromium's version line (e.g. "Chromium 153.0…"), or the error in one line; for test logs. */
+export function chromiumVersion(location: ChromiumLocation): string {
+  try {
+    return execFileSync(location.executablePath, ['--version'], { env: { ...process.env, ...location.env }, encoding: 'utf8', timeout: 20_000 }).trim();
+  } catch (e) {
+    return `(no version: ${String((e as Error).message).split('\n')[0]})`;
+  }
+}
 
 /**
  * Flags that give headless chromium a SwiftShader WebGPU adapter on a GPU-less machine (WEBGPU-HEADLESS.md);

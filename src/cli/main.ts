@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.ts';
+import { guardSignals } from './interrupt.ts';
 import { type CliOutput, processOutput, runGuarded } from './run.ts';
 
 /** The version in package.json, so `--version` never disagrees with the package. */
@@ -38,7 +39,12 @@ export function buildProgram(out: CliOutput = processOutput): Command {
 
 /** Runs the CLI on `argv` (the arguments after the program name) and returns the process exit code. */
 export async function main(argv: readonly string[], out: CliOutput = processOutput): Promise<number> {
-  return runGuarded(async () => {
-    await buildProgram(out).parseAsync([...argv], { from: 'user' });
-  }, out);
+  const unguard = guardSignals();
+  try {
+    return await runGuarded(async () => {
+      await buildProgram(out).parseAsync([...argv], { from: 'user' });
+    }, out);
+  } finally {
+    unguard();
+  }
 }

@@ -8,7 +8,7 @@
 // file in place, and the temporary files (and folders the plan created) go on failure and on process.exit().
 // A command that writes a folder of files (forward, prepare, sweep) lists each file of the folder.
 import {
-  chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, type Stats, unlinkSync, writeFileSync,
+  chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, type Stats, unlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -41,8 +41,11 @@ export interface OutputOptions {
 
 /** Reserved outputs: write each, then commit them all, or discard them all. */
 export interface Outputs {
-  /** Writes the whole content of one reserved output into its temporary file (nothing is in place yet). */
-  write(path: string, data: Uint8Array | string): void;
+  /**
+   * Writes the whole content of one reserved output into its temporary file (nothing is in place yet): bytes, a
+   * string, or lines (each followed by a newline) streamed in chunks, so no single string has to hold a large file.
+   */
+  write(path: string, data: Uint8Array | string | Iterable<string>): void;
   /**
    * Puts every written file in place (a rename each, in the order reserved) and returns their paths. Without
    * --force a file that appeared while the command worked is never overwritten: the result is kept beside it
@@ -153,7 +156,8 @@ export function reserveOutputs(specs: readonly OutputSpec[], options: OutputOpti
       if (!open) throw new Error('These outputs were already committed or discarded.');
       const slot = slotOf(path);
       try {
-        writeFileSync(slot.temp, data);
+        if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(slot.temp, data);
+        else writeLines(slot.temp, data);
       } catch (err) {
         if (isFileSystemError(err)) throw new UserError(fileErrorMessage(err, slot.spec.what, slot.spec.path, 'write'), { cause: err });
         throw err;
@@ -332,14 +336,29 @@ function trackTemp(temp: string): void {
     const removeAll = (): void => {
       for (const t of liveTemps) removeTemp(t);
     };
+    // interrupt.ts turns every signal into process.exit(), so this runs then too.
     process.on('exit', removeAll);
-    // A kill (not Ctrl-C, which the command handles) would skip 'exit'; end the same way a kill does, temps removed.
-    for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-      process.once(signal, () => {
-        removeAll();
-        process.exit(code);
-      });
+  }
+}
+
+// Lines into `path`, a newline after each, in writes of about 1 MB.
+function writeLines(path: string, lines: Iterable<string>): void {
+  const fd = openSync(path, 'w');
+  try {
+    let chunk: string[] = [];
+    let size = 0;
+    for (const line of lines) {
+      chunk.push(line, '\n');
+      size += line.length + 1;
+      if (size >= 1 << 20) {
+        writeSync(fd, chunk.join(''));
+        chunk = [];
+        size = 0;
+      }
     }
+    writeSync(fd, chunk.join(''));
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,11 +1,17 @@
-// Runs once before the suite, in vitest's main process, before any worker is forked: it gives the workers the
-// environment Dawn needs to find SwiftShader (LD_LIBRARY_PATH is read only when a process starts, and forked
-// workers inherit this process's env), and prints where GPU tests and browsers will run.
-import { findChromium, webgpuProcessEnv } from '../../src/platform/node-webgpu-env.ts';
+// Runs once before the suite, in vitest's main process: prints where GPU tests and browsers will run, as the first
+// line of the test log. Each forked worker makes the same Vulkan choice itself when it opens Dawn
+// (src/platform/vulkan-probe.ts); nothing has to be in the environment before a process starts.
+import { chooseVulkan, describeVulkan } from '../../src/platform/vulkan-choice.ts';
+import { probeVulkan } from '../../src/platform/vulkan-probe.ts';
+import { findChromium } from '../../tools/chromium.ts';
 
 export default function setup(): void {
-  const webgpu = webgpuProcessEnv();
-  Object.assign(process.env, webgpu.env);
+  let vulkan: string;
+  try {
+    vulkan = describeVulkan(chooseVulkan(probeVulkan())); // chosen, not applied: this process opens no GPU
+  } catch (e) {
+    vulkan = `Vulkan for Dawn: ${(e as Error).message}`;
+  }
   let browser: string;
   try {
     const chromium = findChromium();
@@ -13,9 +19,5 @@ export default function setup(): void {
   } catch (e) {
     browser = `no chromium (${(e as Error).message})`;
   }
-  const swiftshader = webgpu.env.VK_ICD_FILENAMES ?? process.env.VK_ICD_FILENAMES ?? '-';
-  console.log(
-    `[spotify-mlp tests] node ${process.version}, ${process.platform}/${process.arch}; ` +
-      `Vulkan driver for Dawn: ${webgpu.source} (${swiftshader}); browser: ${browser}`,
-  );
+  console.log(`[spotify-mlp tests] node ${process.version}, ${process.platform}/${process.arch}; ${vulkan}; browser: ${browser}`);
 }

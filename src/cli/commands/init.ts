@@ -1,7 +1,7 @@
 // `spotify-mlp init`: the notebook's He initialization written as a model file.
 import type { Command } from 'commander';
 import { initialization } from '../../cpu/init.ts';
-import { serializeModel } from '../../model/model-file.ts';
+import { modelLines } from '../../model/model-file.ts';
 import { NOTEBOOK_DIMS, parameterCount } from '../../model/params.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
 import { withOutputs } from '../outputs.ts';
@@ -32,9 +32,9 @@ export function register(program: Command): void {
 /** Initializes the parameters and writes the model file; a summary goes to stderr. */
 export async function runInit(options: InitCommandOptions): Promise<void> {
   const { dims, seed, rng, out, force } = options;
-  const text = (): string => serializeModel(initialization(dims, { seed, rng }));
-  if (out === '-') process.stdout.write(text());
-  else await withOutputs([{ path: out, what: 'the model file', example: 'model.json' }], { force }, (outputs) => outputs.write(out, text()));
+  const lines = (): Iterable<string> => modelLines(initialization(dims, { seed, rng }));
+  if (out === '-') for (const line of lines()) process.stdout.write(`${line}\n`);
+  else await withOutputs([{ path: out, what: 'the model file', example: 'model.json' }], { force }, (outputs) => outputs.write(out, lines()));
   const where = out === '-' ? 'stdout' : out;
   process.stderr.write(
     `init: wrote ${where}: dims [${dims.join(', ')}], ${parameterCount(dims)} parameters, He init with rng ${rng} seed ${seed}\n`,

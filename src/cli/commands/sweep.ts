@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset } from '../../data/index.ts';
 import { UserError } from '../../errors.ts';
-import { serializeEnsemble, serializeModel } from '../../model/model-file.ts';
+import { ensembleLines, modelLines } from '../../model/model-file.ts';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/optimizer.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
@@ -16,7 +16,7 @@ import { ensembleTrainingRecord, memberTrainingRecord, sweepJson } from '../../t
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig } from '../../train/train-model.ts';
 import { DEFAULT_VALIDATION } from '../../train/validation.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
-import { EXIT_INTERRUPTED, onInterrupt } from '../interrupt.ts';
+import { exitCodeOf, onInterrupt, signalLabel } from '../interrupt.ts';
 import { choiceArg, floatArg, intArg, parseFloatOption, parseIntOption } from '../options.ts';
 import { reserveOutputs } from '../outputs.ts';
 import { createProgress } from '../progress.ts';
@@ -97,10 +97,7 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
   const outputs = reserveOutputs(names.map((n) => ({ path: join(options.out, n), what: `the sweep's ${n}` })), {
     force: options.force, inputs: [{ path: options.csv, what: 'the CSV file' }],
   });
-  const interrupt = onInterrupt({
-    first: 'sweep: Ctrl-C: the sweep stops after the current epoch and writes every model at its best so far; press Ctrl-C again to quit without saving.',
-    second: 'sweep: Ctrl-C again: quitting without saving.',
-  });
+  const interrupt = onInterrupt({ command: 'sweep', firstDoes: 'the sweep stops after the current epoch and writes every model at its best so far' });
   try {
     const { seed, rng } = options;
     const table = options.csv === undefined ? syntheticDataset({ rows: options.syntheticRows, seed, rng }) : await loadCsvFile(options.csv);
@@ -137,15 +134,16 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
     }
     await new Promise((r) => setImmediate(r));
     const extras = { scaler: data.scaler };
-    result.members.forEach((m) => outputs.write(join(options.out, `model-${m.index}.json`), serializeModel(m.params, { ...extras, training: memberTrainingRecord(result, m, context) })));
+    result.members.forEach((m) => outputs.write(join(options.out, `model-${m.index}.json`), modelLines(m.params, { ...extras, training: memberTrainingRecord(result, m, context) })));
     const best = result.members[result.ranking[0]];
-    outputs.write(join(options.out, 'best.json'), serializeModel(best.params, { ...extras, training: memberTrainingRecord(result, best, context) }));
-    outputs.write(join(options.out, 'ensemble.json'), serializeEnsemble(result.ensemble.members.map((i) => result.members[i].params), { ...extras, training: ensembleTrainingRecord(result, context) }));
+    outputs.write(join(options.out, 'best.json'), modelLines(best.params, { ...extras, training: memberTrainingRecord(result, best, context) }));
+    outputs.write(join(options.out, 'ensemble.json'), ensembleLines(result.ensemble.members.map((i) => result.members[i].params), { ...extras, training: ensembleTrainingRecord(result, context) }));
     outputs.write(join(options.out, 'sweep.json'), `${JSON.stringify(sweepJson(result, { train, top }, context), null, 2)}\n`);
     outputs.commit();
     print(rankedTable(result, options.out, context.device));
-    if (result.members.some((m) => m.outcome.aborted)) {
-      throw new UserError(`Interrupted by Ctrl-C; wrote every model at its best so far to ${options.out}.`, { exitCode: EXIT_INTERRUPTED });
+    if (interrupt.stoppedBy && result.members.some((m) => m.outcome.aborted)) {
+      const by = interrupt.stoppedBy;
+      throw new UserError(`Interrupted by ${signalLabel(by)}; wrote every model at its best so far to ${options.out}.`, { exitCode: exitCodeOf(by) });
     }
   } finally {
     interrupt.dispose();

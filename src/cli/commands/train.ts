@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import {
   DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset,
 } from '../../data/index.ts';
-import { serializeModel } from '../../model/model-file.ts';
+import { modelLines } from '../../model/model-file.ts';
 import type { BackendKind } from '../../model/backend.ts';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/optimizer.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
@@ -15,7 +15,7 @@ import { trainingRecord } from '../../train/record.ts';
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig, trainModel } from '../../train/train-model.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { UserError } from '../../errors.ts';
-import { EXIT_INTERRUPTED, onInterrupt } from '../interrupt.ts';
+import { exitCodeOf, onInterrupt, signalLabel } from '../interrupt.ts';
 import { reserveOutputs } from '../outputs.ts';
 import { choiceArg, floatArg, intArg } from '../options.ts';
 import { createProgress } from '../progress.ts';
@@ -70,8 +70,8 @@ export function register(program: Command): void {
 
 /**
  * Checks --out, loads and prepares the data, trains, writes the model file, and prints the metrics table on stdout.
- * The first Ctrl-C stops after the current epoch, writes the best model so far (marked "interrupted") and exits
- * 130; a second one exits 130 at once and writes nothing.
+ * The first signal (Ctrl-C, SIGTERM, SIGHUP) stops after the current epoch, writes the best model so far (marked
+ * "interrupted") and exits 128 + the signal; a second one exits at once and writes nothing.
  */
 export async function runTrain(options: TrainCommandOptions, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
   const { seed, rng } = options;
@@ -79,10 +79,7 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
   const outputs = reserveOutputs([{ path: options.out, what: 'the model file', example: 'model.json' }], {
     force: options.force, inputs: [{ path: options.csv, what: 'the CSV file' }],
   });
-  const interrupt = onInterrupt({
-    first: 'train: Ctrl-C: training stops after the current epoch and writes the best model so far; press Ctrl-C again to quit without saving.',
-    second: 'train: Ctrl-C again: quitting without saving.',
-  });
+  const interrupt = onInterrupt({ command: 'train', firstDoes: 'training stops after the current epoch and writes the best model so far' });
   try {
     const table = options.csv === undefined
       ? syntheticDataset({ rows: options.syntheticRows, seed, rng })
@@ -124,13 +121,13 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
     // A second Ctrl-C sent during the last epoch is handled here (it exits), before anything is put in place.
     await nextTurn();
     const record = trainingRecord(model, { backend, device, source, counts: data.counts });
-    outputs.write(options.out, serializeModel(model.params, { scaler: data.scaler, training: { ...record } }));
+    outputs.write(options.out, modelLines(model.params, { scaler: data.scaler, training: { ...record } }));
     outputs.commit();
     print(summary(model.metrics, record, options.out));
-    if (record.run.interrupted) {
+    if (record.run.interrupted && interrupt.stoppedBy) {
       throw new UserError(
-        `Interrupted by Ctrl-C after epoch ${record.run.epochsRun}; wrote the best model so far (epoch ${record.run.bestEpoch}) to ${options.out}, marked "interrupted" in its training record.`,
-        { exitCode: EXIT_INTERRUPTED },
+        `Interrupted by ${signalLabel(interrupt.stoppedBy)} after epoch ${record.run.epochsRun}; wrote the best model so far (epoch ${record.run.bestEpoch}) to ${options.out}, marked "interrupted" in its training record.`,
+        { exitCode: exitCodeOf(interrupt.stoppedBy) },
       );
     }
   } finally {
@@ -146,7 +143,7 @@ function nextTurn(): Promise<void> {
 
 function summary(metrics: { test: MetricsReport; validation: MetricsReport | null; train: MetricsReport }, record: ReturnType<typeof trainingRecord>, out: string): string {
   const { run, settings } = record;
-  const how = run.interrupted ? 'interrupted by Ctrl-C' : run.stoppedEarly ? 'stopped early' : 'all epochs';
+  const how = run.interrupted ? 'interrupted' : run.stoppedEarly ? 'stopped early' : 'all epochs';
   const f = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(8);
   const row = (name: string, m: MetricsReport['model']) => `  ${name.padEnd(22)}${f(m.rmse, 2)}${f(m.mae, 2)}${f(m.r2, 3)}`;
   return [
