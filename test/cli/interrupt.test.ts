@@ -1,17 +1,15 @@
 // Ctrl-C during `spotify-mlp train`, sent as a terminal sends it (to the whole process group): the first stops after
 // the epoch, writes the best model marked "interrupted" and exits 130; a second one exits 130 and leaves no file.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseModel } from '../../src/model/model-file.ts';
-import { BIN, tempDir } from './spawn.ts';
+import { killLeftovers, type Session, startCli } from './session.ts';
+import { tempDir } from './spawn.ts';
 
 const { dir, cleanup } = tempDir('spotify-mlp-sigint-');
-const children: ChildProcess[] = [];
 afterAll(() => {
-  // A run that ignored Ctrl-C (the failure this file tests for) must not outlive the test.
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, 'SIGKILL');
+  killLeftovers();
   cleanup();
 });
 
@@ -20,35 +18,7 @@ afterAll(() => {
 // begins rightly stops with no epoch run, which made the first test flaky in CI).
 const TRAIN = ['train', '--epochs', '100000', '--patience', '0', '--backend', 'cpu', '--synthetic-rows', '20000', '--batch', '16'];
 
-interface Session {
-  readonly child: ChildProcess;
-  stderr: string;
-  /** Resolves when stderr first matches `pattern`. */
-  waitFor(pattern: RegExp): Promise<void>;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function start(out: string): Session {
-  // detached: its own process group, so that `kill(-pid)` reaches the bin and any re-exec'd child, as Ctrl-C does.
-  const child = spawn(process.execPath, [BIN, ...TRAIN, '--out', out], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-  const session: Session = {
-    child,
-    stderr: '',
-    waitFor: (pattern) => new Promise((resolve) => {
-      if (pattern.test(session.stderr)) resolve();
-      else waiters.push({ pattern, resolve });
-    }),
-    exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  child.stderr!.on('data', (chunk: Buffer) => {
-    session.stderr += chunk.toString();
-    for (const w of waiters.splice(0)) (w.pattern.test(session.stderr) ? w.resolve : () => waiters.push(w))();
-  });
-  child.stdout!.resume();
-  return session;
-}
+const start = (out: string): Session => startCli([...TRAIN, '--out', out], dir);
 
 const ctrlC = (s: Session): void => {
   process.kill(-s.child.pid!, 'SIGINT');
