@@ -22,15 +22,22 @@ export class GpuEnsemble implements EnsembleBackend {
   readonly members: number;
   private readonly buffers: BufferManager;
   private fused: FusedParams;
+  /** False while the packed parameters are another owner's (a trainer's), which this never frees. */
+  private ownsParams: boolean;
 
-  constructor(readonly ctx: GpuContext, members: readonly Params[]) {
-    if (members.length < 1) throw new RangeError('An ensemble needs at least one member.');
-    if (!ensembleFitsOneDispatch(members[0].dims)) throw new RangeError(`An ensemble on the GPU needs widths the fused kernel holds; dims [${members[0].dims.join(', ')}] do not fit.`);
-    this.dims = [...members[0].dims];
-    this.members = members.length;
-    this.description = `WebGPU ensemble of ${members.length} on ${ctx.description}`;
+  /** Uploads `members`, or runs on parameters already packed on the device (a trainer's, borrowed, never freed here). */
+  constructor(readonly ctx: GpuContext, members: readonly Params[] | FusedParams) {
+    const packed = !Array.isArray(members);
+    const dims = packed ? (members as FusedParams).dims : (members as readonly Params[])[0]?.dims;
+    const count = packed ? (members as FusedParams).models : (members as readonly Params[]).length;
+    if (count < 1 || !dims) throw new RangeError('An ensemble needs at least one member.');
+    if (!ensembleFitsOneDispatch(dims)) throw new RangeError(`An ensemble on the GPU needs widths the fused kernel holds; dims [${dims.join(', ')}] do not fit.`);
+    this.dims = [...dims];
+    this.members = count;
+    this.description = `WebGPU ensemble of ${count} on ${ctx.description}`;
     this.buffers = new BufferManager(ctx.device, 'ensemble');
-    this.fused = uploadFusedParams(this.buffers, members);
+    this.fused = packed ? (members as FusedParams) : uploadFusedParams(this.buffers, members as readonly Params[]);
+    this.ownsParams = !packed;
   }
 
   async setParams(params: Params): Promise<void> {
@@ -40,8 +47,9 @@ export class GpuEnsemble implements EnsembleBackend {
   /** Replaces every member. */
   replace(members: readonly Params[]): void {
     assertAlive(this.ctx);
-    for (const b of [this.fused.P, this.fused.layout]) this.buffers.destroy(b);
+    if (this.ownsParams) for (const b of [this.fused.P, this.fused.layout]) this.buffers.destroy(b);
     this.fused = uploadFusedParams(this.buffers, members);
+    this.ownsParams = true;
     (this as { members: number }).members = members.length;
   }
 

@@ -1,5 +1,5 @@
 // The training contract shared by the CPU reference and the GPU: how a run walks the data, and the trainer interface.
-import type { MlpBackend } from './backend.ts';
+import type { EnsembleBackend, MlpBackend } from './backend.ts';
 import type { Matrix } from './matrix.ts';
 import type { OptimizerSettings } from './optimizer.ts';
 import type { Params } from './params.ts';
@@ -92,6 +92,13 @@ export interface MultiTrainer {
   batchGradients(batch: number, model: number): Promise<Float64Array>;
   /** Model `model`'s current parameters. */
   readParams(model: number): Promise<Params>;
+  /** Every model's current parameters, in one read from the device. */
+  readAllParams(): Promise<Params[]>;
+  /**
+   * Optional: every model as an ensemble on the parameters the trainer already holds (no read-back, no upload),
+   * valid until the trainer is disposed; null or absent where the trainer cannot offer one.
+   */
+  membersEnsemble?(): EnsembleBackend | null;
   dispose(): void;
 }
 

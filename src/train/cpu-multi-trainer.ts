@@ -52,5 +52,9 @@ export class CpuMultiTrainer implements MultiTrainer {
     return this.trainers[model].readParams();
   }
 
+  readAllParams(): Promise<Params[]> {
+    return Promise.all(this.trainers.map((t) => t.readParams()));
+  }
+
   dispose(): void {}
 }

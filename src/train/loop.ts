@@ -186,6 +186,7 @@ function oneModel(backend: TrainableBackend): MultiTrainer {
     restoreBest: () => backend.restoreBest(),
     batchGradients: (batch) => backend.batchGradients(batch),
     readParams: () => backend.readParams(),
+    readAllParams: async () => [await backend.readParams()],
     dispose: () => backend.dispose(),
   };
 }

@@ -30,7 +30,10 @@ export function sweepJson(result: SweepResult, config: { train: TrainConfig; top
     version: 1,
     grid: { seeds: [...new Set(result.members.map((m) => m.seed))], lrs: [...new Set(result.members.map((m) => m.lr))], models: result.members.length },
     settings: { ...config.train, validation: result.validation, top: config.top },
-    run: { ...context, totalSeconds: round(result.totalMs / 1000, 4) },
+    run: {
+      ...context, totalSeconds: round(result.totalMs / 1000, 4),
+      phaseSeconds: { train: round(result.phaseMs.train / 1000, 4), readBack: round(result.phaseMs.read / 1000, 4), measure: round(result.phaseMs.measure / 1000, 4) },
+    },
     ranking: result.ranking,
     rankedBy: 'validation RMSE in popularity points (the validation rows are carved from the training rows; the test rows never choose)',
     ensemble: { members: result.ensemble.members, metrics: metricsJson(result.ensemble.metrics) },

@@ -48,6 +48,8 @@ export interface SweepResult {
   readonly ranking: readonly number[];
   readonly ensemble: { readonly members: readonly number[]; readonly metrics: SweepMember['metrics'] };
   readonly totalMs: number;
+  /** Where the time went: training, reading every model back (one read), measuring every model on each set. */
+  readonly phaseMs: { readonly train: number; readonly read: number; readonly measure: number };
   readonly validation: number;
 }
 
@@ -96,31 +98,38 @@ export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: 
   const starts = cells.map(({ seed }) => startingParams({ ...train, seed }, split.yTrain));
   const trainer = await runtime.multiTrainer(starts);
   let outcomes: ModelOutcome[];
-  const params: Params[] = [];
+  let params: Params[];
+  let perSet: { validation: Matrix[]; test: Matrix[]; train: Matrix[] };
+  const ms = { train: 0, read: 0, measure: 0 };
   try {
+    let t = performance.now();
     outcomes = await trainModels(trainer, split, stepSettingsOf(train), {
       epochs: train.epochs, patience: train.patience, signal: options.signal, beforeEpoch: options.beforeEpoch,
       models: cells.map(({ lr }) => ({ lr })),
       onEpoch: options.onEpoch && ((reports) => options.onEpoch!(reports, reports.length)),
     });
-    for (let i = 0; i < cells.length; i++) params.push(await trainer.readParams(i));
+    ms.train = performance.now() - t;
+    t = performance.now();
+    params = await trainer.readAllParams();
+    ms.read = performance.now() - t;
+    t = performance.now();
+    // Every model measured at once, each member's output on each set: on the trainer's own device copies where it
+    // offers them (the GPU's fused trainer), else one ensemble backend of all K.
+    const all = trainer.membersEnsemble?.() ?? (await runtime.ensemble(params));
+    try {
+      perSet = {
+        validation: await all.forwardMembers(split.xVal),
+        test: data.xTest.cols > 0 ? await all.forwardMembers(data.xTest) : params.map(() => ({ rows: 1, cols: 0, data: new Float64Array(0) })),
+        train: await all.forwardMembers(split.xTrain),
+      };
+    } finally {
+      all.dispose();
+    }
+    ms.measure = performance.now() - t;
   } finally {
     trainer.dispose();
   }
-
-  // Every model measured at once: one ensemble backend of all K, each member's output on each set.
-  const all = await runtime.ensemble(params);
   const baselineValue = mean(unscaleY(split.yTrain.data, data.scaler));
-  let perSet: { validation: Matrix[]; test: Matrix[]; train: Matrix[] };
-  try {
-    perSet = {
-      validation: await all.forwardMembers(split.xVal),
-      test: data.xTest.cols > 0 ? await all.forwardMembers(data.xTest) : params.map(() => ({ rows: 1, cols: 0, data: new Float64Array(0) })),
-      train: await all.forwardMembers(split.xTrain),
-    };
-  } finally {
-    all.dispose();
-  }
   const Ys = { validation: split.yVal, test: data.yTest, train: split.yTrain };
   const report = (out: Matrix, Y: Matrix): MetricsReport => compareWithBaseline(unscaleY(out.data, data.scaler), unscaleY(Y.data, data.scaler), baselineValue);
   const metricsOf = (pick: (outs: Matrix[]) => Matrix) => ({
@@ -132,5 +141,5 @@ export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: 
   const chosen = ranking.slice(0, top).filter((i) => !failed(members[i]));
   if (chosen.length === 0) throw new UserError('Every model of the sweep diverged or lost its output; lower the learning rates.');
   const ensembleMetrics = metricsOf((outs) => averageOutputs(chosen.map((i) => outs[i])));
-  return { members, ranking, ensemble: { members: chosen, metrics: ensembleMetrics }, totalMs: performance.now() - t0, validation };
+  return { members, ranking, ensemble: { members: chosen, metrics: ensembleMetrics }, totalMs: performance.now() - t0, phaseMs: ms, validation };
 }

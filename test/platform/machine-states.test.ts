@@ -65,7 +65,7 @@ function setup(state: State, bundle: string): string {
 
 function inState(state: State, bundle: string, args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
   const script = `${setup(state, bundle)}\nexec "$@"`;
-  const env = { ...process.env, SPOTIFY_MLP_SWIFTSHADER: state.force ?? '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, SPOTIFY_MLP_SWIFTSHADER: state.force ?? '' };
   delete env.VK_ICD_FILENAMES;
   delete env.VK_DRIVER_FILES;
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', process.execPath, BIN, ...args], {

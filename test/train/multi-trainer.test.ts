@@ -4,6 +4,7 @@
 // not move; each model keeps its own best weights.
 import { describe, expect } from 'vitest';
 import { initialization } from '../../src/cpu/init.ts';
+import { GpuEnsemble } from '../../src/gpu/ensemble.ts';
 import { createGpuMultiTrainer } from '../../src/gpu/train/trainer.ts';
 import { flatten, paramLayout } from '../../src/model/flat-layout.ts';
 import { matrix } from '../../src/model/matrix.ts';
@@ -120,6 +121,36 @@ describe('K models in one trainer', () => {
       await expect(t.startTraining(data(40, 1), settings('sgd'))).rejects.toThrow(/^4 models do not fit this device: .*at most \d+ models fit/);
     } finally {
       t.dispose();
+    }
+  });
+
+  testWithDevice("reads every model back in one read, and measures them on the trainer's own buffers exactly as an uploaded ensemble does", async (ctx) => {
+    const starts = [model(4), model(5), model(6), model(7)];
+    const d = data(40, 8);
+    const trainer = createGpuMultiTrainer(ctx, starts, 'fused');
+    try {
+      await trainer.startTraining(d, settings('adam'), starts.map((_, i) => ({ lr: 1e-3 * (i + 1) })));
+      await trainer.trainEpoch();
+      const all = await trainer.readAllParams();
+      expect(all).toHaveLength(4);
+      for (let i = 0; i < 4; i++) expect(Array.from(flat(all[i])), `model ${i}`).toEqual(Array.from(flat(await trainer.readParams(i))));
+      expect(Array.from(flat(all[1])), 'training moved the parameters').not.toEqual(Array.from(flat(starts[1])));
+      const onDevice = trainer.membersEnsemble();
+      const uploaded = new GpuEnsemble(ctx, all);
+      try {
+        expect(onDevice).not.toBeNull();
+        const got = await onDevice!.forwardMembers(d.xTest);
+        const want = await uploaded.forwardMembers(d.xTest);
+        for (let i = 0; i < 4; i++) expect(Array.from(got[i].data), `member ${i}`).toEqual(Array.from(want[i].data));
+      } finally {
+        onDevice?.dispose();
+        uploaded.dispose();
+      }
+      // Disposing the borrowed ensemble left the trainer's buffers alone: it still trains and reads.
+      await trainer.trainEpoch();
+      expect((await trainer.readAllParams())[0].dims).toEqual(DIMS);
+    } finally {
+      trainer.dispose();
     }
   });
 });

@@ -155,7 +155,8 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
 export function rankedTable(result: SweepResult, out: string, device: string): string {
   const f = (v: number, digits: number, width = 8) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(width);
   const lines = [
-    `sweep: ${result.members.length} models in ${(result.totalMs / 1000).toFixed(1)} s on ${device}; ranked by validation RMSE (popularity points)`,
+    `sweep: ${result.members.length} models in ${(result.totalMs / 1000).toFixed(1)} s on ${device} (training ${(result.phaseMs.train / 1000).toFixed(1)} s, ` +
+      `reading back ${result.phaseMs.read.toFixed(0)} ms, measuring ${(result.phaseMs.measure / 1000).toFixed(2)} s); ranked by validation RMSE (popularity points)`,
     `  rank  model    seed        lr   best epoch  stopped by      val RMSE  val MAE   val R²`,
   ];
   result.ranking.forEach((i, r) => {

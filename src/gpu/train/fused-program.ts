@@ -38,6 +38,10 @@ export class FusedProgram implements StepProgram {
   readonly name = 'fused' as const;
   readonly copies: readonly { readonly buffer: GPUBuffer; readonly perModel: number }[];
   private readonly fused: FusedParams;
+
+  get packedParams(): FusedParams {
+    return this.fused;
+  }
   private readonly WT: GPUBuffer;
   private readonly models: number;
 

@@ -28,6 +28,7 @@ export function flatLayers(flat: GPUBuffer, layout: ParamLayout): LayerBuffers[]
 /** The layered program on one trainer's flat parameters. */
 export class LayeredProgram implements StepProgram {
   readonly name = 'layered' as const;
+  readonly packedParams = null;
   readonly copies: readonly { readonly buffer: GPUBuffer; readonly perModel: number }[] = [];
   private readonly layers: LayerBuffers[];
 

@@ -1,6 +1,7 @@
 // What a GPU step program is: the part of training that differs between the fused kernels and the layered
 // kernels. The trainer (trainer.ts) owns the lifecycle, the flat buffers and the step table; a program builds the
 // dispatches of one mini-batch step and of the evaluation on top of them.
+import type { FusedParams } from '../fused.ts';
 import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
 import type { BatchPlan } from '../../model/batches.ts';
 import type { ParamLayout } from '../../model/flat-layout.ts';
@@ -72,6 +73,8 @@ export interface StepProgram {
   /** Copies of the parameters in the program's own layouts, kept in step with θ (saved and restored with it), and
    * the bytes each model takes in them. */
   readonly copies: readonly { readonly buffer: GPUBuffer; readonly perModel: number }[];
+  /** The K models packed for the fused forward kernel (one of `copies`), which an ensemble can run on; null if none. */
+  readonly packedParams: FusedParams | null;
   /** Rewrites the copies from the K flat parameter vectors back to back (after setParams). */
   writeCopies(flat: Float32Array<ArrayBuffer>): void;
   /** A forward pass with the current parameters, read back. */

@@ -15,6 +15,7 @@ import {
 } from '../../model/trainable.ts';
 import { BufferManager } from '../buffers.ts';
 import { assertAlive, type GpuContext, withErrorScopes } from '../device.ts';
+import { GpuEnsemble } from '../ensemble.ts';
 import { fusedSupports } from '../fused.ts';
 import { pad4 } from '../layout.ts';
 import { MAX_MODELS, ModelHyper, Step } from '../structs.ts';
@@ -213,8 +214,27 @@ export class GpuTrainer implements MultiTrainer {
 
   async readParams(model: number): Promise<Params> {
     assertAlive(this.ctx);
-    const all = await this.read(this.ctx.device.createCommandEncoder({ label: 'read params' }), this.theta, this.models * this.layout.size);
-    return unflatten(this.layout, all.subarray(model * this.layout.size, (model + 1) * this.layout.size));
+    if (!(model >= 0 && model < this.models)) throw new RangeError(`Model ${model} is not one of this trainer's ${this.models}.`);
+    const size = this.layout.size;
+    const one = await this.read(this.ctx.device.createCommandEncoder({ label: `read params of model ${model}` }), this.theta, size, model * size);
+    return unflatten(this.layout, one);
+  }
+
+  async readAllParams(): Promise<Params[]> {
+    assertAlive(this.ctx);
+    const size = this.layout.size;
+    const all = await this.read(this.ctx.device.createCommandEncoder({ label: 'read every model\'s params' }), this.theta, this.models * size);
+    return Array.from({ length: this.models }, (_, i) => unflatten(this.layout, all.subarray(i * size, (i + 1) * size)));
+  }
+
+  /**
+   * Every model as an ensemble on the packed copies this trainer already holds on the device (the fused program's,
+   * which saveBest/restoreBest keep with θ): nothing is read back or uploaded again. Valid until dispose(); null
+   * for the layered program, which keeps no packed copy.
+   */
+  membersEnsemble(): GpuEnsemble | null {
+    const fused = this.program.packedParams;
+    return fused ? new GpuEnsemble(this.ctx, fused) : null;
   }
 
   dispose(): void {
@@ -252,9 +272,10 @@ export class GpuTrainer implements MultiTrainer {
     this.ctx.device.queue.submit([encoder.finish()]);
   }
 
-  private async read(encoder: GPUCommandEncoder, src: GPUBuffer, count: number): Promise<Float32Array> {
-    const staging = this.buffers.acquireStaging(src.size);
-    encoder.copyBufferToBuffer(src, 0, staging, 0, src.size);
+  // `count` floats of `src` from float `offset` on, in one copy and one map.
+  private async read(encoder: GPUCommandEncoder, src: GPUBuffer, count: number, offset = 0): Promise<Float32Array> {
+    const staging = this.buffers.acquireStaging(count * 4);
+    encoder.copyBufferToBuffer(src, offset * 4, staging, 0, count * 4);
     this.ctx.device.queue.submit([encoder.finish()]);
     return Float32Array.from(await this.buffers.readStaging(staging, count));
   }
