@@ -30,7 +30,7 @@ async function checkRun(peer: Peer, op: Op, data: BenchData, c: PeerCase, first:
     if (referenceAdam?.m !== data.m) referenceAdam = { m: data.m, params: await referenceEpoch(data, TRAIN) };
     if (!c.readParams) throw new Error(`${what}: the peer cannot read its parameters back for the check.`);
     const got = await c.readParams();
-    checkEpochParams(what, got, referenceAdam.params, data.params);
+    checkEpochParams(what, got, referenceAdam.params, data.params, Math.ceil(data.m / TRAIN.batchSize));
     const [lossGot, lossWant] = [trainingLoss(got, data), trainingLoss(referenceAdam.params, data)];
     if (!(Math.abs(lossGot - lossWant) <= EPOCH_LOSS_RTOL * lossWant)) {
       throw new WrongResultError(`${what}: training loss after the epoch is ${lossGot}, the reference trainer's ${lossWant}.`);

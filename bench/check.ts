@@ -17,6 +17,19 @@ export const CHECK_RTOL = 1e-4;
  */
 export const EPOCH_RELATIVE_DISTANCE = 0.3;
 
+/**
+ * The same bound for epochs of more than {@link LONG_EPOCH_STEPS} steps. There float32 trainers drift from the
+ * float64 one: at m = 600 000 (4 688 steps) the fast CPU backend ended up to 0.47 and the GPU trainer up to 0.44 of
+ * the reference's movement away from it, and 0.50 from each other, while the float64 trainer started from weights
+ * rounded to float32 stayed within 4e-6; at m = 100 000 the fast CPU backend tracks the reference to 7e-6 and the
+ * GPU 0.26 (`node bin/run-ts.mjs bench/drift.ts`). Two correct float32 trainers disagreeing as much as each does
+ * with float64 is drift, not a bug. A skipped update still gives 1 and a doubled one 1 or more, so 0.75 rejects them.
+ */
+export const EPOCH_LONG_RELATIVE_DISTANCE = 0.75;
+
+/** Past this many Adam steps an epoch is checked with {@link EPOCH_LONG_RELATIVE_DISTANCE}. */
+export const LONG_EPOCH_STEPS = 1000;
+
 /** Relative tolerance of the training loss after one epoch against the reference trainer's. */
 export const EPOCH_LOSS_RTOL = 0.05;
 
@@ -89,19 +102,21 @@ function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Checks parameters after an epoch: per tensor, ‖got − want‖ ≤ EPOCH_RELATIVE_DISTANCE·‖want − start‖, where
- * `start` is where both began. A tensor the reference did not move must not move either (to 1e-6).
+ * Checks parameters after an epoch of `steps` steps: per tensor, ‖got − want‖ ≤ bound·‖want − start‖, where
+ * `start` is where both began and the bound is EPOCH_RELATIVE_DISTANCE, or EPOCH_LONG_RELATIVE_DISTANCE past
+ * LONG_EPOCH_STEPS. A tensor the reference did not move must not move either (to 1e-6).
  */
-export function checkEpochParams(what: string, got: Params, want: Params, start: Params): void {
+export function checkEpochParams(what: string, got: Params, want: Params, start: Params, steps = 0): void {
+  const bound = steps > LONG_EPOCH_STEPS ? EPOCH_LONG_RELATIVE_DISTANCE : EPOCH_RELATIVE_DISTANCE;
   const bad: string[] = [];
   const tensors = (p: Params): [string, ArrayLike<number>][] => p.W.flatMap((w, l) => [[`W${l + 1}`, w.data], [`b${l + 1}`, p.b[l]]] as [string, ArrayLike<number>][]);
   const [g, w, s] = [tensors(got), tensors(want), tensors(start)];
   w.forEach(([name, ref], i) => {
     const moved = distance(ref, s[i][1]);
     const off = distance(g[i][1], ref);
-    if (off > Math.max(1e-6, EPOCH_RELATIVE_DISTANCE * moved)) bad.push(`${name} is ${off.toPrecision(3)} from the reference, which moved ${moved.toPrecision(3)}`);
+    if (off > Math.max(1e-6, bound * moved)) bad.push(`${name} is ${off.toPrecision(3)} from the reference, which moved ${moved.toPrecision(3)}`);
   });
-  if (bad.length) throw new WrongResultError(`${what}: parameters after the epoch differ from the CPU reference trainer's: ${bad.join('; ')}`);
+  if (bad.length) throw new WrongResultError(`${what}: parameters after the epoch (${steps} steps) differ from the CPU reference trainer's by more than ${bound} of its movement: ${bad.join('; ')}`);
 }
 
 /** Compares a loss with the reference's. */

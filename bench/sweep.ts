@@ -66,7 +66,7 @@ async function main(): Promise<void> {
         if (!sameParams(await batched.readParams(i), await alone.readParams(0))) throw new Error(`ERROR: K = ${K}: model ${i} trained together differs from it trained alone.`);
         alone.dispose();
       }
-      checkEpochParams(`sweep K=${K} model 0`, await batched.readParams(0), reference, data.params);
+      checkEpochParams(`sweep K=${K} model 0`, await batched.readParams(0), reference, data.params, Math.ceil(m / TRAIN.batchSize));
       // Time: the batched run's epochs (it is warm now), then K single-model trainers one after another.
       const batchedTimes: number[] = [];
       for (let r = 0; r < runs; r++) batchedTimes.push(await epochMs(batched));

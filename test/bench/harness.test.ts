@@ -65,6 +65,21 @@ describe('checkEpochParams', () => {
     doubled.W[1].data.forEach((v, i) => (doubled.W[1].data[i] = 2 * v - start.W[1].data[i]));
     expect(() => checkEpochParams('doubled', doubled, want, start)).toThrow(/W2 is/);
   });
+
+  it('past 1 000 steps allows the float32 drift bench/drift.ts measured, and still rejects no training and a doubled update', async () => {
+    const want = await referenceEpoch(data, TRAIN);
+    const start = data.params;
+    const steps = 4688;
+    const drifted = cloneParams(want);
+    // Half of the reference's movement, off in another direction: float32 trainers end up to 0.50 apart at 4 688 steps.
+    drifted.W.forEach((w, l) => w.data.forEach((v, i) => (w.data[i] = v + 0.5 * (i % 2 ? 1 : -1) * Math.abs(v - start.W[l].data[i]))));
+    expect(() => checkEpochParams('drift at 4688 steps', drifted, want, start, steps)).not.toThrow();
+    expect(() => checkEpochParams('drift at 188 steps', drifted, want, start, 188)).toThrow(/more than 0.3 of its movement/);
+    expect(() => checkEpochParams('untrained', cloneParams(start), want, start, steps)).toThrow(/W1 is/);
+    const doubled = cloneParams(want);
+    doubled.W[1].data.forEach((v, i) => (doubled.W[1].data[i] = 2 * v - start.W[1].data[i]));
+    expect(() => checkEpochParams('doubled', doubled, want, start, steps)).toThrow(/W2 is/);
+  });
 });
 
 describe('measureCase', () => {
