@@ -1,5 +1,5 @@
 // Checks what an implementation read back against the float64 CPU reference before any timing (a wrong result is never timed).
-import { feedForward } from '../src/cpu/forward.ts';
+import { feedForward } from '../src/reference/forward.ts';
 import { sliceCols } from '../src/model/matrix.ts';
 import type { Params } from '../src/model/params.ts';
 import type { BenchData } from './types.ts';

@@ -1,14 +1,14 @@
 // Re-measures the attempts of bench/CPU.md in Node: plain-JavaScript blockings of the forward layer, the fast
 // backend's two builds and the float64 reference, forward at m and one Adam epoch (batch 128), round-robin.
 // `node bin/run-ts.mjs bench/cpu-node.ts [--m 24000] [--runs 9]`
-import { feedForward } from '../src/cpu/forward.ts';
+import { feedForward } from '../src/reference/forward.ts';
 import { createFastBackend, FastBackend } from '../src/fast/backend.ts';
 import { createKernels, type KernelBuild } from '../src/fast/kernels.ts';
 import { FastNetwork } from '../src/fast/network.ts';
 import { createFastTrainer } from '../src/fast/trainer.ts';
 import { matrix } from '../src/model/matrix.ts';
 import type { TrainableBackend } from '../src/model/trainable.ts';
-import { CpuTrainer } from '../src/train/cpu-trainer.ts';
+import { CpuTrainer } from '../src/reference/trainer.ts';
 import { makeBenchData, stepSettings, TRAIN } from './data.ts';
 
 const arg = (name: string, fallback: number): number => {

@@ -1,5 +1,5 @@
 // The benchmark's inputs: the notebook's He-initialized weights (seed 42) and uniform X, identical in the page and in Node.
-import { initialization } from '../src/cpu/init.ts';
+import { initialization } from '../src/reference/init.ts';
 import { matrix } from '../src/model/matrix.ts';
 import { forwardFlops, NOTEBOOK_DIMS } from '../src/model/params.ts';
 import { createRng } from '../src/rng/index.ts';

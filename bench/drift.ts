@@ -6,7 +6,7 @@
 import { cloneParams, type Params } from '../src/model/params.ts';
 import { matrix } from '../src/model/matrix.ts';
 import { openNodeRuntime } from '../src/platform/node-runtime.ts';
-import { CpuTrainer } from '../src/train/cpu-trainer.ts';
+import { CpuTrainer } from '../src/reference/trainer.ts';
 import { makeBenchData, stepSettings, TRAIN } from './data.ts';
 import { trainingLoss } from './reference.ts';
 import type { BenchData } from './types.ts';

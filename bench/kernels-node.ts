@@ -1,8 +1,8 @@
 // Times the GPU forward pass in Node (Dawn) against the CPU reference in the same run. On a shared machine the
 // load drifts, so the variants take turns (round-robin) instead of running one block each; median and min per case.
 // Usage: node bin/run-ts.mjs bench/kernels-node.ts [--m 24000] [--runs 10] [--variant NAME]…
-import { feedForward } from '../src/cpu/forward.ts';
-import { initialization } from '../src/cpu/init.ts';
+import { feedForward } from '../src/reference/forward.ts';
+import { initialization } from '../src/reference/init.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../src/gpu/backend.ts';
 import { MATMUL_TILINGS } from '../src/gpu/tuning.ts';
 import { matrix } from '../src/model/matrix.ts';

@@ -1,9 +1,9 @@
 // What the CPU reference says one training run should give, for the harness's check of every trainer.
-import { lossAndGradients } from '../src/cpu/backward.ts';
-import { feedForward } from '../src/cpu/forward.ts';
+import { lossAndGradients } from '../src/reference/backward.ts';
+import { feedForward } from '../src/reference/forward.ts';
 import { cloneParams, type Params } from '../src/model/params.ts';
 import { matrix, type Matrix, sliceCols } from '../src/model/matrix.ts';
-import { CpuTrainer } from '../src/train/cpu-trainer.ts';
+import { CpuTrainer } from '../src/reference/trainer.ts';
 import { EpochShuffler } from '../src/model/batches.ts';
 import { stepSettings } from './data.ts';
 import type { BenchData, TrainSettings } from './types.ts';

@@ -6,7 +6,7 @@
 // for bit, and model 0 matches the CPU reference trainer.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { initialization } from '../src/cpu/init.ts';
+import { initialization } from '../src/reference/init.ts';
 import { flatten, paramLayout } from '../src/model/flat-layout.ts';
 import { matrix } from '../src/model/matrix.ts';
 import type { Params } from '../src/model/params.ts';

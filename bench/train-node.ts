@@ -1,7 +1,7 @@
 // Times GPU training in Node (Dawn) next to the CPU reference trainer in the same run: a full-batch train-step
 // (forward, backward, GD update, loss read back) and one mini-batch Adam epoch. Median and minimum of the repeats.
 // Usage: node bin/run-ts.mjs bench/train-node.ts [--m 24000] [--epoch-m 9600] [--batch 128] [--runs 5] [--skip-cpu] [--variant auto|fused|layered]
-import { initialization } from '../src/cpu/init.ts';
+import { initialization } from '../src/reference/init.ts';
 import { OPTIMIZER_DEFAULTS } from '../src/model/optimizer.ts';
 import { createGpuTrainer, type TrainerKernel } from '../src/gpu/train/trainer.ts';
 import { matrix } from '../src/model/matrix.ts';
@@ -9,7 +9,7 @@ import { NOTEBOOK_DIMS } from '../src/model/params.ts';
 import type { OptimizerKind } from '../src/model/optimizer.ts';
 import type { StepSettings, TrainableBackend, TrainingData } from '../src/model/trainable.ts';
 import { closeNodeGpu, openNodeGpu } from '../src/platform/node-gpu.ts';
-import { createCpuTrainer } from '../src/train/cpu-trainer.ts';
+import { createCpuTrainer } from '../src/reference/trainer.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,8 +1,8 @@
 // Our float64 CPU reference as a benchmark peer: forward, forward+cache, and the SGD step the trainers are checked against.
-import { feedForward } from '../../src/cpu/forward.ts';
+import { feedForward } from '../../src/reference/forward.ts';
 import { cloneParams, type Params } from '../../src/model/params.ts';
 import { matrix } from '../../src/model/matrix.ts';
-import { CpuTrainer } from '../../src/train/cpu-trainer.ts';
+import { CpuTrainer } from '../../src/reference/trainer.ts';
 import { stepSettings } from '../data.ts';
 import { referenceSgdStep } from '../reference.ts';
 import type { BenchData, Op, OpOutput, Peer, PeerCase, TrainSettings } from '../types.ts';

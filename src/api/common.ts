@@ -1,6 +1,6 @@
 // The public API's platform-free half: models, forward, training, data preparation, the model file and predictions.
 // src/index.ts (Node) and src/browser.ts (pages) re-export it beside their own openRuntime and CSV readers.
-import { initialization } from '../cpu/init.ts';
+import { initialization } from '../reference/init.ts';
 import {
   type CleanTable, type Dataset, gatherFeatures, type PrepareOptions, prepareDataset, scaleX, syntheticDataset, unscaleY,
 } from '../data/index.ts';

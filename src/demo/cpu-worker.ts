@@ -1,5 +1,5 @@
 // A Web Worker that runs the float64 CPU reference forward pass, so checking the GPU never freezes the page.
-import { feedForward } from '../cpu/forward.ts';
+import { feedForward } from '../reference/forward.ts';
 import type { Matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 

@@ -1,5 +1,5 @@
 // The forward-pass panel: the same weights on the GPU (float32) and the CPU reference (float64), timed and compared value by value.
-import { initialization } from '../cpu/init.ts';
+import { initialization } from '../reference/init.ts';
 import { type Matrix, shapeOf } from '../model/matrix.ts';
 import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
 import type { App } from './app.ts';

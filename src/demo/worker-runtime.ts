@@ -4,8 +4,8 @@
 import { UserError } from '../errors.ts';
 import type { ForwardOptions, ForwardResult, MlpBackend } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
-import { CpuMultiTrainer } from '../train/cpu-multi-trainer.ts';
-import { CpuEnsemble } from '../cpu/ensemble.ts';
+import { CpuMultiTrainer } from '../reference/multi-trainer.ts';
+import { CpuEnsemble } from '../reference/ensemble.ts';
 import type { Params } from '../model/params.ts';
 import type { Evaluation, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
 import type { Runtime } from '../runtime/runtime.ts';

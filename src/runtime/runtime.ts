@@ -1,18 +1,18 @@
 // The one object that owns the device: it hands out forward backends and trainers on the GPU (or on the CPU
 // reference when there is none), and close() disposes every one of them and then the device. The CLI, the page,
 // the benchmarks and the tests all open one of these; nothing else decides "gpu or cpu".
-import { createCpuBackend } from '../cpu/backend.ts';
+import { createCpuBackend } from '../reference/backend.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../gpu/backend.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { createGpuMultiTrainer, createGpuTrainer, type TrainerKernel } from '../gpu/train/trainer.ts';
 import type { BackendKind, EnsembleBackend, MlpBackend } from '../model/backend.ts';
-import { CpuEnsemble } from '../cpu/ensemble.ts';
+import { CpuEnsemble } from '../reference/ensemble.ts';
 import { ensembleFitsOneDispatch, GpuEnsemble } from '../gpu/ensemble.ts';
 import type { Params } from '../model/params.ts';
 import { checkParams } from '../model/validate.ts';
 import type { MultiTrainer, TrainableBackend } from '../model/trainable.ts';
-import { CpuMultiTrainer } from '../train/cpu-multi-trainer.ts';
-import { createCpuTrainer } from '../train/cpu-trainer.ts';
+import { CpuMultiTrainer } from '../reference/multi-trainer.ts';
+import { createCpuTrainer } from '../reference/trainer.ts';
 import { createFastBackend, fastDescription } from '../fast/backend.ts';
 import { simdAvailable } from '../fast/kernels.ts';
 import { createFastTrainer } from '../fast/trainer.ts';

@@ -1,6 +1,6 @@
 // One training run from a prepared Dataset to a model: He init, the loop, and metrics in popularity points.
 // The CLI's `train` and the demo page both call this, each with its own backend and progress display.
-import { initialization } from '../cpu/init.ts';
+import { initialization } from '../reference/init.ts';
 import { defaultLearningRate, OPTIMIZER_DEFAULTS } from '../model/optimizer.ts';
 import { type ScalerParams, unscaleY } from '../model/scaler.ts';
 import type { Matrix } from '../model/matrix.ts';

@@ -11,7 +11,7 @@ const RANKS: Record<string, number> = {
   'errors.ts': 0, rng: 0,
   model: 1,
   data: 2,
-  cpu: 3, gpu: 3, fast: 3,
+  reference: 3, gpu: 3, fast: 3,
   train: 4,
   runtime: 5,
   platform: 6,

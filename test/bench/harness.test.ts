@@ -8,7 +8,7 @@ import { createCpuReferencePeer } from '../../bench/peers/cpu-reference.ts';
 import { referenceEpoch, referenceSgdStep } from '../../bench/reference.ts';
 import { markdownTables, ratioLines } from '../../bench/report.ts';
 import type { BenchRecord, Peer } from '../../bench/types.ts';
-import { feedForward } from '../../src/cpu/forward.ts';
+import { feedForward } from '../../src/reference/forward.ts';
 import { cloneParams } from '../../src/model/params.ts';
 
 const data = makeBenchData(300);

@@ -2,8 +2,8 @@
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { encodeMlpOnnx, ONNX_INPUT, ONNX_OUTPUT, type OnnxLayout } from '../../bench/onnx.ts';
-import { feedForward } from '../../src/cpu/forward.ts';
-import { initialization } from '../../src/cpu/init.ts';
+import { feedForward } from '../../src/reference/forward.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { NOTEBOOK_DIMS, parameterCount, type Params } from '../../src/model/params.ts';
 import { createRng } from '../../src/rng/index.ts';

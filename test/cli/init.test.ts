@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { parseModel } from '../../src/model/model-file.ts';
 import { referenceNpy } from '../helpers/reference.ts';
 import { expectUserError, runCli, tempDir } from './spawn.ts';

@@ -8,7 +8,7 @@ import { parseCsvText } from '../../src/data/csv.ts';
 import { syntheticData } from '../../src/api/common.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { readNpy, readNpyArray, writeNpy } from '../../src/model/npy.ts';
-import { createCpuTrainer } from '../../src/train/cpu-trainer.ts';
+import { createCpuTrainer } from '../../src/reference/trainer.ts';
 import { DeadOutputError } from '../../src/train/loop.ts';
 import { TRAIN_DEFAULTS, trainModel } from '../../src/train/train-model.ts';
 import { KAGGLE_HEADER, makeTrack, toCsv } from '../data/fixtures.ts';

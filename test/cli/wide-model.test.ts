@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { parseModel } from '../../src/model/model-file.ts';
 import { expectClose, f32Tolerance } from '../helpers/compare.ts';

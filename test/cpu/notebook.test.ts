@@ -1,8 +1,8 @@
 // The notebook's own sample tests (sections 1.3-1.5), ported, plus parity with numpy's output of the same cells.
 import { describe, expect, it } from 'vitest';
-import { relu, reluMask } from '../../src/cpu/activations.ts';
-import { feedForward } from '../../src/cpu/forward.ts';
-import { initialization } from '../../src/cpu/init.ts';
+import { relu, reluMask } from '../../src/reference/activations.ts';
+import { feedForward } from '../../src/reference/forward.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { RandomState } from '../../src/rng/index.ts';
 import { expectClose } from '../helpers/compare.ts';

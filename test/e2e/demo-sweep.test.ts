@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ElementHandle } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { parseModel, serializeEnsemble } from '../../src/model/model-file.ts';
 import { NOTEBOOK_DIMS } from '../../src/model/params.ts';
 import { fixtureDir } from './fixtures.ts';

@@ -1,7 +1,7 @@
 // The fast CPU forward pass against the float64 reference, with the GPU tests' tolerance: many dims and m (1, odd,
 // off the 8-column alignment, over one chunk), hostile inputs, output-only and the whole cache, both builds.
 import { describe, expect, test } from 'vitest';
-import { feedForward } from '../../src/cpu/forward.ts';
+import { feedForward } from '../../src/reference/forward.ts';
 import { createFastBackend, type FastBackend } from '../../src/fast/backend.ts';
 import { CHUNK_COLUMNS } from '../../src/fast/network.ts';
 import type { Matrix } from '../../src/model/matrix.ts';

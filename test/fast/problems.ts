@@ -1,5 +1,5 @@
 // Shared inputs of the fast-backend tests: float32-exact parameters and data, so float32 and float64 start equal.
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import type { KernelBuild } from '../../src/fast/kernels.ts';
 import { type Matrix, matrix } from '../../src/model/matrix.ts';
 import { OPTIMIZER_DEFAULTS, type OptimizerKind } from '../../src/model/optimizer.ts';

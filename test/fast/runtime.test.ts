@@ -1,11 +1,11 @@
 // One word chooses the CPU path: `cpu` is the fast float32 backend, `reference` the float64 reference.
 import { describe, expect, it } from 'vitest';
-import { CpuBackend } from '../../src/cpu/backend.ts';
+import { CpuBackend } from '../../src/reference/backend.ts';
 import { FastBackend } from '../../src/fast/backend.ts';
 import { FastTrainer } from '../../src/fast/trainer.ts';
 import { openNodeRuntime } from '../../src/platform/node-runtime.ts';
 import { BACKEND_CHOICES } from '../../src/runtime/runtime.ts';
-import { CpuTrainer } from '../../src/train/cpu-trainer.ts';
+import { CpuTrainer } from '../../src/reference/trainer.ts';
 import { paramsFor } from './problems.ts';
 
 describe('the CPU choices of a runtime', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { createFastTrainer } from '../../src/fast/trainer.ts';
 import { CHUNK_COLUMNS } from '../../src/fast/network.ts';
-import { createCpuTrainer } from '../../src/train/cpu-trainer.ts';
+import { createCpuTrainer } from '../../src/reference/trainer.ts';
 import { trainLoop } from '../../src/train/loop.ts';
 import { expectClose } from '../helpers/compare.ts';
 import { BUILDS, problem, settings } from './problems.ts';

@@ -1,6 +1,6 @@
 // The device layer: the adapter is named, buffers are counted and pooled, and a lost device gives one sentence.
 import { describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { isUserError } from '../../src/errors.ts';
 import { BufferManager, deviceBufferStats } from '../../src/gpu/buffers.ts';
 import { describeAdapter } from '../../src/gpu/device.ts';

@@ -1,8 +1,8 @@
 // The GPU forward pass against the float64 CPU reference and numpy: many m and dims, hostile inputs, output-only
 // and full-cache read-back, forced chunking, and every kernel variant the scheduler can pick.
 import { describe, expect, test } from 'vitest';
-import { feedForward } from '../../src/cpu/forward.ts';
-import { initialization } from '../../src/cpu/init.ts';
+import { feedForward } from '../../src/reference/forward.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../../src/gpu/backend.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { generatedSupports } from '../../src/gpu/fused-gen.ts';

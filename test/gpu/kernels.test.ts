@@ -1,8 +1,8 @@
 // Each forward kernel on its own against the CPU reference: relu, relu_mask, and matmul_bias in every tiling and
 // epilogue the code can pick, on shapes that break tiles; plus the pipeline cache and the source substitution.
 import { describe, expect, it } from 'vitest';
-import { relu, reluMask } from '../../src/cpu/activations.ts';
-import { matmulBias } from '../../src/cpu/matmul.ts';
+import { relu, reluMask } from '../../src/reference/activations.ts';
+import { matmulBias } from '../../src/reference/matmul.ts';
 import { BufferManager } from '../../src/gpu/buffers.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { dispatch1d } from '../../src/gpu/dispatch.ts';

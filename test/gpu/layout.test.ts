@@ -1,7 +1,7 @@
 // The layout module on the CPU: every packed copy and index map puts each flat entry in exactly one place, leaves
 // padding zero, and unpacks to its input; the row layouts never overlap.
 import { describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import {
   batchRows, cacheRowOffsets, forEachEntry, gradBlocks, gradSources, layeredRows, NONE, packDestinations, packedBlocks,
   packFusedParams, packTransposed, transposedDestinations, transposedOffsets, updateMaps,

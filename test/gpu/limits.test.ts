@@ -2,8 +2,8 @@
 // encoded. WebGPU gives no device below its default limits, so the tests shrink the limits the code plans with
 // (ctx.limits); each case must either equal the CPU reference or be refused in one sentence.
 import { describe, expect } from 'vitest';
-import { feedForward } from '../../src/cpu/forward.ts';
-import { initialization } from '../../src/cpu/init.ts';
+import { feedForward } from '../../src/reference/forward.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { isUserError } from '../../src/errors.ts';
 import { createGpuBackend } from '../../src/gpu/backend.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';

@@ -3,9 +3,9 @@
 // tile ± 1 and primes; strides around the 128-example chunk; a short last batch), with atol + rtol·|ref| growing
 // with the inner dimension of each sum.
 import { describe, expect } from 'vitest';
-import { feedForward } from '../../src/cpu/forward.ts';
-import { initialization } from '../../src/cpu/init.ts';
-import { CpuOptimizer } from '../../src/cpu/optimizers.ts';
+import { feedForward } from '../../src/reference/forward.ts';
+import { initialization } from '../../src/reference/init.ts';
+import { CpuOptimizer } from '../../src/reference/optimizers.ts';
 import {
   batchRows, gradBlocks, gradSources, NONE, packDestinations, packFusedParams, packTransposed, pad4, transposedDestinations,
   transposedOffsets, updateMaps,
@@ -18,7 +18,7 @@ import { WEIGHT_GRAD_CHUNK } from '../../src/gpu/train/tuning.ts';
 import { flatten, paramLayout } from '../../src/model/flat-layout.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { adamStepScale, OPTIMIZER_DEFAULTS, type OptimizerKind } from '../../src/model/optimizer.ts';
-import { gatherColumns } from '../../src/train/cpu-trainer.ts';
+import { gatherColumns } from '../../src/reference/trainer.ts';
 import { expectClose } from '../helpers/compare.ts';
 import { testWithDevice } from '../helpers/gpu.ts';
 import { KernelRig, sumTolerance, values } from '../helpers/kernel-rig.ts';

@@ -2,10 +2,10 @@
 // mse_grad, weight_grad, backprop_dz and update_flat (every rule), and the generated fused forward kernel, on edge
 // shapes, with atol + rtol·|ref| growing with the inner dimension of each sum.
 import { describe } from 'vitest';
-import { reluMask } from '../../src/cpu/activations.ts';
-import { feedForward } from '../../src/cpu/forward.ts';
-import { initialization } from '../../src/cpu/init.ts';
-import { CpuOptimizer } from '../../src/cpu/optimizers.ts';
+import { reluMask } from '../../src/reference/activations.ts';
+import { feedForward } from '../../src/reference/forward.ts';
+import { initialization } from '../../src/reference/init.ts';
+import { CpuOptimizer } from '../../src/reference/optimizers.ts';
 import { encodeFusedForward, uploadFusedParams } from '../../src/gpu/fused.ts';
 import { cacheRowOffsets } from '../../src/gpu/layout.ts';
 import { Step } from '../../src/gpu/structs.ts';

@@ -1,7 +1,7 @@
 // The ensemble model file (format version 2): round trip, the old version-1 single files still read, and one
 // sentence for each broken member.
 import { describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { ModelFileError, parseModel, serializeEnsemble, serializeModel } from '../../src/model/model-file.ts';
 
 const members = [1, 2, 3].map((seed) => initialization([3, 4, 1], { seed }));

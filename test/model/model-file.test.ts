@@ -1,7 +1,7 @@
 // The model file: exact round trips, the numpy writer from docs/model-format.md, and one sentence for each malformed file.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import type { ScalerParams } from '../../src/model/scaler.ts';
 import { FEATURES, TARGET } from '../../src/model/schema.ts';
 import { UserError } from '../../src/errors.ts';

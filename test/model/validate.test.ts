@@ -1,9 +1,9 @@
 // The boundary check (src/model/validate.ts): every way to hand a backend a bad X or bad parameters is refused in
 // one sentence, through the library API on the CPU reference and on the GPU alike.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '../../src/cpu/backend.ts';
-import { feedForward } from '../../src/cpu/forward.ts';
-import { initialization } from '../../src/cpu/init.ts';
+import { createCpuBackend } from '../../src/reference/backend.ts';
+import { feedForward } from '../../src/reference/forward.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { UserError } from '../../src/errors.ts';
 import { forward } from '../../src/api/common.ts';
 import { type Matrix, matrix } from '../../src/model/matrix.ts';

@@ -1,6 +1,6 @@
 // The runtime owns the device: it hands out backends and trainers, and close() disposes all of them, then the device.
 import { describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { deviceBufferStats } from '../../src/gpu/buffers.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { isTrainable } from '../../src/model/trainable.ts';

@@ -1,10 +1,10 @@
 // The CPU reference backward pass against central finite differences of the MSE loss, and the update rules.
 import { describe, expect, it } from 'vitest';
-import { lossAndGradients } from '../../src/cpu/backward.ts';
-import { feedForward } from '../../src/cpu/forward.ts';
-import { initialization } from '../../src/cpu/init.ts';
-import { mseLoss } from '../../src/cpu/loss.ts';
-import { CpuOptimizer } from '../../src/cpu/optimizers.ts';
+import { lossAndGradients } from '../../src/reference/backward.ts';
+import { feedForward } from '../../src/reference/forward.ts';
+import { initialization } from '../../src/reference/init.ts';
+import { mseLoss } from '../../src/reference/loss.ts';
+import { CpuOptimizer } from '../../src/reference/optimizers.ts';
 import { OPTIMIZER_DEFAULTS } from '../../src/model/optimizer.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { cloneParams, type Params } from '../../src/model/params.ts';

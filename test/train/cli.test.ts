@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feedForward } from '../../src/cpu/forward.ts';
+import { feedForward } from '../../src/reference/forward.ts';
 import { FEATURES, scaleX, unscaleY } from '../../src/data/index.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { parseModel } from '../../src/model/model-file.ts';

@@ -1,6 +1,6 @@
 // The GPU trainer against the CPU reference trainer: gradients per mini-batch, optimizer steps and losses.
 import { describe, expect } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { OPTIMIZER_DEFAULTS } from '../../src/model/optimizer.ts';
 import { createGpuTrainer, type TrainerKernel } from '../../src/gpu/train/trainer.ts';
 import { matrix } from '../../src/model/matrix.ts';
@@ -8,7 +8,7 @@ import type { Params } from '../../src/model/params.ts';
 import type { OptimizerKind } from '../../src/model/optimizer.ts';
 import type { StepSettings, TrainingData } from '../../src/model/trainable.ts';
 import { createRng } from '../../src/rng/index.ts';
-import { createCpuTrainer } from '../../src/train/cpu-trainer.ts';
+import { createCpuTrainer } from '../../src/reference/trainer.ts';
 import { trainLoop } from '../../src/train/loop.ts';
 import { expectClose } from '../helpers/compare.ts';
 import { testWithDevice } from '../helpers/gpu.ts';

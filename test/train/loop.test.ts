@@ -1,12 +1,12 @@
 // The training loop on the CPU trainer: the loss falls, early stopping restores the best epoch, a dead output and
 // an abort are handled, and the final metrics compare with the mean baseline.
 import { describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import type { Params } from '../../src/model/params.ts';
 import type { StepSettings, TrainingData } from '../../src/model/trainable.ts';
 import { createRng } from '../../src/rng/index.ts';
-import { createCpuTrainer } from '../../src/train/cpu-trainer.ts';
+import { createCpuTrainer } from '../../src/reference/trainer.ts';
 import { DeadOutputError, type EpochReport, trainLoop } from '../../src/train/loop.ts';
 import { compareWithBaseline, regressionMetrics } from '../../src/train/metrics.ts';
 import { stepSettingsOf, TRAIN_DEFAULTS } from '../../src/train/train-model.ts';
@@ -47,17 +47,29 @@ describe('trainLoop', () => {
     expect(out.epochsRun).toBe(8);
   });
 
-  it('stops after `patience` epochs without a better test loss and restores the best parameters', async () => {
-    // A learning rate this large makes the test loss bounce, so early stopping has something to do.
+  it('without validation rows: stops after `patience` epochs without a better training loss and restores the best parameters', async () => {
+    // A learning rate this large makes the loss bounce, so early stopping has something to do.
     const noisy: StepSettings = { ...settings, optimizer: { ...settings.optimizer, lr: 0.05 } };
     const trainer = createCpuTrainer(startParams());
     const out = await trainLoop(trainer, smoothData(120, 3), noisy, { epochs: 40, patience: 2 });
     const best = out.history[out.bestEpoch];
-    expect(out.history.every((r) => r.testLoss >= best.testLoss)).toBe(true);
+    expect(out.history.every((r) => r.trainLoss >= best.trainLoss)).toBe(true);
     expect(out.stoppedEarly).toBe(true);
     expect(out.epochsRun - out.bestEpoch).toBe(2);
     const now = await trainer.evaluate();
-    expect(now.testLoss).toBeCloseTo(best.testLoss, 12);
+    expect(now.trainLoss).toBeCloseTo(best.trainLoss, 12);
+  });
+
+  it('with validation rows: the validation loss chooses, never the test loss', async () => {
+    const noisy: StepSettings = { ...settings, optimizer: { ...settings.optimizer, lr: 0.05 } };
+    const d = smoothData(120, 3);
+    const [xVal, yVal] = [d.xTest, d.yTest];
+    const data = { ...smoothData(120, 6), xVal, yVal };
+    const trainer = createCpuTrainer(startParams());
+    const out = await trainLoop(trainer, data, noisy, { epochs: 40, patience: 2 });
+    const best = out.history[out.bestEpoch];
+    expect(out.history.every((r) => r.valLoss >= best.valLoss)).toBe(true);
+    expect((await trainer.evaluate()).valLoss).toBeCloseTo(best.valLoss, 12);
   });
 
   it('names the dead output and its remedy when every output is 0', async () => {

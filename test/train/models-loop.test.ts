@@ -2,11 +2,11 @@
 // own validation loss, stops once its patience runs out, a diverging model stops alone, and the test loss never
 // chooses anything. Plus the seeded validation carve.
 import { describe, expect, it } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import type { TrainingData } from '../../src/model/trainable.ts';
 import { createRng } from '../../src/rng/index.ts';
-import { CpuMultiTrainer } from '../../src/train/cpu-multi-trainer.ts';
+import { CpuMultiTrainer } from '../../src/reference/multi-trainer.ts';
 import { selectionScore, trainModels } from '../../src/train/loop.ts';
 import { stepSettingsOf, TRAIN_DEFAULTS } from '../../src/train/train-model.ts';
 import { carveValidation } from '../../src/train/validation.ts';

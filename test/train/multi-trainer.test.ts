@@ -3,7 +3,7 @@
 // CPU reference trainer on a short run (float32 against float64: the trainer tests' tolerance); a frozen model does
 // not move; each model keeps its own best weights.
 import { describe, expect } from 'vitest';
-import { initialization } from '../../src/cpu/init.ts';
+import { initialization } from '../../src/reference/init.ts';
 import { GpuEnsemble } from '../../src/gpu/ensemble.ts';
 import { createGpuMultiTrainer } from '../../src/gpu/train/trainer.ts';
 import { flatten, paramLayout } from '../../src/model/flat-layout.ts';
@@ -12,7 +12,7 @@ import { OPTIMIZER_DEFAULTS, type OptimizerKind } from '../../src/model/optimize
 import type { Params } from '../../src/model/params.ts';
 import type { ModelSettings, StepSettings, TrainingData } from '../../src/model/trainable.ts';
 import { createRng } from '../../src/rng/index.ts';
-import { CpuMultiTrainer } from '../../src/train/cpu-multi-trainer.ts';
+import { CpuMultiTrainer } from '../../src/reference/multi-trainer.ts';
 import { checkModelsFit, fusedBuffers, totalBytes } from '../../src/gpu/train/memory.ts';
 import { expectClose } from '../helpers/compare.ts';
 import { testWithDevice } from '../helpers/gpu.ts';

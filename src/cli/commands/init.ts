@@ -1,6 +1,6 @@
 // `spotify-mlp init`: the notebook's He initialization written as a model file.
 import type { Command } from 'commander';
-import { initialization } from '../../cpu/init.ts';
+import { initialization } from '../../reference/init.ts';
 import { modelLines } from '../../model/model-file.ts';
 import { NOTEBOOK_DIMS, parameterCount } from '../../model/params.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';

@@ -1,9 +1,9 @@
 // The CPU reference trainer: float64 forward, backward and update, behind the same TrainableBackend as the GPU.
-import { lossAndGradients } from '../cpu/backward.ts';
-import { CpuBackend } from '../cpu/backend.ts';
-import { feedForward } from '../cpu/forward.ts';
-import { mseLoss } from '../cpu/loss.ts';
-import { CpuOptimizer } from '../cpu/optimizers.ts';
+import { lossAndGradients } from './backward.ts';
+import { CpuBackend } from './backend.ts';
+import { feedForward } from './forward.ts';
+import { mseLoss } from './loss.ts';
+import { CpuOptimizer } from './optimizers.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import { type Evaluation, type StepSettings, type TrainableBackend, type TrainingData } from '../model/trainable.ts';

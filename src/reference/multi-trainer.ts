@@ -2,7 +2,7 @@
 // K-models-at-once trainer is checked against, and the sweep's path where there is no GPU.
 import type { Params } from '../model/params.ts';
 import type { Evaluation, ModelSettings, MultiTrainer, StepSettings, TrainingData } from '../model/trainable.ts';
-import { CpuTrainer } from './cpu-trainer.ts';
+import { CpuTrainer } from './trainer.ts';
 
 /** K independent CPU reference trainers behind the MultiTrainer interface. */
 export class CpuMultiTrainer implements MultiTrainer {
