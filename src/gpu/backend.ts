@@ -1,7 +1,8 @@
 // The GPU implementation of MlpBackend: parameters live in float32 GPU buffers, forward runs the scheduler.
 import type { ForwardOptions, ForwardResult, MlpBackend } from '../model/backend.ts';
 import type { Matrix } from '../model/matrix.ts';
-import { type Params, validateDims } from '../model/params.ts';
+import { type Params } from '../model/params.ts';
+import { checkDims } from '../model/validate.ts';
 import { UserError } from '../errors.ts';
 import { BufferManager } from './buffers.ts';
 import { assertAlive, type GpuContext } from './device.ts';
@@ -41,7 +42,7 @@ export class GpuBackend implements MlpBackend {
 
   async setParams(params: Params): Promise<void> {
     this.assertUsable();
-    validateDims(params.dims);
+    checkDims(params.dims);
     for (const b of this.layers.flatMap((l) => [l.W, l.b])) this.buffers.destroy(b);
     if (this.fused) for (const b of [this.fused.P, this.fused.layout]) this.buffers.destroy(b);
     this.layers = uploadParams(this.buffers, params);

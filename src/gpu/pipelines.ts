@@ -19,12 +19,8 @@ export interface PipelineSpec {
 
 const pipelineCaches = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
-let printShaders = typeof process !== 'undefined' && process.env?.SPOTIFY_MLP_PRINT_SHADER === '1';
-
-/** Prints each pipeline's final WGSL and constants when it is compiled (also env SPOTIFY_MLP_PRINT_SHADER=1). */
-export function setPrintShaders(on: boolean): void {
-  printShaders = on;
-}
+/** SPOTIFY_MLP_PRINT_SHADER=1 prints each pipeline's final WGSL and constants when it is compiled. */
+const printShaders = typeof process !== 'undefined' && process.env?.SPOTIFY_MLP_PRINT_SHADER === '1';
 
 function sortedEntries(o: Readonly<Record<string, number>> | undefined): [string, number][] {
   return Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,5 +1,5 @@
 // The four update rules on the CPU, written once over a flat parameter vector in either precision: the float64
-// reference (src/reference/optimizers.ts) and the float32 fast backend (src/fast/) both step with this class. The GPU's
+// reference (src/reference/trainer.ts, over Float64Array) and the float32 fast backend (src/fast/) both step with this class. The GPU's
 // twin is shaders/optimizer.wgsl; Adam's folded step size, shared by all three, is adamStepScale.
 import { adamStepScale, type OptimizerSettings } from './optimizer.ts';
 

@@ -15,11 +15,6 @@ export interface Params {
   readonly b: Float64Array[];
 }
 
-/** Checks that `dims` describes a network: at least one layer and positive integer widths (see {@link checkDims}). */
-export function validateDims(dims: readonly number[]): void {
-  checkDims(dims);
-}
-
 /** Number of layers L (weight matrices) for these dims. */
 export function layerCount(dims: readonly number[]): number {
   return dims.length - 1;
@@ -27,7 +22,7 @@ export function layerCount(dims: readonly number[]): number {
 
 /** Parameters with every weight and bias zero, with the shapes `dims` asks for. */
 export function zeroParams(dims: readonly number[]): Params {
-  validateDims(dims);
+  checkDims(dims);
   const W: Matrix<Float64Array>[] = [];
   const b: Float64Array[] = [];
   for (let l = 1; l < dims.length; l++) {

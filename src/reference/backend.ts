@@ -1,7 +1,8 @@
 // The CPU reference behind the common MlpBackend interface, so tests, the CLI and the demo switch with one word.
 import type { ForwardOptions, ForwardResult, MlpBackend } from '../model/backend.ts';
 import type { Matrix } from '../model/matrix.ts';
-import { cloneParams, type Params, validateDims } from '../model/params.ts';
+import { cloneParams, type Params } from '../model/params.ts';
+import { checkDims } from '../model/validate.ts';
 import { feedForward } from './forward.ts';
 
 /** An MLP on the CPU in float64: the reference every GPU result is checked against. */
@@ -11,7 +12,7 @@ export class CpuBackend implements MlpBackend {
   private params: Params;
 
   constructor(params: Params) {
-    validateDims(params.dims);
+    checkDims(params.dims);
     this.params = cloneParams(params);
   }
 
@@ -25,7 +26,7 @@ export class CpuBackend implements MlpBackend {
   }
 
   async setParams(params: Params): Promise<void> {
-    validateDims(params.dims);
+    checkDims(params.dims);
     this.params = cloneParams(params);
   }
 

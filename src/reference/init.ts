@@ -1,6 +1,7 @@
 // The notebook's He initialization: W_l = randn(dims[l], dims[l-1]) * sqrt(2 / dims[l-1]), b_l = 0.
 import { matrix } from '../model/matrix.ts';
-import { NOTEBOOK_DIMS, type Params, validateDims } from '../model/params.ts';
+import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
+import { checkDims } from '../model/validate.ts';
 import { createRng, type Rng, type RngKind } from '../rng/index.ts';
 
 /** Options of {@link initialization}. */
@@ -18,7 +19,7 @@ export interface InitOptions {
  * `rng: 'numpy'` and seed 42 the values equal `Initialization(13, 64, 32, 16, 1)` exactly.
  */
 export function initialization(dims: readonly number[] = NOTEBOOK_DIMS, options: InitOptions = {}): Params {
-  validateDims(dims);
+  checkDims(dims);
   const gen = options.generator ?? createRng(options.rng ?? 'seedrandom', options.seed ?? 42);
   const W = [];
   const b = [];

@@ -3,7 +3,7 @@ import { lossAndGradients } from './backward.ts';
 import { CpuBackend } from './backend.ts';
 import { feedForward } from './forward.ts';
 import { mseLoss } from './loss.ts';
-import { CpuOptimizer } from './optimizers.ts';
+import { FlatOptimizer } from '../model/flat-optimizer.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import { type Evaluation, type StepSettings, type TrainableBackend, type TrainingData } from '../model/trainable.ts';
@@ -19,14 +19,14 @@ export function gatherColumns(src: Matrix, order: ArrayLike<number>, start: numb
   return matrix(src.rows, count, out);
 }
 
-/** The CPU reference, able to train: each step runs feedForward, backward and one CpuOptimizer update. */
+/** The CPU reference, able to train: each step runs feedForward, backward and one float64 FlatOptimizer update. */
 export class CpuTrainer extends CpuBackend implements TrainableBackend {
   private layout: ParamLayout;
   private run?: {
     data: TrainingData;
     plan: BatchPlan;
     shuffler: EpochShuffler;
-    optimizer: CpuOptimizer;
+    optimizer: FlatOptimizer<Float64Array>;
     theta: Float64Array;
     best: Float64Array;
   };
@@ -44,7 +44,7 @@ export class CpuTrainer extends CpuBackend implements TrainableBackend {
       data,
       plan: batchPlan(data.xTrain.cols, settings),
       shuffler: new EpochShuffler(data.xTrain.cols, settings),
-      optimizer: new CpuOptimizer(settings.optimizer, this.layout.size),
+      optimizer: new FlatOptimizer(settings.optimizer, this.layout.size, Float64Array),
       theta,
       best: theta.slice(),
     };

@@ -5,7 +5,7 @@
 import { describe, expect } from 'vitest';
 import { feedForward } from '../../src/reference/forward.ts';
 import { initialization } from '../../src/reference/init.ts';
-import { CpuOptimizer } from '../../src/reference/optimizers.ts';
+import { FlatOptimizer } from '../../src/model/flat-optimizer.ts';
 import {
   batchRows, gradBlocks, gradSources, NONE, packDestinations, packFusedParams, packTransposed, pad4, transposedDestinations,
   transposedOffsets, updateMaps,
@@ -184,7 +184,7 @@ describe('weight_grad4', () => {
 
 describe('train_update', () => {
   const KINDS: (OptimizerKind | 'none')[] = ['none', 'sgd', 'momentum', 'adam'];
-  testWithDevice('reduces the partial sums, applies each rule for two steps as CpuOptimizer does, and refreshes P and WT', async (ctx) => {
+  testWithDevice('reduces the partial sums, applies each rule for two steps as the float64 FlatOptimizer does, and refreshes P and WT', async (ctx) => {
     for (const kind of KINDS) {
       for (const dims of [[13, 64, 32, 16, 1], [3, 5, 2], [1, 1]]) {
         const rig = new KernelRig(ctx);
@@ -217,7 +217,7 @@ describe('train_update', () => {
           expectClose(g1, g, sumTolerance(chunks), `gradient (${kind}, dims [${dims}])`);
           const want = flat.slice();
           if (kind !== 'none') {
-            const opt = new CpuOptimizer(settings, layout.size);
+            const opt = new FlatOptimizer(settings, layout.size, Float64Array);
             opt.step(want, g);
             opt.step(want, g);
           }

@@ -5,7 +5,7 @@ import { describe } from 'vitest';
 import { reluMask } from '../../src/reference/activations.ts';
 import { feedForward } from '../../src/reference/forward.ts';
 import { initialization } from '../../src/reference/init.ts';
-import { CpuOptimizer } from '../../src/reference/optimizers.ts';
+import { FlatOptimizer } from '../../src/model/flat-optimizer.ts';
 import { encodeFusedForward, uploadFusedParams } from '../../src/gpu/fused.ts';
 import { cacheRowOffsets } from '../../src/gpu/layout.ts';
 import { Step } from '../../src/gpu/structs.ts';
@@ -108,7 +108,7 @@ describe('backprop_dz', () => {
 
 describe('update_flat', () => {
   const KINDS: OptimizerKind[] = ['gd', 'sgd', 'momentum', 'adam'];
-  testWithDevice('applies each rule for two steps over the flat vector as CpuOptimizer does', async (ctx) => {
+  testWithDevice('applies each rule for two steps over the flat vector as the float64 FlatOptimizer does', async (ctx) => {
     for (const kind of KINDS) {
       for (const dims of [[13, 64, 32, 16, 1], [2, 70, 3], [1, 1]]) {
         const rig = new KernelRig(ctx);
@@ -131,7 +131,7 @@ describe('update_flat', () => {
           };
           const [got] = await rig.run([at(1), at(2)], [theta]);
           const want = flat.slice();
-          const opt = new CpuOptimizer(settings, layout.size);
+          const opt = new FlatOptimizer(settings, layout.size, Float64Array);
           opt.step(want, g);
           opt.step(want, g);
           expectClose(got, want, { atol: 1e-6, rtol: 1e-5 }, `θ after two ${kind} steps, dims [${dims}]`);

@@ -4,7 +4,7 @@ import { lossAndGradients } from '../../src/reference/backward.ts';
 import { feedForward } from '../../src/reference/forward.ts';
 import { initialization } from '../../src/reference/init.ts';
 import { mseLoss } from '../../src/reference/loss.ts';
-import { CpuOptimizer } from '../../src/reference/optimizers.ts';
+import { FlatOptimizer } from '../../src/model/flat-optimizer.ts';
 import { OPTIMIZER_DEFAULTS } from '../../src/model/optimizer.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { cloneParams, type Params } from '../../src/model/params.ts';
@@ -55,7 +55,7 @@ describe('backward (CPU reference)', () => {
   });
 });
 
-describe('CpuOptimizer', () => {
+describe('FlatOptimizer over float64', () => {
   const grads = [Float64Array.from([0.5, -1, 2, 0]), Float64Array.from([-0.25, 3, 1, 1e-3])];
   const start = Float64Array.from([1, 2, -3, 0.5]);
 
@@ -84,7 +84,7 @@ describe('CpuOptimizer', () => {
 
   for (const kind of ['adam', 'momentum', 'sgd', 'gd'] as const) {
     it(`${kind} takes the textbook steps`, () => {
-      const opt = new CpuOptimizer({ ...OPTIMIZER_DEFAULTS, kind, lr: 0.01 }, 4);
+      const opt = new FlatOptimizer({ ...OPTIMIZER_DEFAULTS, kind, lr: 0.01 }, 4, Float64Array);
       const theta = start.slice();
       for (const g of grads) opt.step(theta, g);
       expectClose(theta, textbook(kind, 0.01), { atol: 1e-12, rtol: 1e-12 }, `${kind} parameters`);
@@ -97,7 +97,7 @@ describe('CpuOptimizer', () => {
     const p = initialization([3, 2, 1], { seed: 1 });
     const theta = flatten(layout, p.W, p.b);
     const g = flatten(layout, p.W, p.b);
-    new CpuOptimizer({ ...OPTIMIZER_DEFAULTS, kind: 'adam' }, layout.size).step(theta, g);
+    new FlatOptimizer<Float64Array>({ ...OPTIMIZER_DEFAULTS, kind: 'adam' }, layout.size, Float64Array).step(theta, g);
     const back = flatten(layout, unflatten(layout, theta).W, unflatten(layout, theta).b);
     expect([...theta]).toEqual([...back]);
   });

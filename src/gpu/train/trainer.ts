@@ -9,7 +9,8 @@ import { flatten, type ParamLayout, paramLayout, unflatten } from '../../model/f
 import type { Matrix } from '../../model/matrix.ts';
 import { toFloat32 } from '../../model/matrix.ts';
 import { adamStepScale } from '../../model/optimizer.ts';
-import { type Params, validateDims } from '../../model/params.ts';
+import { type Params } from '../../model/params.ts';
+import { checkDims } from '../../model/validate.ts';
 import {
   type Evaluation, type ModelSettings, type MultiTrainer, singleModel, type StepSettings, type TrainableBackend, type TrainingData,
 } from '../../model/trainable.ts';
@@ -65,7 +66,7 @@ export class GpuTrainer implements MultiTrainer {
 
   constructor(readonly ctx: GpuContext, params: readonly Params[], kernel: Exclude<TrainerKernel, 'auto'>) {
     if (params.length < 1 || params.length > MAX_MODELS) throw new RangeError(`A GPU trainer holds 1 to ${MAX_MODELS} models, not ${params.length}.`);
-    validateDims(params[0].dims);
+    checkDims(params[0].dims);
     if (params.some((p) => p.dims.join() !== params[0].dims.join())) throw new RangeError('Models trained together need the same dims.');
     this.dims = [...params[0].dims];
     this.models = params.length;

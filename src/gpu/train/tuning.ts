@@ -6,12 +6,6 @@ export const TRAIN_WORKGROUP = 64;
 /** Invocations of the one workgroup that reduces a chunk's loss (loss_sum); a power of two. */
 export const REDUCE_WORKGROUP = 256;
 
-/** Most examples one evaluation chunk covers, so the batch buffers stay small while the loss is taken. */
-export const EVAL_CHUNK_COLUMNS = 8192;
-
-/** Bytes of one entry of the step table: the `Step` struct that gather_columns and the updates read. */
-export const STEP_BYTES = 48;
-
 /** Invocations per workgroup of weight_grad4 (one 4×4 block of one chunk each). */
 export const WEIGHT_GRAD_WORKGROUP = 64;
 
