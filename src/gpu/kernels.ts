@@ -74,14 +74,14 @@ export function maxMatmulColumns(ctx: GpuContext): number {
   return ctx.limits.maxComputeWorkgroupsPerDimension * narrowest;
 }
 
-/** A = relu(Z) (`relu`) or mask = drelu(Z) (`relu_mask`: 1 where Z > 0, else 0) over `count` elements. */
+/** A = relu(Z) (`relu`) or mask = drelu(Z) (`relu_mask`: 1 where Z > 0, else 0) over `count` elements: one kernel, relu.wgsl. */
 export function prepareElementwise(
-  ctx: GpuContext, buffers: BufferManager, shader: 'relu' | 'relu_mask', input: Binding, output: Binding, count: number,
+  ctx: GpuContext, buffers: BufferManager, op: 'relu' | 'relu_mask', input: Binding, output: Binding, count: number,
 ): Prepared {
-  const pipeline = getPipeline(ctx, { shader, constants: { WG: ELEMENTWISE_WORKGROUP } });
+  const pipeline = getPipeline(ctx, { shader: 'relu', constants: { WG: ELEMENTWISE_WORKGROUP, MASK: op === 'relu_mask' ? 1 : 0 } });
   const [x, y] = dispatch1d(Math.ceil(count / ELEMENTWISE_WORKGROUP), ctx.limits.maxComputeWorkgroupsPerDimension);
   const sizes = buffers.uniform(ElementwiseSizes.write({ count, rowStride: x * ELEMENTWISE_WORKGROUP }));
-  return prepareWith(ctx, pipeline, [sizes, input, output], [x, y], `${shader} (${count})`);
+  return prepareWith(ctx, pipeline, [sizes, input, output], [x, y], `${op} (${count})`);
 }
 
 /** Encodes A = relu(Z) over `count` elements. */

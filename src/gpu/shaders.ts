@@ -9,7 +9,7 @@ export interface ShaderLoader {
 }
 
 /** The forward kernels every GpuContext must have. */
-export const FORWARD_SHADERS = ['matmul_bias', 'relu', 'relu_mask'] as const;
+export const FORWARD_SHADERS = ['matmul_bias', 'relu'] as const;
 
 /** Builds a library from `path → text` entries, naming each kernel by its file name without directory or `.wgsl`. */
 export function libraryFromFiles(files: Readonly<Record<string, string>>): ShaderLibrary {

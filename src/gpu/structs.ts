@@ -100,7 +100,7 @@ export const LossSizes = wgslStruct<'rows' | 'cols' | 'stride' | 'slot' | 'model
 export const LayerSizes = wgslStruct<'n' | 'k' | 'm'>('LayerSizes', ['matmul_bias', 'weight_grad', 'backprop_dz'], u32s('n', 'k', 'm', '_pad'));
 
 /** The element-wise kernels' sizes: `count` values, `rowStride` per dispatch row (y folds past 65 535 workgroups). */
-export const ElementwiseSizes = wgslStruct<'count' | 'rowStride'>('ElementwiseSizes', ['relu', 'relu_mask'], u32s('count', 'rowStride', '_pad0', '_pad1'));
+export const ElementwiseSizes = wgslStruct<'count' | 'rowStride'>('ElementwiseSizes', ['relu'], u32s('count', 'rowStride', '_pad0', '_pad1'));
 
 /** mse_grad's sizes: a (rows, stride) output whose columns past the step's count are padding. */
 export const OutputGradSizes = wgslStruct<'rows' | 'stride'>('OutputGradSizes', ['mse_grad'], u32s('rows', 'stride', '_pad0', '_pad1'));

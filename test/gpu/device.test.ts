@@ -15,7 +15,7 @@ describe('GPU context', () => {
     expect(ctx.description).toBe(describeAdapter(ctx.adapter));
     expect(ctx.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 2 ** 20);
     expect(ctx.device.limits.maxStorageBufferBindingSize).toBe(ctx.limits.maxStorageBufferBindingSize);
-    expect(Object.keys(ctx.shaders)).toEqual(expect.arrayContaining(['matmul_bias', 'relu', 'relu_mask']));
+    expect(Object.keys(ctx.shaders)).toEqual(expect.arrayContaining(['matmul_bias', 'relu']));
   });
 
   it('says what each Vulkan source lacked and how to install the SwiftShader fallback when there is no adapter', () => {
