@@ -7,7 +7,8 @@ import {
 import { UserError } from '../errors.ts';
 import type { ForwardResult } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
-import { type ModelExtras, type ModelFile, parseModel, serializeModel } from '../model/model-file.ts';
+import { type ModelExtras, type ModelFile, parseModel } from '../model/model-file.ts';
+import { serializeModel } from '../model/model-writer.ts';
 import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
 import type { RngKind } from '../rng/index.ts';
 import type { Runtime } from '../runtime/runtime.ts';

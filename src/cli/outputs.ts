@@ -7,12 +7,11 @@
 // `finally`. A run that fails or is killed leaves no file, whole or partial: commit() is the only step that puts a
 // file in place, and the temporary files (and folders the plan created) go on failure and on process.exit().
 // A command that writes a folder of files (forward, prepare, sweep) lists each file of the folder.
-import {
-  chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, type Stats, unlinkSync, writeFileSync, writeSync,
-} from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { mkdirSync, openSync, closeSync, rmdirSync, statSync, type Stats, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { fileErrorMessage, isFileSystemError } from './io.ts';
+import { placeFile, removeTemp, trackTemp, tryChmod, writeLines } from './temp-files.ts';
 
 /** A file a command will write; `what` names its role in messages ("the model file"). */
 export interface OutputSpec {
@@ -61,10 +60,6 @@ interface Slot {
   readonly temp: string;
   written: boolean;
 }
-
-// Temporary files that exist right now, so that process.exit() (a second Ctrl-C) removes them too.
-const liveTemps = new Set<string>();
-let exitHookInstalled = false;
 
 /**
  * Checks every output and reserves a temporary file beside each (see the file comment). Throws one sentence for
@@ -170,7 +165,10 @@ export function reserveOutputs(specs: readonly OutputSpec[], options: OutputOpti
       if (missing.length > 0) throw new Error(`Outputs never written: ${missing.map((s) => s.spec.path).join(', ')}.`);
       const movedAside: string[] = [];
       for (const slot of slots) {
-        const placed = place(slot, options.force);
+        const placed = placeFile(slot.temp, slot.spec.path, options.force, (err) => {
+          if (isFileSystemError(err)) throw new UserError(fileErrorMessage(err, slot.spec.what, slot.spec.path, 'write'), { cause: err });
+          throw err;
+        });
         if (placed !== slot.spec.path) movedAside.push(`'${slot.spec.path}' appeared while this command worked, so its result was saved as '${placed}'`);
       }
       open = false;
@@ -201,48 +199,6 @@ export async function withOutputs<T>(
   }
 }
 
-// Moves a slot's temporary file to its path and returns where it went. Without force, link() (which fails when the
-// target exists) makes the no-overwrite check and the move one atomic step; rename() would replace a file made meanwhile.
-function place(slot: Slot, force: boolean): string {
-  const { spec, temp } = slot;
-  const fail = (err: unknown): never => {
-    if (isFileSystemError(err)) throw new UserError(fileErrorMessage(err, spec.what, spec.path, 'write'), { cause: err });
-    throw err;
-  };
-  if (force) {
-    try {
-      renameSync(temp, spec.path);
-    } catch (err) {
-      fail(err);
-    }
-    liveTemps.delete(temp);
-    return spec.path;
-  }
-  for (let n = 1; ; n++) {
-    const target = n === 1 ? spec.path : numbered(spec.path, n);
-    try {
-      linkSync(temp, target);
-      removeTemp(temp);
-      return target;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      // A file system without hard links (FAT, some network mounts): check, then rename; the window is tiny.
-      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS' || code === 'EMLINK') {
-        if (existsSync(target)) continue;
-        try {
-          renameSync(temp, target);
-        } catch (renameErr) {
-          fail(renameErr);
-        }
-        liveTemps.delete(temp);
-        return target;
-      }
-      fail(err);
-    }
-  }
-}
-
 // The folder exists by now, so a failure to create a file in it is about the folder, and says so.
 function reserveError(err: unknown, spec: OutputSpec, folder: string, outFlag: string): unknown {
   if (!isFileSystemError(err)) return err;
@@ -256,12 +212,6 @@ function reserveError(err: unknown, spec: OutputSpec, folder: string, outFlag: s
     default:
       return new UserError(fileErrorMessage(err, spec.what, spec.path, 'write'), { cause: err });
   }
-}
-
-/** `model.json` → `model-2.json`. */
-function numbered(path: string, n: number): string {
-  const ext = extname(path);
-  return `${path.slice(0, path.length - ext.length)}-${n}${ext}`;
 }
 
 function alreadyExists(existing: readonly OutputSpec[], outFlag: string): UserError {
@@ -329,52 +279,3 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
-function trackTemp(temp: string): void {
-  liveTemps.add(temp);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    const removeAll = (): void => {
-      for (const t of liveTemps) removeTemp(t);
-    };
-    // interrupt.ts turns every signal into process.exit(), so this runs then too.
-    process.on('exit', removeAll);
-  }
-}
-
-// Lines into `path`, a newline after each, in writes of about 1 MB.
-function writeLines(path: string, lines: Iterable<string>): void {
-  const fd = openSync(path, 'w');
-  try {
-    let chunk: string[] = [];
-    let size = 0;
-    for (const line of lines) {
-      chunk.push(line, '\n');
-      size += line.length + 1;
-      if (size >= 1 << 20) {
-        writeSync(fd, chunk.join(''));
-        chunk = [];
-        size = 0;
-      }
-    }
-    writeSync(fd, chunk.join(''));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function removeTemp(temp: string): void {
-  liveTemps.delete(temp);
-  try {
-    unlinkSync(temp);
-  } catch {
-    // already gone
-  }
-}
-
-function tryChmod(path: string, mode: number): void {
-  try {
-    chmodSync(path, mode);
-  } catch {
-    // a file system without modes: the default is fine
-  }
-}

@@ -1,7 +1,8 @@
 // The models panel: download the current model in the CLI's JSON format (with the scaler), or load one, e.g. from `spotify-mlp train`.
 import { FEATURES } from '../model/schema.ts';
 import { UserError } from '../errors.ts';
-import { parseModel, serializeEnsemble, serializeModel } from '../model/model-file.ts';
+import { parseModel } from '../model/model-file.ts';
+import { serializeEnsemble, serializeModel } from '../model/model-writer.ts';
 import type { App } from './app.ts';
 import { byId, downloadText, errorText, showError } from './dom.ts';
 import { demoStatus } from './status.ts';

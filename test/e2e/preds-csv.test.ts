@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/reference/backend.ts';
 import { initialization } from '../../src/reference/init.ts';
 import { prepareDataset } from '../../src/data/prepare.ts';
-import { serializeModel } from '../../src/model/model-file.ts';
+import { serializeModel } from '../../src/model/model-writer.ts';
 import { NOTEBOOK_DIMS } from '../../src/model/params.ts';
 import { loadCsvFile } from '../../src/platform/node-csv.ts';
 import { scoreTable } from '../../src/demo/predictions-csv.ts';

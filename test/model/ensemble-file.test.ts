@@ -2,7 +2,8 @@
 // sentence for each broken member.
 import { describe, expect, it } from 'vitest';
 import { initialization } from '../../src/reference/init.ts';
-import { ModelFileError, parseModel, serializeEnsemble, serializeModel } from '../../src/model/model-file.ts';
+import { ModelFileError, parseModel } from '../../src/model/model-file.ts';
+import { serializeEnsemble, serializeModel } from '../../src/model/model-writer.ts';
 
 const members = [1, 2, 3].map((seed) => initialization([3, 4, 1], { seed }));
 

@@ -6,7 +6,8 @@ import type { ScalerParams } from '../../src/model/scaler.ts';
 import { FEATURES, TARGET } from '../../src/model/schema.ts';
 import { UserError } from '../../src/errors.ts';
 import { matrix } from '../../src/model/matrix.ts';
-import { ModelFileError, parseModel, serializeModel } from '../../src/model/model-file.ts';
+import { ModelFileError, parseModel } from '../../src/model/model-file.ts';
+import { serializeModel } from '../../src/model/model-writer.ts';
 import type { Params } from '../../src/model/params.ts';
 import { referenceNpy } from '../helpers/reference.ts';
 

@@ -1,7 +1,7 @@
 // `spotify-mlp init`: the notebook's He initialization written as a model file.
 import type { Command } from 'commander';
 import { initialization } from '../../reference/init.ts';
-import { modelLines } from '../../model/model-file.ts';
+import { modelLines } from '../../model/model-writer.ts';
 import { NOTEBOOK_DIMS, parameterCount } from '../../model/params.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
 import { withOutputs } from '../outputs.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset } from '../../data/index.ts';
 import { UserError } from '../../errors.ts';
-import { ensembleLines, modelLines } from '../../model/model-file.ts';
+import { ensembleLines, modelLines } from '../../model/model-writer.ts';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/optimizer.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import {
   DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset,
 } from '../../data/index.ts';
-import { modelLines } from '../../model/model-file.ts';
+import { modelLines } from '../../model/model-writer.ts';
 import type { BackendKind } from '../../model/backend.ts';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/optimizer.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';

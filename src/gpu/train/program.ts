@@ -1,7 +1,7 @@
 // What a GPU step program is: the part of training that differs between the fused kernels and the layered
 // kernels. The trainer (trainer.ts) owns the lifecycle, the flat buffers and the step table; a program builds the
 // dispatches of one mini-batch step and of the evaluation on top of them.
-import type { FusedParams } from '../fused.ts';
+import { type FusedParams, fusedSupports } from '../fused.ts';
 import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
 import type { BatchPlan } from '../../model/batches.ts';
 import type { ParamLayout } from '../../model/flat-layout.ts';
@@ -81,4 +81,11 @@ export interface StepProgram {
   forward(X: Matrix, options: ForwardOptions): Promise<ForwardResult>;
   /** Builds the run's dispatches on the trainer's buffers. */
   startRun(run: RunBuffers): ProgramRun;
+}
+
+/** Which program `kernel` means for these dims; `fused` that does not fit is refused in one sentence. */
+export function programFor(dims: readonly number[], kernel: 'auto' | 'fused' | 'layered'): 'fused' | 'layered' {
+  const fits = fusedSupports(dims);
+  if (kernel === 'fused' && !fits) throw new RangeError(`The fused trainer does not fit dims [${dims.join(', ')}]; use the layered kernels.`);
+  return kernel === 'layered' || !fits ? 'layered' : 'fused';
 }

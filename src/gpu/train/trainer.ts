@@ -5,10 +5,10 @@
 // is the program's: FusedProgram (fastest, widths the fused kernels hold, any K) or LayeredProgram (any widths, K = 1).
 import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
 import { batchPlan, batchRange, EpochShuffler } from '../../model/batches.ts';
+import { checkTrainingData, epochStepTable } from './step-table.ts';
 import { flatten, type ParamLayout, paramLayout, unflatten } from '../../model/flat-layout.ts';
 import type { Matrix } from '../../model/matrix.ts';
 import { toFloat32 } from '../../model/matrix.ts';
-import { adamStepScale } from '../../model/optimizer.ts';
 import { type Params } from '../../model/params.ts';
 import { checkDims } from '../../model/validate.ts';
 import {
@@ -17,12 +17,11 @@ import {
 import { BufferManager } from '../buffers.ts';
 import { assertAlive, type GpuContext, withErrorScopes } from '../device.ts';
 import { GpuEnsemble } from '../ensemble.ts';
-import { fusedSupports } from '../fused.ts';
 import { pad4 } from '../layout.ts';
 import { MAX_MODELS, ModelHyper, Step } from '../structs.ts';
 import { FusedProgram } from './fused-program.ts';
 import { LayeredProgram } from './layered-program.ts';
-import type { DataSet, ProgramRun, RunBuffers, StepProgram } from './program.ts';
+import { type DataSet, type ProgramRun, programFor, type RunBuffers, type StepProgram } from './program.ts';
 
 /** Which step program: `fused` where the widths fit it (fastest), `layered` (any widths, one model), `auto` picks. */
 export type TrainerKernel = 'auto' | 'fused' | 'layered';
@@ -102,14 +101,9 @@ export class GpuTrainer implements MultiTrainer {
     assertAlive(this.ctx);
     this.releaseRun();
     const [n0, nL] = [this.dims[0], this.dims[this.dims.length - 1]];
-    const named = [['xTrain', data.xTrain, n0], ['yTrain', data.yTrain, nL], ['xTest', data.xTest, n0], ['yTest', data.yTest, nL],
-      ['xVal', data.xVal, n0], ['yVal', data.yVal, nL]] as const;
-    for (const [name, x, rows] of named) {
-      if (x && x.rows !== rows) throw new RangeError(`${name} has ${x.rows} rows; the model needs ${rows}.`);
-    }
+    checkTrainingData(this.dims, data);
     if (models && models.length !== this.models) throw new RangeError(`startTraining got settings for ${models.length} models; the trainer holds ${this.models}.`);
     const mTrain = data.xTrain.cols;
-    if (mTrain < 1) throw new RangeError('Training needs at least one training example.');
     const b = this.buffers;
     const owned: GPUBuffer[] = [];
     const keep = (buffer: GPUBuffer): GPUBuffer => (owned.push(buffer), buffer);
@@ -156,14 +150,7 @@ export class GpuTrainer implements MultiTrainer {
       this.ctx.device.queue.writeBuffer(run.buffers.order, 0, Uint32Array.from(run.shuffler.next()));
       // This epoch's rows of the step table: where each mini-batch starts, its size, and the step-size factor (Adam's
       // depends on t; each model multiplies it by its own lr).
-      const entries = new ArrayBuffer(plan.count * Step.bytes);
-      const o = settings.optimizer;
-      for (let s = 0; s < plan.count; s++) {
-        const { lrT, epsT } = o.kind === 'adam' ? adamStepScale({ ...o, lr: 1 }, run.t + s + 1) : { lrT: 1, epsT: 0 };
-        const { start, count } = batchRange(plan, s);
-        Step.write({ start, count, usePerm: 1, lrT, epsT, momentum: 0, beta1: o.beta1, beta2: o.beta2 }, entries, s);
-      }
-      this.ctx.device.queue.writeBuffer(run.table, 0, entries);
+      this.ctx.device.queue.writeBuffer(run.table, 0, epochStepTable(plan, settings, run.t));
       const encoder = this.ctx.device.createCommandEncoder({ label: `epoch (${plan.count} steps, ${this.models} models)` });
       for (let s = 0; s < plan.count; s++) {
         this.selectEntry(encoder, s);
@@ -290,13 +277,6 @@ export class GpuTrainer implements MultiTrainer {
     if (!this.run) throw new Error('startTraining must be called before training.');
     return this.run;
   }
-}
-
-/** Which program `kernel` means for these dims; `fused` that does not fit is refused in one sentence. */
-function programFor(dims: readonly number[], kernel: TrainerKernel): 'fused' | 'layered' {
-  const fits = fusedSupports(dims);
-  if (kernel === 'fused' && !fits) throw new RangeError(`The fused trainer does not fit dims [${dims.join(', ')}]; use the layered kernels.`);
-  return kernel === 'layered' || !fits ? 'layered' : 'fused';
 }
 
 /** K models trained together on `ctx` (the fused program; the layered one holds a single model). */
