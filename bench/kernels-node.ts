@@ -33,7 +33,7 @@ function args(name: string): string[] {
 
 interface Case {
   readonly name: string;
-  readonly run: () => Promise<unknown> | unknown;
+  readonly run: () => unknown;
   readonly times: number[];
 }
 

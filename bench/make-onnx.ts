@@ -10,7 +10,7 @@ const args = process.argv.slice(2);
 const layoutAt = args.indexOf('--layout');
 const layout = (layoutAt >= 0 ? args.splice(layoutAt, 2)[1] : 'rows') as OnnxLayout;
 if (layout !== 'rows' && layout !== 'units-m') {
-  console.error(`--layout must be rows or units-m, got "${layout}".`);
+  console.error(`--layout must be rows or units-m, got "${String(layout)}".`);
   process.exit(2);
 }
 const out = resolve(args[0] ?? fileURLToPath(new URL(`./results/spotify-mlp-${layout}.onnx`, import.meta.url)));

@@ -24,7 +24,7 @@ export async function createNodeRunner(impls: readonly Impl[]): Promise<NodeRunn
   if (impls.includes('spotify-mlp')) {
     const opened = await openSpotifyNodePeer();
     adapter = opened.adapter;
-    close = opened.close;
+    close = () => opened.close();
     peers.set('spotify-mlp', opened.peer);
   }
   if (impls.includes('spotify-cpu')) peers.set('spotify-cpu', await createSpotifyCpuPeer(openNodeRuntime));

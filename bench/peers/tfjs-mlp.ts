@@ -117,7 +117,7 @@ function trainCase(op: Op, data: BenchData, W0: tf.Tensor2D[], b0: tf.Tensor[], 
   const Y = layout === 'rows' ? tf.tensor2d(y, [m, 1]) : tf.tensor2d(y, [1, m]);
   const sgd = tf.train.sgd(train.sgdLearningRate);
   const adam = tf.train.adam(train.adamLearningRate, OPTIMIZER_DEFAULTS.beta1, OPTIMIZER_DEFAULTS.beta2, OPTIMIZER_DEFAULTS.epsilon);
-  const mse = (x: tf.Tensor2D, y: tf.Tensor2D) => () => tf.losses.meanSquaredError(y, feedForward(x, W as tf.Tensor2D[], b, layout, false)[0]) as tf.Scalar;
+  const mse = (x: tf.Tensor2D, y: tf.Tensor2D) => () => tf.losses.meanSquaredError<tf.Tensor2D, tf.Scalar>(y, feedForward(x, W, b, layout, false)[0]);
   const batches: [tf.Tensor2D, tf.Tensor2D][] = [];
   if (op === 'epoch') {
     if (layout !== 'rows') throw new Error('The TF.js epoch is written for the rows layout, where a mini-batch is a contiguous slice.');
@@ -137,8 +137,8 @@ function trainCase(op: Op, data: BenchData, W0: tf.Tensor2D[], b0: tf.Tensor[], 
         });
       }
       if (!cost) throw new Error('TF.js returned no loss.');
-      const loss = (await (cost as tf.Scalar).data())[0];
-      (cost as tf.Scalar).dispose();
+      const loss = (await (cost).data())[0];
+      (cost).dispose();
       return { loss };
     },
     async readParams(): Promise<Params> {

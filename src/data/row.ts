@@ -36,6 +36,7 @@ export type RowResult =
   | { readonly ok: false; readonly reason: DropReason; readonly problems: readonly RowProblem[] };
 
 // Text that marks a file as something other than CSV: NUL bytes or undecodable bytes (binary), or markup.
+// eslint-disable-next-line no-control-regex -- a NUL byte is what marks a binary file here
 const BINARY = /[\u0000\uFFFD]/;
 const OTHER_SEPARATORS: readonly [string, string][] = [[';', 'semicolons'], ['\t', 'tabs'], ['|', 'vertical bars']];
 

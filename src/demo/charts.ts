@@ -69,7 +69,7 @@ export class ScatterChart {
         datasets: [
           { label: 'test songs', data: [], backgroundColor: 'rgba(26, 158, 75, 0.35)', pointRadius: 2 },
           { label: 'perfect prediction', data: [], type: 'line' as 'scatter', borderColor: '#6b7570', borderDash: [6, 4],
-            pointRadius: 0, borderWidth: 1.5 } as never,
+            pointRadius: 0, borderWidth: 1.5 },
         ],
       },
       options: {

@@ -1,7 +1,7 @@
 // A Web Worker that streams a user's CSV File through papaparse into the shared TableBuilder, so a 110 MB file never blocks the page.
 import Papa from 'papaparse';
 import { CSV_PARSE_CONFIG } from '../data/csv.ts';
-import { type CleanTable, type CsvChunk, TableBuilder } from '../data/table.ts';
+import { type CleanTable, TableBuilder } from '../data/table.ts';
 import { isUserError } from '../errors.ts';
 
 /** What the page asks: clean a file for training (`train`), or keep every row's fate for scoring (`score`). */
@@ -47,7 +47,7 @@ scope.onmessage = (event: MessageEvent<CsvWorkerRequest>) => {
     chunk: (results: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
       if (failed) return;
       try {
-        builder.addChunk(results as CsvChunk);
+        builder.addChunk(results);
         const fraction = file.size === 0 ? 1 : Math.min(1, results.meta.cursor / file.size);
         scope.postMessage({ type: 'progress', fraction, rows: builder.rowsRead } satisfies CsvWorkerReply);
       } catch (err) {

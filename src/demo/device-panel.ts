@@ -38,7 +38,7 @@ export async function initDevicePanel(app: App): Promise<void> {
     badge.className = 'badge gpu';
     badge.textContent = `GPU: ${ctx.adapter.description || ctx.adapter.architecture || ctx.adapter.vendor || 'WebGPU adapter'}`;
     info.replaceChildren(renderAdapter(ctx));
-    ctx.device.lost.then((lost) => {
+    void ctx.device.lost.then((lost) => {
       if (lost.reason === 'destroyed') return;
       badge.className = 'badge cpu';
       badge.textContent = 'GPU lost: reload the page';

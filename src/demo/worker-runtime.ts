@@ -49,7 +49,7 @@ class WorkerChannel {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
-      this.worker.postMessage({ ...body, id } as FastWorkerRequest, transfer);
+      this.worker.postMessage({ ...body, id }, transfer);
       started?.(id);
     });
   }
@@ -133,7 +133,7 @@ function ownedCopy(data: ScaledData): { data: ScaledData; buffers: ArrayBuffer[]
     const m = (data as unknown as Record<string, Matrix | undefined>)[key];
     if (!m) continue;
     const copy = matrix(m.rows, m.cols, m.data.slice());
-    buffers.push(copy.data.buffer as ArrayBuffer);
+    buffers.push(copy.data.buffer);
     out[key] = copy;
   }
   return { data: out as unknown as ScaledData, buffers };

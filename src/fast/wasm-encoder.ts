@@ -82,7 +82,7 @@ export class FnBuilder {
   v128Load(offset = 0): this { return this.simd(0x00, 4, ...uleb(offset)); }
   v128LoadSplat32(offset = 0): this { return this.simd(0x09, 2, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.simd(0x0b, 4, ...uleb(offset)); }
-  v128Zero(): this { return this.simd(0x0c, ...new Array(16).fill(0)); }
+  v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   v128And(): this { return this.simd(0x4e); }
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4Lane(lane: number): this { return this.simd(0x1f, lane); }

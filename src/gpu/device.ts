@@ -154,7 +154,7 @@ export async function withErrorScopes<T>(ctx: GpuContext, what: string, work: ()
   // process, not two: in Chromium each is an IPC that a full-batch step otherwise waits for (bench, train-step).
   const [validation, oom] = await Promise.all([ctx.device.popErrorScope(), ctx.device.popErrorScope()].map((p) => p.catch(() => null)));
   if (ctx.lost) throw deviceLostError(ctx);
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrown as caught
   if (oom) throw new UserError(`The GPU ran out of memory while ${what} (${firstLine(oom.message)}); use fewer examples, units or models per call.`);
   if (validation) throw new UserError(`The GPU refused ${what} (${firstLine(validation.message)}); this is a bug in spotify-mlp, so please report it with this message.`);
   return result as T;

@@ -218,7 +218,6 @@ function allocateFusedWorkspace(buffers: BufferManager, dims: readonly number[],
 
 // Without a cache, two buffers of the widest layer take turns as A_l; with one, every Z_l and A_l is kept.
 function allocateWorkspace(buffers: BufferManager, dims: readonly number[], width: number, opts: RunForwardOptions): Workspace {
-  const L = dims.length - 1;
   const X = buffers.storage(`X chunk (${dims[0]}x${width})`, dims[0] * width * 4);
   if (opts.cache) {
     const Z = dims.slice(1).map((n, l) => buffers.storage(`Z${l + 1} (${n}x${width})`, n * width * 4));

@@ -27,7 +27,7 @@ export function fusedSupports(dims: readonly number[]): boolean {
 
 /** Uploads the packed parameters of one network, or of K networks of the same dims back to back. */
 export function uploadFusedParams(buffers: BufferManager, params: Params | readonly Params[]): FusedParams {
-  const list = Array.isArray(params) ? params : [params as Params];
+  const list: readonly Params[] = Array.isArray(params) ? (params as readonly Params[]) : [params as Params];
   const dims = list[0].dims;
   if (list.some((p) => p.dims.join() !== dims.join())) throw new RangeError('Models packed together need the same dims.');
   const packed = list.map((p) => packFusedParams(p));

@@ -64,7 +64,7 @@ export function parseModel(text: string, label = 'the model file'): ModelFile {
   if (obj.version !== 1 && obj.version !== 2) {
     const newer = typeof obj.version === 'number' && Number.isInteger(obj.version) && obj.version > MODEL_VERSION;
     fail(newer
-      ? `has format version ${obj.version}, from a newer spotify-mlp; this one reads versions 1 and ${MODEL_VERSION}, so upgrade spotify-mlp.`
+      ? `has format version ${String(obj.version)}, from a newer spotify-mlp; this one reads versions 1 and ${MODEL_VERSION}, so upgrade spotify-mlp.`
       : `has "version" ${obj.version === undefined ? 'missing' : JSON.stringify(obj.version)}; it must be 1 or ${MODEL_VERSION}.`);
   }
   const kind = obj.version === 2 && obj.kind !== undefined ? obj.kind : 'single';
@@ -197,7 +197,7 @@ function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `the string ${truncate(JSON.stringify(v))}`;
-  return `${typeof v === 'number' ? 'the number' : 'the value'} ${String(v)}`;
+  return typeof v === 'number' ? `the number ${v}` : `the value ${typeof v === 'boolean' ? String(v) : typeof v}`;
 }
 
 function truncate(s: string, max = 40): string {

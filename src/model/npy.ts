@@ -57,11 +57,10 @@ export function readNpyArray(bytes: Uint8Array, label = 'the .npy file'): NpyArr
   const [rows, cols] = shape.length === 1 ? [1, shape[0]] : [shape[0], shape[1]];
   const n = rows * cols;
   let size: number;
-  let little: boolean;
   if (descr === '<f8' || descr === '>f8') size = 8;
   else if (descr === '<f4' || descr === '>f4') size = 4;
   else throw new NpyError(`${label} holds dtype '${descr}'; only float32 and float64 are supported.`);
-  little = descr[0] === '<';
+  const little = descr[0] === '<';
   if (bytes.length - dataStart < n * size) {
     throw new NpyError(`${label} is truncated: shape (${shape.join(', ')}) needs ${n * size} data bytes, found ${bytes.length - dataStart}.`);
   }

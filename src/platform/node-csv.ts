@@ -66,7 +66,7 @@ export async function loadCsvFile(path: string, opts: LoadCsvOptions = {}): Prom
 }
 
 /** A file-system error as one sentence naming the file; a UserError or a bug passes through unchanged. */
-function toUserError(err: unknown, name: string): unknown {
+function toUserError(err: unknown, name: string): Error {
   if (err instanceof UserError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return new UserError(`Cannot read the CSV file '${name}': it does not exist; check the path.`, { cause: err });
@@ -74,5 +74,5 @@ function toUserError(err: unknown, name: string): unknown {
     return new UserError(`Cannot read the CSV file '${name}': permission denied; check the file's permissions.`, { cause: err });
   }
   if (code === 'EISDIR') return new UserError(`Cannot read the CSV file '${name}': it is a folder, not a file.`, { cause: err });
-  return err;
+  return err instanceof Error ? err : new Error(String(err));
 }

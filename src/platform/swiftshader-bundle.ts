@@ -95,7 +95,7 @@ function extractOnce(dir: string, fill: (tmp: string) => void): string {
       const age = Date.now() - statSync(lock).mtimeMs;
       // A lock whose owner died (or that never got its pid written within 10 s) is stale.
       if ((owner > 0 && !processAlive(owner)) || (owner === 0 && age > 10_000)) rmSync(lock, { force: true });
-      else if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}; remove it if no other process is unpacking.`);
+      else if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}; remove it if no other process is unpacking.`, { cause: e });
       else sleep(200);
     }
   }

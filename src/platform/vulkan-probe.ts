@@ -72,7 +72,7 @@ export function icdFound(path: string): Found | undefined {
 
 function registeredSwiftShaderIcd(): Found | undefined {
   for (const dir of ICD_DIRS) {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(dir);
     } catch {

@@ -18,8 +18,8 @@ export interface Gradients {
 export function backward(X: Matrix, Y: Matrix, params: Params, cache: readonly Matrix[]): Gradients {
   const L = params.W.length;
   const m = X.cols;
-  const dW: Matrix<Float64Array>[] = new Array(L);
-  const db: Float64Array[] = new Array(L);
+  const dW = new Array<Matrix<Float64Array>>(L);
+  const db = new Array<Float64Array>(L);
   let dA = mseGradient(cache[2 * L - 1], Y);
   for (let l = L; l >= 1; l--) {
     const W = params.W[l - 1];

@@ -40,7 +40,7 @@ export function assertFinitePredictions(predictions: Float64Array, table: CleanT
 export function predictionsCsv(table: CleanTable, predictions: Float64Array): string {
   const rejected = table.rejected ?? [];
   const hasId = (table.ids?.length ?? 0) > 0 || rejected.some((r) => r.id !== undefined);
-  const lines: string[] = new Array(table.counts.read);
+  const lines = new Array<string>(table.counts.read);
   for (let i = 0; i < table.rows; i++) {
     const cells = [predictions[i].toFixed(4), ''];
     lines[table.rowIndex[i]] = (hasId ? [table.ids?.[i] ?? '', ...cells] : cells).map(csvField).join(',');

@@ -8,7 +8,7 @@ const round = (v: number, digits = 6): number | null => (Number.isFinite(v) ? Nu
 
 /** Metrics with NaN as null (JSON has no NaN), rounded to 6 significant digits. */
 function metricsJson(m: SweepMember['metrics']): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(m, (_, v) => (typeof v === 'number' ? round(v) : v)));
+  return JSON.parse(JSON.stringify(m, (_, v: unknown) => (typeof v === 'number' ? round(v) : v))) as Record<string, unknown>;
 }
 
 /** One model's part of the record: its settings, how its run went, its metrics and its loss history. */

@@ -37,7 +37,7 @@ describe('bench page', () => {
   const impls: Impl[] = ['spotify-mlp', 'tfjs-webgpu', 'tfjs-cpu', 'ort-webgpu', 'ort-wasm'];
   for (const impl of impls) {
     it(`checks and times ${impl} forward at m = 100`, async () => {
-      const r = (await page.evaluate((i) => window.bench.runCase(i, 'forward', 100, 60_000), impl)) as BenchRecord | SkipRecord;
+      const r: BenchRecord | SkipRecord = await page.evaluate((i) => window.bench.runCase(i, 'forward', 100, 60_000), impl);
       expect(r).not.toHaveProperty('skipped');
       expect(r).toMatchObject({ impl, runtime: 'chromium', op: 'forward', m: 100 });
       expect((r as BenchRecord).runs).toBeGreaterThanOrEqual(3);

@@ -29,11 +29,11 @@ export function startCli(args: readonly string[], cwd: string): Session {
     }),
     exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
   };
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     session.stderr += chunk.toString();
     for (const w of waiters.splice(0)) (w.pattern.test(session.stderr) ? w.resolve : () => waiters.push(w))();
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   return session;
 }
 

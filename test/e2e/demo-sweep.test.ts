@@ -172,10 +172,11 @@ describe('the sweep panel with WebGPU', () => {
   it('downloads the ensemble as ensemble.json and loads one back', async () => {
     // Catch the download's blob in the page instead of the browser's download machinery.
     const saved = await s.page.evaluate(async () => {
-      const original = URL.createObjectURL;
+      const original = URL.createObjectURL.bind(URL);
       let blob: Blob | null = null;
-      URL.createObjectURL = (b: Blob | MediaSource) => { blob = b as Blob; return original.call(URL, b); };
+      URL.createObjectURL = (b: Blob | MediaSource) => { blob = b as Blob; return original(b); };
       const names: string[] = [];
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the prototype below, called with its own this
       const click = HTMLAnchorElement.prototype.click;
       HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { names.push(this.download); };
       try {

@@ -58,7 +58,7 @@ describe('relu and relu_mask kernels', () => {
   });
 
   testWithDevice('match the CPU on random values, zeros and -0.0, in a count that is not a multiple of the workgroup', async (ctx) => {
-    const x = matrix(1, 1000 + 37, Float64Array.from([...values(1000, 7, -3, 3), ...new Array(20).fill(0), ...new Array(17).fill(-0)]));
+    const x = matrix(1, 1000 + 37, Float64Array.from([...values(1000, 7, -3, 3), ...new Array<number>(20).fill(0), ...new Array<number>(17).fill(-0)]));
     const gotRelu = await runElementwise(ctx, 'relu', x.data);
     expectClose(gotRelu, relu(x).data, { atol: 0, rtol: 0 }, 'relu');
     // numpy's maximum(-0.0, 0) is -0.0; the kernel keeps the sign too.

@@ -66,7 +66,7 @@ export function testWithDevice(name: string, fn: (ctx: GpuContext) => Promise<vo
     }
     const validation = await ctx.device.popErrorScope();
     const oom = await ctx.device.popErrorScope();
-    if (failure) throw failure;
+    if (failure) throw failure; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrown as caught
     expect(validation?.message, 'WebGPU validation error').toBeUndefined();
     expect(oom?.message, 'WebGPU out-of-memory error').toBeUndefined();
     expect(deviceBufferStats(ctx.device), 'buffers left alive after the test').toEqual({ liveBuffers: 0, liveBytes: 0 });

@@ -107,6 +107,7 @@ describe('a model file written by numpy (docs/model-format.md)', () => {
 
 describe('parseModel rejects malformed files with one sentence', () => {
   const valid = () => JSON.parse(serializeModel(initialization([3, 2, 1], { seed: 5 }))) as Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case reaches into the document freely
   const edit = (change: (doc: Record<string, any>) => void): string => {
     const doc = valid();
     change(doc);

@@ -22,7 +22,7 @@ const npm = (args: string[], cwd: string): string =>
 const exampleX = (m: number) => matrix(13, m, Float64Array.from({ length: 13 * m }, (_, i) => Math.fround(((i * 7919) % 1000) / 1000)));
 const reference = (m: number): Float64Array => {
   const { cache } = feedForward(exampleX(m), initialization([13, 64, 32, 16, 1], { seed: 42, rng: 'numpy' }));
-  return cache[cache.length - 1].data as Float64Array;
+  return cache[cache.length - 1].data;
 };
 const expectClose = (found: readonly number[], expected: Float64Array): void => {
   expect(found.length).toBe(expected.length);
@@ -86,7 +86,7 @@ describe('the packed package, installed into a fresh project', () => {
   it('runs the CLI from the installed package (dist/)', () => {
     const run = spawnSync(join(project, 'node_modules/.bin/spotify-mlp'), ['--version'], { cwd: project, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    expect(run.stdout.trim()).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
   });
 
   describe('examples/browser, built with Vite', () => {
