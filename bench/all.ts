@@ -24,7 +24,11 @@ const opts = new Command('bench')
   .parse()
   .opts<{ quick?: boolean; sizes?: string; impls?: string; ops?: string; ks?: string; maxRunS?: string; page?: string }>();
 
-const split = (text: string | undefined): string[] | undefined => text?.split(',').map((s) => s.trim()).filter(Boolean);
+const split = (text: string | undefined): string[] | undefined =>
+  text
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const ops = split(opts.ops);
 const impls = split(opts.impls);
 const mainOps = ops?.filter((o) => o !== SWEEP_OP);
@@ -32,8 +36,12 @@ const runMain = !ops || mainOps!.length > 0;
 const runSweep = (!ops || ops.includes(SWEEP_OP)) && (!impls || impls.includes('spotify-mlp'));
 
 const mainArgs = [
-  ...(opts.quick ? ['--quick'] : []), ...(opts.sizes ? ['--sizes', opts.sizes] : []), ...(impls ? ['--impls', impls.join(',')] : []),
-  ...(mainOps ? ['--ops', mainOps.join(',')] : []), ...(opts.maxRunS ? ['--max-run-s', opts.maxRunS] : []), ...(opts.page ? ['--page', opts.page] : []),
+  ...(opts.quick ? ['--quick'] : []),
+  ...(opts.sizes ? ['--sizes', opts.sizes] : []),
+  ...(impls ? ['--impls', impls.join(',')] : []),
+  ...(mainOps ? ['--ops', mainOps.join(',')] : []),
+  ...(opts.maxRunS ? ['--max-run-s', opts.maxRunS] : []),
+  ...(opts.page ? ['--page', opts.page] : []),
 ];
 
 function sweepM(): string {
@@ -42,7 +50,10 @@ function sweepM(): string {
   return String(sizes.length === 1 ? sizes[0] : sizes.includes(24_000) ? 24_000 : Math.max(...sizes));
 }
 const sweepArgs = [
-  '--m', sweepM(), ...(opts.ks ? ['--ks', opts.ks] : opts.quick ? ['--ks', '1,4,16'] : []), ...(impls && !impls.includes('tfjs-webgpu') ? ['--no-tfjs'] : []),
+  '--m',
+  sweepM(),
+  ...(opts.ks ? ['--ks', opts.ks] : opts.quick ? ['--ks', '1,4,16'] : []),
+  ...(impls && !impls.includes('tfjs-webgpu') ? ['--no-tfjs'] : []),
 ];
 
 const runTs = fileURLToPath(new URL('../bin/run-ts.mjs', import.meta.url));

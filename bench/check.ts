@@ -43,7 +43,12 @@ export class WrongResultError extends Error {
 
 /** Up to `limit` descriptions of elements outside atol + rtol·|want|, with their flat index (offset by `base`). */
 function mismatches(
-  got: ArrayLike<number>, gotAt: number, want: ArrayLike<number>, n: number, base: number, out: string[],
+  got: ArrayLike<number>,
+  gotAt: number,
+  want: ArrayLike<number>,
+  n: number,
+  base: number,
+  out: string[],
   tol = { atol: CHECK_ATOL, rtol: CHECK_RTOL },
 ): void {
   for (let i = 0; i < n && out.length < 5; i++) {
@@ -109,14 +114,24 @@ function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function checkEpochParams(what: string, got: Params, want: Params, start: Params, steps = 0): void {
   const bound = steps > LONG_EPOCH_STEPS ? EPOCH_LONG_RELATIVE_DISTANCE : EPOCH_RELATIVE_DISTANCE;
   const bad: string[] = [];
-  const tensors = (p: Params): [string, ArrayLike<number>][] => p.W.flatMap((w, l) => [[`W${l + 1}`, w.data], [`b${l + 1}`, p.b[l]]] as [string, ArrayLike<number>][]);
+  const tensors = (p: Params): [string, ArrayLike<number>][] =>
+    p.W.flatMap(
+      (w, l) =>
+        [
+          [`W${l + 1}`, w.data],
+          [`b${l + 1}`, p.b[l]],
+        ] as [string, ArrayLike<number>][],
+    );
   const [g, w, s] = [tensors(got), tensors(want), tensors(start)];
   w.forEach(([name, ref], i) => {
     const moved = distance(ref, s[i][1]);
     const off = distance(g[i][1], ref);
     if (off > Math.max(1e-6, bound * moved)) bad.push(`${name} is ${off.toPrecision(3)} from the reference, which moved ${moved.toPrecision(3)}`);
   });
-  if (bad.length) throw new WrongResultError(`${what}: parameters after the epoch (${steps} steps) differ from the CPU reference trainer's by more than ${bound} of its movement: ${bad.join('; ')}`);
+  if (bad.length)
+    throw new WrongResultError(
+      `${what}: parameters after the epoch (${steps} steps) differ from the CPU reference trainer's by more than ${bound} of its movement: ${bad.join('; ')}`,
+    );
 }
 
 /** Compares a loss with the reference's. */

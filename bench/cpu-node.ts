@@ -43,13 +43,21 @@ const rows4: Layer = (w, bias, n, k, A, Z, cols) => {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     for (let j = 0; j < cols; j++) {
-      let s0 = bias[i], s1 = bias[i + 1], s2 = bias[i + 2], s3 = bias[i + 3];
+      let s0 = bias[i],
+        s1 = bias[i + 1],
+        s2 = bias[i + 2],
+        s3 = bias[i + 3];
       for (let p = 0, a = j; p < k; p++, a += cols) {
         const x = A[a];
-        s0 += w[i * k + p] * x; s1 += w[(i + 1) * k + p] * x; s2 += w[(i + 2) * k + p] * x; s3 += w[(i + 3) * k + p] * x;
+        s0 += w[i * k + p] * x;
+        s1 += w[(i + 1) * k + p] * x;
+        s2 += w[(i + 2) * k + p] * x;
+        s3 += w[(i + 3) * k + p] * x;
       }
-      Z[i * cols + j] = s0 > 0 ? s0 : 0; Z[(i + 1) * cols + j] = s1 > 0 ? s1 : 0;
-      Z[(i + 2) * cols + j] = s2 > 0 ? s2 : 0; Z[(i + 3) * cols + j] = s3 > 0 ? s3 : 0;
+      Z[i * cols + j] = s0 > 0 ? s0 : 0;
+      Z[(i + 1) * cols + j] = s1 > 0 ? s1 : 0;
+      Z[(i + 2) * cols + j] = s2 > 0 ? s2 : 0;
+      Z[(i + 3) * cols + j] = s3 > 0 ? s3 : 0;
     }
   }
   for (; i < n; i++) {

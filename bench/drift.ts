@@ -11,7 +11,10 @@ import { makeBenchData, stepSettings, TRAIN } from './data.ts';
 import { trainingLoss } from './reference.ts';
 import type { BenchData } from './types.ts';
 
-const sizes = process.argv.slice(2).map(Number).filter((m) => m > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((m) => m > 0);
 
 const runtimes = { fast: await openNodeRuntime('cpu'), gpu: await openNodeRuntime('gpu') };
 
@@ -34,17 +37,24 @@ for (const m of sizes.length ? sizes : [24_000, 100_000, 600_000]) {
   const nudged = cloneParams(data.params);
   nudged.W.forEach((w) => w.data.forEach((v, i) => (w.data[i] = Math.fround(v))));
   const [ref, refNudged, fast, gpu] = [
-    await epochFrom(data.params, data, 'reference'), await epochFrom(nudged, data, 'reference'), await epochFrom(data.params, data, 'fast'), await epochFrom(data.params, data, 'gpu'),
+    await epochFrom(data.params, data, 'reference'),
+    await epochFrom(nudged, data, 'reference'),
+    await epochFrom(data.params, data, 'fast'),
+    await epochFrom(data.params, data, 'gpu'),
   ];
   const [s, r, rn, f, g] = [data.params, ref, refNudged, fast, gpu].map(tensors);
   console.log(`m = ${m} (${Math.ceil(m / TRAIN.batchSize)} Adam steps): distance from the float64 reference, as a share of how far the reference moved`);
   console.log('tensor  moved     fast float32   GPU float32  fast vs GPU  reference from a float32-rounded start');
   names.forEach((n, i) => {
     const moved = dist(r[i], s[i]);
-    console.log(`${n.padEnd(6)}  ${moved.toPrecision(3).padStart(8)}  ${(dist(f[i], r[i]) / moved).toExponential(2).padStart(12)}  ${(dist(g[i], r[i]) / moved).toExponential(2).padStart(12)}  ${(dist(g[i], f[i]) / moved).toExponential(2).padStart(11)}  ${(dist(rn[i], r[i]) / moved).toExponential(2).padStart(12)}`);
+    console.log(
+      `${n.padEnd(6)}  ${moved.toPrecision(3).padStart(8)}  ${(dist(f[i], r[i]) / moved).toExponential(2).padStart(12)}  ${(dist(g[i], r[i]) / moved).toExponential(2).padStart(12)}  ${(dist(g[i], f[i]) / moved).toExponential(2).padStart(11)}  ${(dist(rn[i], r[i]) / moved).toExponential(2).padStart(12)}`,
+    );
   });
   const [lr, lrn, lf, lg] = [ref, refNudged, fast, gpu].map((p) => trainingLoss(p, data));
-  console.log(`training loss: reference ${lr.toPrecision(6)}, from the rounded start ${lrn.toPrecision(6)}, fast ${lf.toPrecision(6)}, GPU ${lg.toPrecision(6)}\n`);
+  console.log(
+    `training loss: reference ${lr.toPrecision(6)}, from the rounded start ${lrn.toPrecision(6)}, fast ${lf.toPrecision(6)}, GPU ${lg.toPrecision(6)}\n`,
+  );
 }
 runtimes.fast.close();
 runtimes.gpu.close();

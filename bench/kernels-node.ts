@@ -43,10 +43,14 @@ const variants = args('variant').length ? args('variant') : ['auto'];
 const dims = NOTEBOOK_DIMS;
 const params = initialization(dims, { seed: 42 });
 let s = 1;
-const X = matrix(dims[0], m, Float64Array.from({ length: dims[0] * m }, () => {
-  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-  return Math.fround(s / 2 ** 32);
-}));
+const X = matrix(
+  dims[0],
+  m,
+  Float64Array.from({ length: dims[0] * m }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return Math.fround(s / 2 ** 32);
+  }),
+);
 const ctx = await openNodeGpu();
 console.log(`adapter: ${ctx.description}; node ${process.version}; m = ${m}, dims [${dims.join(', ')}], ${runs} runs each, round-robin`);
 const want = feedForward(X, params);

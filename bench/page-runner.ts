@@ -36,4 +36,3 @@ export async function openBenchPage(query = ''): Promise<{ runner: CaseRunner; i
   };
   return { runner, info, browser: await browser.version() };
 }
-

@@ -48,7 +48,10 @@ if (!(maxRunMs > 0)) {
 }
 
 function fmtHistory(history: { m: number; ms: number }[]): string {
-  return history.slice(-2).map((h) => `${h.ms.toFixed(0)} ms at m=${h.m}`).join(', ');
+  return history
+    .slice(-2)
+    .map((h) => `${h.ms.toFixed(0)} ms at m=${h.m}`)
+    .join(', ');
 }
 
 function isSkip(r: BenchRecord | SkipRecord): r is SkipRecord {
@@ -61,13 +64,22 @@ async function main(): Promise<void> {
   const page = pageImpls.length ? await openBenchPage(opts.page) : undefined;
   const node = await createNodeRunner(impls);
   console.log(`# spotify-mlp benchmark, ${new Date().toISOString()}`);
-  if (page) console.log(`chromium: ${page.browser}; adapter: ${page.info.adapter}; timestamp-query: ${page.info.timestampQuery}; cross-origin isolated: ${page.info.crossOriginIsolated} (${page.info.threads} wasm threads)`);
+  if (page)
+    console.log(
+      `chromium: ${page.browser}; adapter: ${page.info.adapter}; timestamp-query: ${page.info.timestampQuery}; cross-origin isolated: ${page.info.crossOriginIsolated} (${page.info.threads} wasm threads)`,
+    );
   console.log(`node: ${process.version}; Dawn adapter: ${node.adapter}`);
-  console.log(`sizes: ${sizes.join(', ')}; a case is skipped when one run would take over ${maxRunMs / 1000} s (${(3 * maxRunMs) / 1000} s at m = ${TARGET_M})\n`);
+  console.log(
+    `sizes: ${sizes.join(', ')}; a case is skipped when one run would take over ${maxRunMs / 1000} s (${(3 * maxRunMs) / 1000} s at m = ${TARGET_M})\n`,
+  );
 
   const runners: CaseRunner[] = page ? [page.runner, node] : [node];
   const offered = new Map<CaseRunner, { impl: Impl; ops: Op[] }[]>();
-  for (const r of runners) offered.set(r, (await r.peers()).filter((p) => impls.includes(p.impl)));
+  for (const r of runners)
+    offered.set(
+      r,
+      (await r.peers()).filter((p) => impls.includes(p.impl)),
+    );
   const records: BenchRecord[] = [];
   const skips: SkipRecord[] = [];
   const errors: string[] = [];

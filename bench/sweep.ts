@@ -30,7 +30,10 @@ const runs = Number(opts.runs);
 
 const data = makeBenchData(m);
 const training: TrainingData = {
-  xTrain: data.X, yTrain: data.Y, xTest: matrix(data.X.rows, 0, new Float32Array(0)), yTest: matrix(1, 0, new Float32Array(0)),
+  xTrain: data.X,
+  yTrain: data.Y,
+  xTest: matrix(data.X.rows, 0, new Float32Array(0)),
+  yTest: matrix(1, 0, new Float32Array(0)),
 };
 const settings = stepSettings('epoch', TRAIN);
 const modelsOf = (K: number): Params[] => Array.from({ length: K }, (_, i) => (i === 0 ? data.params : initialization(data.params.dims, { seed: 1000 + i })));
@@ -44,7 +47,12 @@ async function epochMs(trainer: MultiTrainer): Promise<number> {
   return performance.now() - t0;
 }
 
-interface Row { K: number; batchedMs: number; sequentialMs: number; sequentialRuns: number }
+interface Row {
+  K: number;
+  batchedMs: number;
+  sequentialMs: number;
+  sequentialRuns: number;
+}
 
 async function main(): Promise<void> {
   const runtime = await openNodeRuntime('gpu');
@@ -63,7 +71,8 @@ async function main(): Promise<void> {
         const alone = await runtime.multiTrainer([models[i]]);
         await alone.startTraining(training, settings);
         await alone.trainEpoch();
-        if (!sameParams(await batched.readParams(i), await alone.readParams(0))) throw new Error(`ERROR: K = ${K}: model ${i} trained together differs from it trained alone.`);
+        if (!sameParams(await batched.readParams(i), await alone.readParams(0)))
+          throw new Error(`ERROR: K = ${K}: model ${i} trained together differs from it trained alone.`);
         alone.dispose();
       }
       checkEpochParams(`sweep K=${K} model 0`, await batched.readParams(0), reference, data.params, Math.ceil(m / TRAIN.batchSize));
@@ -84,7 +93,9 @@ async function main(): Promise<void> {
       singles.forEach((s) => s.dispose());
       const row = { K, batchedMs: median(batchedTimes), sequentialMs: median(seqTimes), sequentialRuns: seqRuns };
       rows.push(row);
-      console.log(`  K = ${K}: batched ${row.batchedMs.toFixed(0)} ms (${((K * 1000) / row.batchedMs).toFixed(2)} model-epochs/s), one after another ${row.sequentialMs.toFixed(0)} ms (${seqRuns} run${seqRuns > 1 ? 's' : ''})`);
+      console.log(
+        `  K = ${K}: batched ${row.batchedMs.toFixed(0)} ms (${((K * 1000) / row.batchedMs).toFixed(2)} model-epochs/s), one after another ${row.sequentialMs.toFixed(0)} ms (${seqRuns} run${seqRuns > 1 ? 's' : ''})`,
+      );
     }
   } finally {
     runtime.close();
@@ -96,14 +107,20 @@ async function main(): Promise<void> {
     '',
     '| K | ours, batched | model-epochs/s | vs K = 1 | ours, one after another | batched speed-up | TF.js WebGPU, one after another |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.K} | ${r.batchedMs.toFixed(0)} ms | ${((r.K * 1000) / r.batchedMs).toFixed(2)} | ${k1 ? `${(r.batchedMs / k1).toFixed(2)}×` : '–'} | ${r.sequentialMs.toFixed(0)} ms | ${(r.sequentialMs / r.batchedMs).toFixed(1)}× | ${tfjs === undefined ? '–' : r.K === 1 ? `${tfjs.toFixed(0)} ms (measured)` : `${(r.K * tfjs).toFixed(0)} ms (K × the K = 1 figure)`} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.K} | ${r.batchedMs.toFixed(0)} ms | ${((r.K * 1000) / r.batchedMs).toFixed(2)} | ${k1 ? `${(r.batchedMs / k1).toFixed(2)}×` : '–'} | ${r.sequentialMs.toFixed(0)} ms | ${(r.sequentialMs / r.batchedMs).toFixed(1)}× | ${tfjs === undefined ? '–' : r.K === 1 ? `${tfjs.toFixed(0)} ms (measured)` : `${(r.K * tfjs).toFixed(0)} ms (K × the K = 1 figure)`} |`,
+    ),
     '',
     `Medians of ${runs} timed epochs after a warm-up (one run one after another for K ≥ 16); each epoch includes the loss read-back. Checked first: models 0 and K − 1 of the batched run equal the same model trained alone, bit for bit, and model 0 matches the CPU reference trainer. ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
   ];
   console.log(`\n${lines.join('\n')}`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./results/sweep.md', import.meta.url), `${lines.join('\n')}\n`);
-  writeFileSync(new URL('./results/sweep.json', import.meta.url), `${JSON.stringify({ m, batch: TRAIN.batchSize, adapter: runtime.description, rows, tfjsEpochMsK1: tfjs ?? null }, null, 2)}\n`);
+  writeFileSync(
+    new URL('./results/sweep.json', import.meta.url),
+    `${JSON.stringify({ m, batch: TRAIN.batchSize, adapter: runtime.description, rows, tfjsEpochMsK1: tfjs ?? null }, null, 2)}\n`,
+  );
 }
 
 // TF.js WebGPU's epoch at K = 1 in the benchmark page (the same Chromium run the main benchmark uses).

@@ -51,12 +51,27 @@ const params = initialization(dims, { seed: 42 });
 // Positive output bias so the output ReLU is alive and every gradient is exercised.
 params.b[params.b.length - 1].fill(0.5);
 let s = 1;
-const rand = (rows: number, cols: number) => matrix(rows, cols, Float64Array.from({ length: rows * cols }, () => {
-  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-  return Math.fround(s / 2 ** 32);
-}));
-const dataOf = (cols: number): TrainingData => ({ xTrain: rand(dims[0], cols), yTrain: rand(1, cols), xTest: matrix(dims[0], 0, new Float64Array(0)), yTest: matrix(1, 0, new Float64Array(0)) });
-const settings = (kind: OptimizerKind, lr: number): StepSettings => ({ optimizer: { ...OPTIMIZER_DEFAULTS, kind, lr }, batchSize: batch, seed: 1, rng: 'seedrandom' });
+const rand = (rows: number, cols: number) =>
+  matrix(
+    rows,
+    cols,
+    Float64Array.from({ length: rows * cols }, () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return Math.fround(s / 2 ** 32);
+    }),
+  );
+const dataOf = (cols: number): TrainingData => ({
+  xTrain: rand(dims[0], cols),
+  yTrain: rand(1, cols),
+  xTest: matrix(dims[0], 0, new Float64Array(0)),
+  yTest: matrix(1, 0, new Float64Array(0)),
+});
+const settings = (kind: OptimizerKind, lr: number): StepSettings => ({
+  optimizer: { ...OPTIMIZER_DEFAULTS, kind, lr },
+  batchSize: batch,
+  seed: 1,
+  rng: 'seedrandom',
+});
 
 const ctx = await openNodeGpu();
 console.log(`adapter: ${ctx.description}; node ${process.version}; train-step m = ${m}, epoch m = ${epochM} batch ${batch}, ${runs} runs`);
@@ -100,7 +115,9 @@ if (!skipCpu) {
   gpuLoss.forEach((g, i) => {
     if (!(Math.abs(g - cpuLoss[i]) <= 1e-5 + 1e-2 * Math.abs(cpuLoss[i]))) throw new Error(`GPU loss ${g} disagrees with the CPU's ${cpuLoss[i]}.`);
   });
-  rows.push(`| (losses after the runs GPU / CPU) | ${gpuLoss.map((x) => x.toPrecision(6)).join(', ')} | ${cpuLoss.map((x) => x.toPrecision(6)).join(', ')} | |`);
+  rows.push(
+    `| (losses after the runs GPU / CPU) | ${gpuLoss.map((x) => x.toPrecision(6)).join(', ')} | ${cpuLoss.map((x) => x.toPrecision(6)).join(', ')} | |`,
+  );
 }
 console.log(rows.join('\n'));
 closeNodeGpu(ctx);

@@ -7,8 +7,22 @@ import { openBrowserRuntime } from './platform/browser-runtime.ts';
 import type { BackendChoice, Runtime } from './runtime/runtime.ts';
 
 export {
-  createMatrix, createModel, type CreateModelOptions, DIMS, forward, type ForwardPassOptions, loadModel, type Predictions,
-  predictTable, prepareTable, saveModel, syntheticData, type SyntheticDataOptions, train, type TrainOptions, type TrainResult,
+  createMatrix,
+  createModel,
+  type CreateModelOptions,
+  DIMS,
+  forward,
+  type ForwardPassOptions,
+  loadModel,
+  type Predictions,
+  predictTable,
+  prepareTable,
+  saveModel,
+  syntheticData,
+  type SyntheticDataOptions,
+  train,
+  type TrainOptions,
+  type TrainResult,
 } from './api/common.ts';
 export type * from './api/types.ts';
 
@@ -32,8 +46,7 @@ export async function openRuntime(choice: BackendChoice = 'auto', options: OpenR
 /** A CSV to read: a `File` or `Blob` (e.g. from an `<input type=file>`), a `ReadableStream` of bytes, or `{ text }`. */
 export type CsvSource = Blob | ReadableStream<Uint8Array> | { readonly text: string; readonly name?: string };
 
-const isText = (s: unknown): s is { readonly text: string; readonly name?: string } =>
-  typeof (s as { text?: unknown }).text === 'string';
+const isText = (s: unknown): s is { readonly text: string; readonly name?: string } => typeof (s as { text?: unknown }).text === 'string';
 
 async function readCsv(source: CsvSource, options: Omit<TableOptions, 'name'>): Promise<CleanTable> {
   if (source instanceof Blob) return parseCsvText(await source.text(), (source as Partial<File>).name ?? 'the CSV', options);

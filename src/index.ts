@@ -9,8 +9,22 @@ import { openNodeRuntime } from './platform/node-runtime.ts';
 import type { BackendChoice, Runtime } from './runtime/runtime.ts';
 
 export {
-  createMatrix, createModel, type CreateModelOptions, DIMS, forward, type ForwardPassOptions, loadModel, type Predictions,
-  predictTable, prepareTable, saveModel, syntheticData, type SyntheticDataOptions, train, type TrainOptions, type TrainResult,
+  createMatrix,
+  createModel,
+  type CreateModelOptions,
+  DIMS,
+  forward,
+  type ForwardPassOptions,
+  loadModel,
+  type Predictions,
+  predictTable,
+  prepareTable,
+  saveModel,
+  syntheticData,
+  type SyntheticDataOptions,
+  train,
+  type TrainOptions,
+  type TrainResult,
 } from './api/common.ts';
 export type * from './api/types.ts';
 
@@ -37,8 +51,7 @@ export async function openRuntime(choice: BackendChoice = 'auto', options: OpenR
  */
 export type CsvSource = string | URL | Blob | Readable | AsyncIterable<string | Uint8Array> | { readonly text: string; readonly name?: string };
 
-const isText = (s: unknown): s is { readonly text: string; readonly name?: string } =>
-  typeof (s as { text?: unknown }).text === 'string';
+const isText = (s: unknown): s is { readonly text: string; readonly name?: string } => typeof (s as { text?: unknown }).text === 'string';
 
 async function readCsv(source: CsvSource, options: Omit<TableOptions, 'name'>): Promise<CleanTable> {
   if (typeof source === 'string') return loadCsvFile(source, options);

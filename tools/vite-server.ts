@@ -26,9 +26,7 @@ export interface StartViteOptions {
 
 /** Starts Vite with the repository's vite.config.ts on port 0 (the OS picks a free one). */
 export async function startVite(options: StartViteOptions = {}): Promise<RunningVite> {
-  const headers = options.crossOriginIsolated
-    ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
-    : undefined;
+  const headers = options.crossOriginIsolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : undefined;
   const server = await createServer({
     root: REPO_ROOT,
     logLevel: 'warn',

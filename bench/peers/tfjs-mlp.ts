@@ -137,8 +137,8 @@ function trainCase(op: Op, data: BenchData, W0: tf.Tensor2D[], b0: tf.Tensor[], 
         });
       }
       if (!cost) throw new Error('TF.js returned no loss.');
-      const loss = (await (cost).data())[0];
-      (cost).dispose();
+      const loss = (await cost.data())[0];
+      cost.dispose();
       return { loss };
     },
     async readParams(): Promise<Params> {

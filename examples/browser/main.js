@@ -2,7 +2,11 @@
 import { createMatrix, createModel, forward, openRuntime } from 'spotify-mlp';
 
 const m = 256;
-const X = createMatrix(13, m, Float32Array.from({ length: 13 * m }, (_, i) => ((i * 7919) % 1000) / 1000));
+const X = createMatrix(
+  13,
+  m,
+  Float32Array.from({ length: 13 * m }, (_, i) => ((i * 7919) % 1000) / 1000),
+);
 const model = createModel({ seed: 42, rng: 'numpy' });
 
 const runtime = await openRuntime('auto');

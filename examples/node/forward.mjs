@@ -3,7 +3,11 @@
 import { createMatrix, createModel, openRuntime } from 'spotify-mlp';
 
 const m = Number(process.argv[2] ?? 1000);
-const X = createMatrix(13, m, Float32Array.from({ length: 13 * m }, (_, i) => ((i * 7919) % 1000) / 1000));
+const X = createMatrix(
+  13,
+  m,
+  Float32Array.from({ length: 13 * m }, (_, i) => ((i * 7919) % 1000) / 1000),
+);
 const model = createModel({ seed: 42, rng: 'numpy' });
 
 const gpu = await openRuntime('auto'); // Dawn on the GPU, SwiftShader without one, else the fast CPU backend

@@ -1,9 +1,7 @@
 // The public API's platform-free half: models, forward, training, data preparation, the model file and predictions.
 // src/index.ts (Node) and src/browser.ts (pages) re-export it beside their own openRuntime and CSV readers.
 import { initialization } from '../reference/init.ts';
-import {
-  type CleanTable, type Dataset, gatherFeatures, type PrepareOptions, prepareDataset, scaleX, syntheticDataset, unscaleY,
-} from '../data/index.ts';
+import { type CleanTable, type Dataset, gatherFeatures, type PrepareOptions, prepareDataset, scaleX, syntheticDataset, unscaleY } from '../data/index.ts';
 import { UserError } from '../errors.ts';
 import type { ForwardResult } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';

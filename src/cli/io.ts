@@ -10,8 +10,7 @@ const FILE_ERROR_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDI
 
 /** True for a Node file-system error (ENOENT, EACCES, …) that is the user's to fix. */
 export function isFileSystemError(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string'
-    && FILE_ERROR_CODES.has((err as NodeJS.ErrnoException).code as string);
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && FILE_ERROR_CODES.has((err as NodeJS.ErrnoException).code as string);
 }
 
 /**

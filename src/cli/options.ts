@@ -43,10 +43,7 @@ export function parseDims(value: string, name = '--dims'): number[] {
   const parts = value.split(',').map((p) => p.trim());
   const dims = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN));
   if (parts.length < 2 || dims.some((d) => !Number.isSafeInteger(d) || d < 1)) {
-    throw new UserError(
-      `${name} must be at least two positive integers separated by commas, like 13,64,32,16,1; got '${value}'.`,
-      USAGE,
-    );
+    throw new UserError(`${name} must be at least two positive integers separated by commas, like 13,64,32,16,1; got '${value}'.`, USAGE);
   }
   return dims;
 }

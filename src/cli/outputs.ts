@@ -278,4 +278,3 @@ function statOrUndefined(path: string): Stats | undefined {
     throw isFileSystemError(err) ? new UserError(fileErrorMessage(err, 'the file', path, 'read'), { cause: err }) : err;
   }
 }
-

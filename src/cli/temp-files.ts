@@ -8,7 +8,6 @@ import { extname } from 'node:path';
 const liveTemps = new Set<string>();
 let exitHookInstalled = false;
 
-
 /**
  * Moves the temporary file `temp` to `path` and returns where it went. Without force, link() (which fails when the
  * target exists) makes the no-overwrite check and the move one atomic step (rename() would replace a file made

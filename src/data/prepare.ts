@@ -158,9 +158,7 @@ function checkUsable(table: CleanTable): void {
  * release_date (10), tempo (4)`; used in errors and summaries.
  */
 export function describeDrops(c: TableCounts, columns = 3): string {
-  const reasons = (Object.entries(c.droppedByReason) as [DropReason, number][])
-    .filter(([, n]) => n > 0)
-    .map(([r, n]) => `${n} ${DROP_REASON_TEXT[r]}`);
+  const reasons = (Object.entries(c.droppedByReason) as [DropReason, number][]).filter(([, n]) => n > 0).map(([r, n]) => `${n} ${DROP_REASON_TEXT[r]}`);
   const top = Object.entries(c.droppedByColumn)
     .sort((a, b) => b[1] - a[1])
     .slice(0, columns)

@@ -38,7 +38,11 @@ export type RowResult =
 // Text that marks a file as something other than CSV: NUL bytes or undecodable bytes (binary), or markup.
 // eslint-disable-next-line no-control-regex -- a NUL byte is what marks a binary file here
 const BINARY = /[\u0000\uFFFD]/;
-const OTHER_SEPARATORS: readonly [string, string][] = [[';', 'semicolons'], ['\t', 'tabs'], ['|', 'vertical bars']];
+const OTHER_SEPARATORS: readonly [string, string][] = [
+  [';', 'semicolons'],
+  ['\t', 'tabs'],
+  ['|', 'vertical bars'],
+];
 
 /**
  * Finds the needed columns in `rawHeader` (the file's first row). Extra columns and any column order are fine.
@@ -51,8 +55,7 @@ export function resolveColumns(rawHeader: readonly string[], name: string, opts:
   checkLooksLikeCsv(header, name);
   const index = (column: string): number => header.indexOf(column);
   const yearFromReleaseDate = index(YEAR) < 0 && index(RELEASE_DATE) >= 0;
-  const missing = FEATURES.filter((f) => index(f) < 0 && !(f === YEAR && yearFromReleaseDate))
-    .map((f) => (f === YEAR ? `year (or ${RELEASE_DATE})` : f));
+  const missing = FEATURES.filter((f) => index(f) < 0 && !(f === YEAR && yearFromReleaseDate)).map((f) => (f === YEAR ? `year (or ${RELEASE_DATE})` : f));
   if (requireTarget && index(TARGET) < 0) missing.push(TARGET);
   if (missing.length > 0) {
     if (header.length === 1) throw notCsv(header, name);
@@ -86,7 +89,10 @@ function caseHint(header: readonly string[], missing: readonly string[]): string
   const wanted = missing.flatMap((m) => (m.startsWith(`${YEAR} `) ? [YEAR, RELEASE_DATE] : [m]));
   const found = header.filter((h) => h !== h.toLowerCase() && wanted.includes(h.toLowerCase()));
   if (found.length === 0) return '';
-  const shown = found.slice(0, 3).map((h) => `'${h}'`).join(', ');
+  const shown = found
+    .slice(0, 3)
+    .map((h) => `'${h}'`)
+    .join(', ');
   return `; column names are case-sensitive, and the file has ${shown}${found.length > 3 ? ` and ${found.length - 3} more` : ''}, so write them in lower case`;
 }
 

@@ -10,8 +10,25 @@ export type CellValue = number | typeof MISSING | typeof INVALID;
 
 // pandas' default na_values: a file that writes "NA" or "null" means "no value", not "bad value".
 const MISSING_MARKERS = new Set([
-  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA',
-  'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
 ]);
 
 // Plain decimal or exponent notation only: Number() alone would also take '0x1F', '0b1', 'Infinity' and ' '.

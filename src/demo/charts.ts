@@ -1,7 +1,5 @@
 // The training charts with Chart.js: a live train/validation/test loss curve and a predicted-vs-actual scatter on the test set.
-import {
-  Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Title, Tooltip,
-} from 'chart.js';
+import { Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Title, Tooltip } from 'chart.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, ScatterController, Legend, Tooltip, Title);
 
@@ -21,7 +19,15 @@ export class LossChart {
           { label: 'train MSE', data: [], borderColor: TRAIN_COLOUR, backgroundColor: TRAIN_COLOUR, pointRadius: 0, borderWidth: 2 },
           // The validation curve is the one early stopping and the kept epoch follow; the test curve is only reported.
           { label: 'validation MSE (chooses the epoch)', data: [], borderColor: VAL_COLOUR, backgroundColor: VAL_COLOUR, pointRadius: 0, borderWidth: 3 },
-          { label: 'test MSE (reported only)', data: [], borderColor: TEST_COLOUR, backgroundColor: TEST_COLOUR, pointRadius: 0, borderWidth: 1.5, borderDash: [5, 3] },
+          {
+            label: 'test MSE (reported only)',
+            data: [],
+            borderColor: TEST_COLOUR,
+            backgroundColor: TEST_COLOUR,
+            pointRadius: 0,
+            borderWidth: 1.5,
+            borderDash: [5, 3],
+          },
         ],
       },
       options: {
@@ -68,8 +74,7 @@ export class ScatterChart {
       data: {
         datasets: [
           { label: 'test songs', data: [], backgroundColor: 'rgba(26, 158, 75, 0.35)', pointRadius: 2 },
-          { label: 'perfect prediction', data: [], type: 'line' as 'scatter', borderColor: '#6b7570', borderDash: [6, 4],
-            pointRadius: 0, borderWidth: 1.5 },
+          { label: 'perfect prediction', data: [], type: 'line' as 'scatter', borderColor: '#6b7570', borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 },
         ],
       },
       options: {
@@ -97,7 +102,13 @@ export class ScatterChart {
       hi = Math.max(hi, actual[i], predicted[i]);
     }
     this.chart.data.datasets[0].data = points;
-    this.chart.data.datasets[1].data = n > 0 ? [{ x: lo, y: lo }, { x: hi, y: hi }] : [];
+    this.chart.data.datasets[1].data =
+      n > 0
+        ? [
+            { x: lo, y: lo },
+            { x: hi, y: hi },
+          ]
+        : [];
     this.chart.update();
   }
 }

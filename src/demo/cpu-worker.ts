@@ -11,8 +11,7 @@ export interface CpuForwardRequest {
 
 /** The cache [Z1, A1, …, ZL, AL] in float64 and the time feedForward took in the worker. */
 export type CpuForwardReply =
-  | { readonly type: 'done'; readonly cache: Matrix<Float64Array>[]; readonly ms: number }
-  | { readonly type: 'error'; readonly message: string };
+  { readonly type: 'done'; readonly cache: Matrix<Float64Array>[]; readonly ms: number } | { readonly type: 'error'; readonly message: string };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -23,7 +22,10 @@ scope.onmessage = (event: MessageEvent<CpuForwardRequest>) => {
     const t0 = performance.now();
     const { cache } = feedForward(event.data.X, event.data.params);
     const ms = performance.now() - t0;
-    scope.postMessage({ type: 'done', cache, ms } satisfies CpuForwardReply, cache.map((c) => c.data.buffer as ArrayBuffer));
+    scope.postMessage(
+      { type: 'done', cache, ms } satisfies CpuForwardReply,
+      cache.map((c) => c.data.buffer as ArrayBuffer),
+    );
   } catch (err) {
     scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies CpuForwardReply);
   }

@@ -7,11 +7,7 @@ import type { CsvWorkerReply, CsvWorkerRequest } from './csv-worker.ts';
  * Parses and cleans `file` off the UI thread. `train` drops unusable rows (counted); `score` keeps ids and lists
  * every rejected row so that predictions cover each input row. Rejects with a UserError for a bad file.
  */
-export function parseCsvInWorker(
-  file: File,
-  mode: CsvWorkerRequest['mode'],
-  onProgress: (fraction: number, rows: number) => void,
-): Promise<CleanTable> {
+export function parseCsvInWorker(file: File, mode: CsvWorkerRequest['mode'], onProgress: (fraction: number, rows: number) => void): Promise<CleanTable> {
   const worker = new Worker(new URL('./csv-worker.ts', import.meta.url), { type: 'module', name: 'csv-worker' });
   return new Promise<CleanTable>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<CsvWorkerReply>) => {

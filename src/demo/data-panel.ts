@@ -107,25 +107,33 @@ function setTable(app: App, clean: CleanTable, file: File | null, s: number): vo
 }
 
 function renderSummary(clean: CleanTable, c: ReturnType<typeof prepareDataset>['counts'], source: string): void {
-  const reasons = DROP_REASONS.filter((r) => c.droppedByReason[r] > 0)
-    .map((r) => `${c.droppedByReason[r].toLocaleString('en-US')} ${DROP_REASON_TEXT[r]}`);
+  const reasons = DROP_REASONS.filter((r) => c.droppedByReason[r] > 0).map((r) => `${c.droppedByReason[r].toLocaleString('en-US')} ${DROP_REASON_TEXT[r]}`);
   const synthetic = source === SYNTHETIC_NAME;
   byId('data-summary').replaceChildren(
-    el('p', {}, el('strong', {}, synthetic ? 'Synthetic tracks' : source),
+    el(
+      'p',
+      {},
+      el('strong', {}, synthetic ? 'Synthetic tracks' : source),
       synthetic
-        ? ': the built-in dataset, with the real file\'s columns and ranges and a popularity that is a smooth function of the features plus noise.'
-        : `: year from ${clean.yearFrom === 'year' ? 'the year column' : 'release_date'}.`),
+        ? ": the built-in dataset, with the real file's columns and ranges and a popularity that is a smooth function of the features plus noise."
+        : `: year from ${clean.yearFrom === 'year' ? 'the year column' : 'release_date'}.`,
+    ),
     statGrid([
       { label: 'Rows read', value: fmtCount(c.read), testid: 'count-read' },
-      { label: 'Dropped', value: fmtCount(c.dropped), sub: reasons.length > 0 ? reasons.join(', ') : 'none', testid: 'count-dropped',
-        ...(c.dropped > 0 ? { tone: 'bad' as const } : {}) },
+      {
+        label: 'Dropped',
+        value: fmtCount(c.dropped),
+        sub: reasons.length > 0 ? reasons.join(', ') : 'none',
+        testid: 'count-dropped',
+        ...(c.dropped > 0 ? { tone: 'bad' as const } : {}),
+      },
       { label: 'Kept', value: fmtCount(c.kept), testid: 'count-kept' },
-      { label: 'Sampled', value: fmtCount(c.sampled), sub: c.sampled < c.kept ? 'at most 30,000, as the notebook' : 'all kept rows',
-        testid: 'count-sampled' },
+      { label: 'Sampled', value: fmtCount(c.sampled), sub: c.sampled < c.kept ? 'at most 30,000, as the notebook' : 'all kept rows', testid: 'count-sampled' },
       { label: 'Train', value: fmtCount(c.train), sub: '80%', testid: 'count-train' },
       { label: 'Test', value: fmtCount(c.test), sub: '20%', testid: 'count-test' },
     ]),
-    c.dropped > 0 ? el('p', { class: 'hint', 'data-testid': 'drop-details' }, `Dropped rows: ${describeDrops(c, 5)}.`) : '');
+    c.dropped > 0 ? el('p', { class: 'hint', 'data-testid': 'drop-details' }, `Dropped rows: ${describeDrops(c, 5)}.`) : '',
+  );
 }
 
 function renderPreview(clean: CleanTable): void {

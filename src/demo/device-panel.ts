@@ -53,20 +53,29 @@ export async function initDevicePanel(app: App): Promise<void> {
     const note = byId('no-webgpu');
     note.hidden = false;
     note.replaceChildren(
-      el('p', {}, el('strong', {}, 'This page is running on the CPU, not on a GPU. '),
+      el(
+        'p',
+        {},
+        el('strong', {}, 'This page is running on the CPU, not on a GPU. '),
         'WebGPU is in Chrome and Edge 113 or newer on Windows, macOS and ChromeOS, in Chrome on Android 12+, in Safari 26, and in ',
         'Firefox 141+ on Windows. On Linux, Chrome needs chrome://flags/#enable-unsafe-webgpu and hardware acceleration turned on ',
         '(chrome://settings/system); the page must come from https or localhost. Everything below still works: training and ',
         'prediction run in float32 WebAssembly in a worker (one thread), the forward pass shown is the float64 CPU reference, ',
-        'and the GPU-vs-CPU check is skipped.'));
+        'and the GPU-vs-CPU check is skipped.',
+      ),
+    );
   }
 }
 
 function renderAdapter(ctx: GpuContext): HTMLElement {
   const a = ctx.adapter;
   const l = ctx.limits;
-  return el('div', { class: 'device-grid' },
-    el('div', {},
+  return el(
+    'div',
+    { class: 'device-grid' },
+    el(
+      'div',
+      {},
       el('h3', {}, 'Adapter'),
       keyValues([
         ['Adapter', describeAdapter(a)],
@@ -74,8 +83,11 @@ function renderAdapter(ctx: GpuContext): HTMLElement {
         ['Architecture', a.architecture || '(not reported)'],
         ['Fallback (software) adapter', a.isFallbackAdapter ? 'yes: timings reflect the CPU, not a GPU' : 'no'],
         ['GPU timestamps', ctx.timestampQuery ? 'available' : 'not available (wall-clock timing)'],
-      ])),
-    el('div', {},
+      ]),
+    ),
+    el(
+      'div',
+      {},
       el('h3', {}, 'Limits that matter here'),
       keyValues([
         ['Largest storage binding', bytes(l.maxStorageBufferBindingSize)],
@@ -84,5 +96,7 @@ function renderAdapter(ctx: GpuContext): HTMLElement {
         ['Invocations per workgroup', String(l.maxComputeInvocationsPerWorkgroup)],
         ['Workgroups per dimension', l.maxComputeWorkgroupsPerDimension.toLocaleString('en-US')],
         ['Storage buffers per stage', String(l.maxStorageBuffersPerShaderStage)],
-      ])));
+      ]),
+    ),
+  );
 }

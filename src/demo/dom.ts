@@ -51,20 +51,32 @@ export interface Stat {
 
 /** A grid of labelled figures. */
 export function statGrid(stats: readonly Stat[]): HTMLElement {
-  return el('div', { class: 'stats' }, ...stats.map((s) => {
-    const attrs: Record<string, string> = { class: `stat${s.tone ? ` ${s.tone}` : ''}` };
-    if (s.testid) attrs['data-testid'] = s.testid;
-    return el('div', attrs, el('div', { class: 'k' }, s.label), el('div', { class: 'v' }, s.value),
-      s.sub === undefined ? null : el('div', { class: 's' }, s.sub));
-  }));
+  return el(
+    'div',
+    { class: 'stats' },
+    ...stats.map((s) => {
+      const attrs: Record<string, string> = { class: `stat${s.tone ? ` ${s.tone}` : ''}` };
+      if (s.testid) attrs['data-testid'] = s.testid;
+      return el(
+        'div',
+        attrs,
+        el('div', { class: 'k' }, s.label),
+        el('div', { class: 'v' }, s.value),
+        s.sub === undefined ? null : el('div', { class: 's' }, s.sub),
+      );
+    }),
+  );
 }
 
 /** A table with a header row; cells are text. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[], caption?: string): HTMLTableElement {
-  return el('table', {},
+  return el(
+    'table',
+    {},
     caption === undefined ? null : el('caption', { class: 'visually-hidden' }, caption),
     el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))));
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))),
+  );
 }
 
 /** A definition list of key/value pairs. */

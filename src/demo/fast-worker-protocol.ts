@@ -22,5 +22,13 @@ export type FastWorkerReply =
 
 /** Trainer methods the page may call (every TrainableBackend method but dispose). */
 export const WORKER_METHODS = [
-  'setParams', 'forward', 'startTraining', 'trainEpoch', 'evaluate', 'saveBest', 'restoreBest', 'batchGradients', 'readParams',
+  'setParams',
+  'forward',
+  'startTraining',
+  'trainEpoch',
+  'evaluate',
+  'saveBest',
+  'restoreBest',
+  'batchGradients',
+  'readParams',
 ] as const;

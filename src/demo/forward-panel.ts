@@ -29,15 +29,21 @@ export function initForwardPanel(app: App): void {
     const seed = Number.isInteger(raw) && raw >= 0 ? raw : 42;
     const params = initialization(NOTEBOOK_DIMS, { seed, rng: numpy ? 'numpy' : 'seedrandom' });
     app.setModel({
-      params, scaler: app.dataset?.scaler ?? null, source: 'init',
-      label: `He init, seed ${seed}${numpy ? ' (numpy-compatible: the notebook\'s exact W)' : ' (seedrandom)'}`,
+      params,
+      scaler: app.dataset?.scaler ?? null,
+      source: 'init',
+      label: `He init, seed ${seed}${numpy ? " (numpy-compatible: the notebook's exact W)" : ' (seedrandom)'}`,
     });
   });
   app.on('model', () => void runCheck(app));
   app.on('dataset', () => {
     if (app.model === null) {
-      app.setModel({ params: initialization(NOTEBOOK_DIMS, { seed: 42 }), scaler: app.dataset?.scaler ?? null, source: 'init',
-        label: 'He init, seed 42 (seedrandom)' });
+      app.setModel({
+        params: initialization(NOTEBOOK_DIMS, { seed: 42 }),
+        scaler: app.dataset?.scaler ?? null,
+        source: 'init',
+        label: 'He init, seed 42 (seedrandom)',
+      });
     } else {
       void runCheck(app);
     }
@@ -125,8 +131,7 @@ function runCpuReference(params: Params, X: Matrix): Promise<{ cache: Matrix<Flo
 }
 
 /** Largest difference over every Z and A, and whether each element is within the float32 tolerance. */
-function compare(gpu: Matrix[] | null, cpu: Matrix[], dims: readonly number[]):
-  Pick<ForwardStatus, 'maxAbsDiff' | 'tolerance' | 'withinTolerance'> {
+function compare(gpu: Matrix[] | null, cpu: Matrix[], dims: readonly number[]): Pick<ForwardStatus, 'maxAbsDiff' | 'tolerance' | 'withinTolerance'> {
   if (gpu === null) return { maxAbsDiff: null, tolerance: null, withinTolerance: null };
   const { atol, rtol } = f32Tolerance(Math.max(...dims.slice(0, -1)), dims.length - 1);
   let maxDiff = 0;
@@ -155,7 +160,10 @@ function render(box: HTMLElement, f: ForwardStatus, X: Matrix): void {
       { label: 'CPU reference (float64)', value: fmtMs(f.cpuMs), sub: 'JavaScript, in a worker', testid: 'cpu-ms' },
       { label: 'GPU vs CPU', value: f.gpuMs === null ? '—' : `${(f.cpuMs / f.gpuMs).toFixed(1)}×`, sub: 'CPU time / GPU time' },
       {
-        label: 'Max |GPU − CPU|', value: fmt(f.maxAbsDiff, 3), testid: 'max-diff', tone: f.withinTolerance ? 'good' : 'bad',
+        label: 'Max |GPU − CPU|',
+        value: fmt(f.maxAbsDiff, 3),
+        testid: 'max-diff',
+        tone: f.withinTolerance ? 'good' : 'bad',
         sub: f.withinTolerance ? `within float32 tolerance (≤ ${fmt(f.tolerance, 2)})` : `OVER the float32 tolerance ${fmt(f.tolerance, 2)}`,
       },
     );
@@ -169,7 +177,11 @@ function render(box: HTMLElement, f: ForwardStatus, X: Matrix): void {
   box.replaceChildren(
     el('p', {}, `Weights: ${f.weights}. Input X ${shapeOf(X)}: the scaled training set, one column per song.`),
     statGrid(stats),
-    el('p', { class: 'shapes', 'data-testid': 'cache-shapes' }, el('strong', {}, 'Cache shapes: '),
-      shapes.map(([name, shape]) => `${name} ${shape}`).join(' · ')),
+    el(
+      'p',
+      { class: 'shapes', 'data-testid': 'cache-shapes' },
+      el('strong', {}, 'Cache shapes: '),
+      shapes.map(([name, shape]) => `${name} ${shape}`).join(' · '),
+    ),
   );
 }

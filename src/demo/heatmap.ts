@@ -4,7 +4,12 @@ import { el } from './dom.ts';
 
 // A perceptually ordered ramp (viridis, 6 stops) so zero is dark and large activations are bright.
 const RAMP: readonly (readonly [number, number, number])[] = [
-  [13, 19, 16], [68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37],
+  [13, 19, 16],
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
 ];
 
 function colour(t: number): readonly [number, number, number] {
@@ -34,7 +39,9 @@ export function deadUnits(A: Matrix): number {
 export function heatmapFigure(name: string, A: Matrix, dead: number, window: number): HTMLElement {
   const w = Math.min(window, A.cols);
   const canvas = el('canvas', {
-    width: String(Math.max(1, w)), height: String(A.rows), role: 'img',
+    width: String(Math.max(1, w)),
+    height: String(A.rows),
+    role: 'img',
     'aria-label': `${name}: ${A.rows} units by the first ${w} examples; ${dead} of ${A.rows} units dead`,
   });
   const values: number[] = [];
@@ -51,6 +58,10 @@ export function heatmapFigure(name: string, A: Matrix, dead: number, window: num
     ctx.putImageData(image, 0, 0);
   }
   const pct = A.rows === 0 ? 0 : (100 * dead) / A.rows;
-  return el('figure', { class: 'heatmap', 'data-testid': `heatmap-${name}` }, canvas,
-    el('figcaption', {}, el('strong', {}, name), ` (${A.rows} × m) · dead ReLUs: ${dead}/${A.rows} (${pct.toFixed(1)}%)`));
+  return el(
+    'figure',
+    { class: 'heatmap', 'data-testid': `heatmap-${name}` },
+    canvas,
+    el('figcaption', {}, el('strong', {}, name), ` (${A.rows} × m) · dead ReLUs: ${dead}/${A.rows} (${pct.toFixed(1)}%)`),
+  );
 }

@@ -16,9 +16,10 @@ export function initModelsPanel(app: App): void {
     const m = app.model;
     if (m === null) return;
     byId('model-download').textContent = m.members ? 'Download ensemble.json' : 'Download model.json';
-    info.textContent = `Current model: ${m.label}; dims [${m.params.dims.join(', ')}]; ` +
+    info.textContent =
+      `Current model: ${m.label}; dims [${m.params.dims.join(', ')}]; ` +
       (m.members ? `an ensemble of ${m.members.length} members, outputs averaged; ` : '') +
-      (m.scaler ? 'scaler included.' : 'no scaler in the file, so the loaded data\'s scaler is used.');
+      (m.scaler ? 'scaler included.' : "no scaler in the file, so the loaded data's scaler is used.");
   });
   byId('model-download').addEventListener('click', () => {
     const m = app.model;
@@ -52,7 +53,10 @@ async function loadModel(app: App, file: File, errorBox: HTMLElement): Promise<v
     const status = demoStatus();
     status.model = { source: file.name, loads: (status.model?.loads ?? 0) + 1 };
     app.setModel({
-      params: model.params, scaler: model.scaler ?? null, source: 'loaded', label: `loaded from ${file.name}`,
+      params: model.params,
+      scaler: model.scaler ?? null,
+      source: 'loaded',
+      label: `loaded from ${file.name}`,
       ...(model.members ? { members: model.members } : {}),
       ...(model.training ? { training: model.training } : {}),
     });

@@ -49,9 +49,8 @@ async function score(app: App): Promise<string | null> {
   let backend: MlpBackend | null = null;
   try {
     const file = app.file;
-    const clean = file === null
-      ? app.table
-      : await parseCsvInWorker(file, 'score', (f) => say(`Reading ${file.name} again, keeping every row: ${Math.round(f * 100)}%`));
+    const clean =
+      file === null ? app.table : await parseCsvInWorker(file, 'score', (f) => say(`Reading ${file.name} again, keeping every row: ${Math.round(f * 100)}%`));
     // An ensemble runs every member at once (one dispatch on the GPU) and averages their outputs.
     backend = model.members ? await app.runtime.ensemble(model.members) : await app.runtime.backend(model.params);
     const members = model.members?.length ?? 1;
@@ -65,9 +64,19 @@ async function score(app: App): Promise<string | null> {
     box.replaceChildren(
       statGrid([
         { label: 'Rows in the data', value: fmtCount(clean.counts.read), testid: 'pred-rows' },
-        { label: 'Scored', value: fmtCount(clean.rows), sub: `on the ${backend.kind.toUpperCase()}${members > 1 ? `, the average of ${members} models` : ''}`, testid: 'pred-scored' },
-        { label: 'Not scored', value: fmtCount(unscored), sub: unscored > 0 ? 'empty prediction, reason given' : 'none',
-          testid: 'pred-unscored', ...(unscored > 0 ? { tone: 'bad' as const } : {}) },
+        {
+          label: 'Scored',
+          value: fmtCount(clean.rows),
+          sub: `on the ${backend.kind.toUpperCase()}${members > 1 ? `, the average of ${members} models` : ''}`,
+          testid: 'pred-scored',
+        },
+        {
+          label: 'Not scored',
+          value: fmtCount(unscored),
+          sub: unscored > 0 ? 'empty prediction, reason given' : 'none',
+          testid: 'pred-unscored',
+          ...(unscored > 0 ? { tone: 'bad' as const } : {}),
+        },
       ]),
       el('p', {}, `The first rows of preds.csv (${file === null ? 'the synthetic data' : file.name}, in file order):`),
       el('div', { class: 'scroll' }, table(header, preview, 'The first predictions')),

@@ -11,12 +11,7 @@ import { nextFrame } from './dom.ts';
 const SCORE_CHUNK = 50_000;
 
 /** Predictions in popularity points for every kept row of `table`, in table order, chunk by chunk with `onProgress`. */
-export async function scoreTable(
-  table: CleanTable,
-  backend: MlpBackend,
-  scaler: ScalerParams,
-  onProgress: (done: number) => void,
-): Promise<Float64Array> {
+export async function scoreTable(table: CleanTable, backend: MlpBackend, scaler: ScalerParams, onProgress: (done: number) => void): Promise<Float64Array> {
   const out = new Float64Array(table.rows);
   for (let start = 0; start < table.rows; start += SCORE_CHUNK) {
     const rows = Int32Array.from({ length: Math.min(SCORE_CHUNK, table.rows - start) }, (_, i) => start + i);

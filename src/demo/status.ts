@@ -82,8 +82,19 @@ export interface SweepStatus {
 /** A fresh sweep status, before any run. */
 export function initialSweepStatus(): SweepStatus {
   return {
-    running: false, ranOn: null, models: 0, epochs: 0, maxEpochs: 0, active: 0, finished: 0, stoppedBy: null,
-    chart: { datasets: 0, points: [], best: -1, widths: [] }, ranking: null, valRmse: null, ensemble: null, used: null,
+    running: false,
+    ranOn: null,
+    models: 0,
+    epochs: 0,
+    maxEpochs: 0,
+    active: 0,
+    finished: 0,
+    stoppedBy: null,
+    chart: { datasets: 0, points: [], best: -1, widths: [] },
+    ranking: null,
+    valRmse: null,
+    ensemble: null,
+    used: null,
   };
 }
 
@@ -121,8 +132,17 @@ export function initialStatus(): DemoStatus {
     parseProgress: null,
     forward: null,
     training: {
-      running: false, ranOn: null, epochs: 0, trainLoss: [], valLoss: [], testLoss: [], epochMs: [], finished: 0,
-      metrics: null, stoppedBy: null, chartPoints: 0,
+      running: false,
+      ranOn: null,
+      epochs: 0,
+      trainLoss: [],
+      valLoss: [],
+      testLoss: [],
+      epochMs: [],
+      finished: 0,
+      metrics: null,
+      stoppedBy: null,
+      chartPoints: 0,
     },
     sweep: initialSweepStatus(),
     model: null,

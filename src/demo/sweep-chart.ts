@@ -5,8 +5,14 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Logarithm
 
 const BEST_COLOUR = '#0f7a3a';
 /** Faded hues for the other models, one per learning rate, so the legend still tells the rates apart. */
-const FADED = ['rgba(224, 123, 0, 0.45)', 'rgba(47, 110, 186, 0.45)', 'rgba(150, 80, 170, 0.45)', 'rgba(200, 60, 60, 0.45)',
-  'rgba(90, 120, 110, 0.45)', 'rgba(170, 140, 20, 0.45)'];
+const FADED = [
+  'rgba(224, 123, 0, 0.45)',
+  'rgba(47, 110, 186, 0.45)',
+  'rgba(150, 80, 170, 0.45)',
+  'rgba(200, 60, 60, 0.45)',
+  'rgba(90, 120, 110, 0.45)',
+  'rgba(170, 140, 20, 0.45)',
+];
 /** Above this many models the legend would crowd the plot; the page names the best model in words instead. */
 const LEGEND_MAX = 12;
 
@@ -50,8 +56,12 @@ export class SweepChart {
     this.bestSoFar = curves.map(() => Infinity);
     this.bestModel = -1;
     this.chart.data.datasets = curves.map((c) => ({
-      label: c.label, data: [], pointRadius: 0, borderWidth: 1.5,
-      borderColor: FADED[c.lrIndex % FADED.length], backgroundColor: FADED[c.lrIndex % FADED.length],
+      label: c.label,
+      data: [],
+      pointRadius: 0,
+      borderWidth: 1.5,
+      borderColor: FADED[c.lrIndex % FADED.length],
+      backgroundColor: FADED[c.lrIndex % FADED.length],
     }));
     const options = this.chart.options as { scales: { x: { max?: number } }; plugins: { legend: { display?: boolean } } };
     options.scales.x.max = epochs;
@@ -75,8 +85,12 @@ export class SweepChart {
     this.chart.data.datasets.forEach((d, i) => {
       const faded = FADED[this.curves[i].lrIndex % FADED.length];
       const isBest = i === best;
-      Object.assign(d, { borderColor: isBest ? BEST_COLOUR : faded, backgroundColor: isBest ? BEST_COLOUR : faded,
-        borderWidth: isBest ? 3.5 : 1.5, order: isBest ? 0 : 1 });
+      Object.assign(d, {
+        borderColor: isBest ? BEST_COLOUR : faded,
+        backgroundColor: isBest ? BEST_COLOUR : faded,
+        borderWidth: isBest ? 3.5 : 1.5,
+        order: isBest ? 0 : 1,
+      });
     });
     this.chart.update();
   }

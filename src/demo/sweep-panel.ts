@@ -27,7 +27,9 @@ export function parseSeeds(text: string, first: number, lrCount: number): number
     const n = Number(t);
     if (!Number.isInteger(n) || n < 0) throw new UserError(`The seeds box takes a count such as 3 or a list such as 1,2,3, not '${t}'.`);
     if (n * Math.max(1, lrCount) > MAX_SWEEP_MODELS) {
-      throw new UserError(`The grid has ${n * Math.max(1, lrCount)} models (${n} seeds × ${lrCount} learning rates); a sweep trains at most ${MAX_SWEEP_MODELS}, so shrink the grid.`);
+      throw new UserError(
+        `The grid has ${n * Math.max(1, lrCount)} models (${n} seeds × ${lrCount} learning rates); a sweep trains at most ${MAX_SWEEP_MODELS}, so shrink the grid.`,
+      );
     }
     return Array.from({ length: n }, (_, i) => first + i);
   }
@@ -48,7 +50,8 @@ export function parseLrs(text: string): number[] {
   return t.split(',').map((s) => {
     const item = s.trim();
     const x = Number(item);
-    if (item === '' || !Number.isFinite(x)) throw new UserError(`The learning rate '${item}' in the list '${t}' is not a number; write them like 0.001,0.002,0.004.`);
+    if (item === '' || !Number.isFinite(x))
+      throw new UserError(`The learning rate '${item}' in the list '${t}' is not a number; write them like 0.001,0.002,0.004.`);
     if (x <= 0) throw new UserError(`The learning rate ${item} is not above 0; every model needs a positive step size.`);
     return x;
   });
@@ -92,7 +95,8 @@ export function initSweepPanel(app: App): void {
   const cpuNote = (): void => {
     const note = byId('sweep-cpu-note');
     note.hidden = app.runtime.gpu !== null;
-    note.textContent = 'No WebGPU here, so the sweep trains on the CPU reference on this page\'s thread, one epoch of every model at a ' +
+    note.textContent =
+      "No WebGPU here, so the sweep trains on the CPU reference on this page's thread, one epoch of every model at a " +
       'time: it works, but it is slow and the page may pause between epochs. With WebGPU all K models share the same dispatches.';
   };
   // The device panel opens the runtime before the first dataset arrives, so by then the note is right.
@@ -116,9 +120,12 @@ export function initSweepPanel(app: App): void {
     let request: SweepRequest;
     try {
       request = readSweepForm({
-        seeds: byId<HTMLInputElement>('sweep-seeds').value, lrs: byId<HTMLInputElement>('sweep-lrs').value,
-        epochs: byId<HTMLInputElement>('sweep-epochs').value, top: byId<HTMLInputElement>('sweep-top').value,
-        initSeed: byId<HTMLInputElement>('init-seed').value, numpy: byId<HTMLInputElement>('init-numpy').checked,
+        seeds: byId<HTMLInputElement>('sweep-seeds').value,
+        lrs: byId<HTMLInputElement>('sweep-lrs').value,
+        epochs: byId<HTMLInputElement>('sweep-epochs').value,
+        top: byId<HTMLInputElement>('sweep-top').value,
+        initSeed: byId<HTMLInputElement>('init-seed').value,
+        numpy: byId<HTMLInputElement>('init-numpy').checked,
       });
     } catch (err) {
       showError(errorBox, errorText(err));
@@ -141,25 +148,44 @@ export function initSweepPanel(app: App): void {
     const { result, context, scaler } = last;
     const best = result.members[result.ranking[0]];
     status.sweep.used = 'best';
-    use({
-      params: best.params, scaler, source: 'trained', training: memberTrainingRecord(result, best, context),
-      label: `the sweep's best model (model ${best.index}: seed ${best.seed}, lr ${best.lr}, best epoch ${best.outcome.bestEpoch}, ` +
-        `validation RMSE ${fmt(best.metrics.validation.model.rmse, 4)})`,
-    }, `Model ${best.index} is now the current model: score the data with it in section 6.`);
+    use(
+      {
+        params: best.params,
+        scaler,
+        source: 'trained',
+        training: memberTrainingRecord(result, best, context),
+        label:
+          `the sweep's best model (model ${best.index}: seed ${best.seed}, lr ${best.lr}, best epoch ${best.outcome.bestEpoch}, ` +
+          `validation RMSE ${fmt(best.metrics.validation.model.rmse, 4)})`,
+      },
+      `Model ${best.index} is now the current model: score the data with it in section 6.`,
+    );
   });
   byId('sweep-use-ensemble').addEventListener('click', () => {
     if (last === null) return;
     const { result, context, scaler } = last;
     const members: Params[] = result.ensemble.members.map((i) => result.members[i].params);
     status.sweep.used = 'ensemble';
-    use({
-      params: members[0], members, scaler, source: 'trained', training: ensembleTrainingRecord(result, context),
-      label: `the sweep's ensemble of the top ${members.length} (models ${result.ensemble.members.join(', ')}), outputs averaged`,
-    }, `The ensemble of ${members.length} is now the current model: section 6 scores with all of them at once and averages.`);
+    use(
+      {
+        params: members[0],
+        members,
+        scaler,
+        source: 'trained',
+        training: ensembleTrainingRecord(result, context),
+        label: `the sweep's ensemble of the top ${members.length} (models ${result.ensemble.members.join(', ')}), outputs averaged`,
+      },
+      `The ensemble of ${members.length} is now the current model: section 6 scores with all of them at once and averages.`,
+    );
   });
 }
 
-async function run(app: App, request: SweepRequest, signal: AbortSignal, chart: SweepChart): Promise<{ result: SweepResult; context: RunContext; scaler: NonNullable<App['dataset']>['scaler'] } | null> {
+async function run(
+  app: App,
+  request: SweepRequest,
+  signal: AbortSignal,
+  chart: SweepChart,
+): Promise<{ result: SweepResult; context: RunContext; scaler: NonNullable<App['dataset']>['scaler'] } | null> {
   const dataset = app.dataset;
   const status = demoStatus();
   const progress = byId('sweep-progress');
@@ -180,7 +206,10 @@ async function run(app: App, request: SweepRequest, signal: AbortSignal, chart: 
   const ranOn = app.runtime.kind;
   status.sweep = { ...initialSweepStatus(), running: true, ranOn, models: K, maxEpochs: epochs, active: K, finished: status.sweep.finished };
   await nextFrame();
-  chart.reset(cells.map((c, i) => ({ label: `${i}: seed ${c.seed}, lr ${c.lr}`, lrIndex: c.lrIndex })), epochs);
+  chart.reset(
+    cells.map((c, i) => ({ label: `${i}: seed ${c.seed}, lr ${c.lr}`, lrIndex: c.lrIndex })),
+    epochs,
+  );
   const s = status.sweep;
   const showChart = (): void => {
     s.chart = { ...chart.counts, best: chart.best, widths: chart.widths };
@@ -190,33 +219,42 @@ async function run(app: App, request: SweepRequest, signal: AbortSignal, chart: 
   await nextFrame();
   const context: RunContext = { backend: ranOn, device: app.runtime.description, source: dataset.source, counts: dataset.counts };
   try {
-    const result = await runSweep(app.runtime, dataset, { train, grid, top }, {
-      signal,
-      // Without a GPU the reference trainers run on this thread: a frame before each epoch lets the page repaint.
-      beforeEpoch: app.runtime.gpu === null ? nextFrame : undefined,
-      onEpoch: (reports, active) => {
-        if (reports.length === 0) return;
-        chart.add(reports);
-        showChart();
-        const epoch = reports[0].epoch;
-        s.epochs = epoch;
-        s.active = active;
-        const b = chart.best;
-        const bestLoss = chart.bestLoss;
-        progress.textContent = epoch === 0
-          ? `Before training: ${K} models initialized; the thick line is the lowest validation loss so far.`
-          : `Epoch ${epoch}/${epochs} · ${active} of ${K} models still training · best validation MSE ${fmt(bestLoss)} ` +
-            `(model ${b}: seed ${cells[b]?.seed}, lr ${cells[b]?.lr}) · ${fmtMs(reports[0].ms)} per epoch on the ${ranOn.toUpperCase()}`;
+    const result = await runSweep(
+      app.runtime,
+      dataset,
+      { train, grid, top },
+      {
+        signal,
+        // Without a GPU the reference trainers run on this thread: a frame before each epoch lets the page repaint.
+        beforeEpoch: app.runtime.gpu === null ? nextFrame : undefined,
+        onEpoch: (reports, active) => {
+          if (reports.length === 0) return;
+          chart.add(reports);
+          showChart();
+          const epoch = reports[0].epoch;
+          s.epochs = epoch;
+          s.active = active;
+          const b = chart.best;
+          const bestLoss = chart.bestLoss;
+          progress.textContent =
+            epoch === 0
+              ? `Before training: ${K} models initialized; the thick line is the lowest validation loss so far.`
+              : `Epoch ${epoch}/${epochs} · ${active} of ${K} models still training · best validation MSE ${fmt(bestLoss)} ` +
+                `(model ${b}: seed ${cells[b]?.seed}, lr ${cells[b]?.lr}) · ${fmtMs(reports[0].ms)} per epoch on the ${ranOn.toUpperCase()}`;
+        },
       },
-    });
+    );
     const aborted = result.members.some((m) => m.outcome.aborted);
     s.stoppedBy = aborted ? 'user' : 'done';
     s.ranking = [...result.ranking];
     s.valRmse = result.members.map((m) => m.metrics.validation.model.rmse);
     s.ensemble = {
-      members: [...result.ensemble.members], valRmse: result.ensemble.metrics.validation.model.rmse, testRmse: result.ensemble.metrics.test.model.rmse,
+      members: [...result.ensemble.members],
+      valRmse: result.ensemble.metrics.validation.model.rmse,
+      testRmse: result.ensemble.metrics.test.model.rmse,
     };
-    progress.textContent = `${aborted ? `Stopped by you after epoch ${s.epochs}` : 'Finished'}: ${K} models in ${fmtMs(result.totalMs)} ` +
+    progress.textContent =
+      `${aborted ? `Stopped by you after epoch ${s.epochs}` : 'Finished'}: ${K} models in ${fmtMs(result.totalMs)} ` +
       `on the ${ranOn.toUpperCase()}; each model keeps the weights of its best validation epoch.`;
     showResults(result);
     for (const b of useButtons) b.disabled = false;
@@ -238,31 +276,42 @@ async function run(app: App, request: SweepRequest, signal: AbortSignal, chart: 
 function showResults(result: SweepResult): void {
   const metric = (r: MetricsReport['model']): string[] => [fmt(r.rmse), fmt(r.mae), fmt(r.r2, 3)];
   const stopped = (m: SweepResult['members'][number]): string =>
-    m.outcome.aborted ? 'you' : m.outcome.stoppedBy === 'patience' ? 'patience' : m.outcome.stoppedBy ?? 'epochs';
+    m.outcome.aborted ? 'you' : m.outcome.stoppedBy === 'patience' ? 'patience' : (m.outcome.stoppedBy ?? 'epochs');
   const rows = result.ranking.map((i, r) => {
     const m = result.members[i];
     return [String(r + 1), String(i), String(m.seed), String(m.lr), String(m.outcome.bestEpoch), stopped(m), ...metric(m.metrics.validation.model)];
   });
   const e = result.ensemble;
   rows.push(['ensemble', `top ${e.members.length}: ${e.members.join(', ')}`, '', '', '', '', ...metric(e.metrics.validation.model)]);
-  const ranked = table(['rank', 'model', 'seed', 'lr', 'best epoch', 'stopped by', 'val RMSE', 'val MAE', 'val R²'], rows,
-    'Every model, ranked by validation RMSE, and the ensemble');
+  const ranked = table(
+    ['rank', 'model', 'seed', 'lr', 'best epoch', 'stopped by', 'val RMSE', 'val MAE', 'val R²'],
+    rows,
+    'Every model, ranked by validation RMSE, and the ensemble',
+  );
   ranked.id = 'sweep-table';
   ranked.setAttribute('data-testid', 'sweep-table');
   const body = ranked.tBodies[0];
   body.rows[0]?.classList.add('best');
   body.rows[body.rows.length - 1]?.classList.add('ensemble-row');
   const best = result.members[result.ranking[0]];
-  const testTable = table(['popularity points', 'RMSE', 'MAE', 'R²'], [
-    [`best model (${best.index})`, ...metric(best.metrics.test.model)],
-    [`ensemble of the top ${e.members.length}`, ...metric(e.metrics.test.model)],
-    [`mean baseline (${fmt(e.metrics.test.baselineValue, 3)})`, ...metric(e.metrics.test.baseline)],
-  ], 'Test metrics of the best model and the ensemble, reported only');
+  const testTable = table(
+    ['popularity points', 'RMSE', 'MAE', 'R²'],
+    [
+      [`best model (${best.index})`, ...metric(best.metrics.test.model)],
+      [`ensemble of the top ${e.members.length}`, ...metric(e.metrics.test.model)],
+      [`mean baseline (${fmt(e.metrics.test.baselineValue, 3)})`, ...metric(e.metrics.test.baseline)],
+    ],
+    'Test metrics of the best model and the ensemble, reported only',
+  );
   testTable.setAttribute('data-testid', 'sweep-test');
   const pct = Math.round(result.validation * 100);
   byId('sweep-results').replaceChildren(
-    el('p', {}, `Ranked by validation RMSE in popularity points: the validation rows (${pct} % of the training rows) chose the order and the ` +
-      `ensemble; the test rows never chose anything and are only reported below.`),
+    el(
+      'p',
+      {},
+      `Ranked by validation RMSE in popularity points: the validation rows (${pct} % of the training rows) chose the order and the ` +
+        `ensemble; the test rows never chose anything and are only reported below.`,
+    ),
     el('div', { class: 'scroll' }, ranked),
     el('h3', {}, 'Test set, reported only'),
     el('div', { class: 'scroll' }, testTable),

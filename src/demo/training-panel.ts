@@ -24,7 +24,8 @@ export function initTrainingPanel(app: App): void {
   optimizer.addEventListener('change', () => {
     lr.value = String(defaultLearningRate(optimizer.value as OptimizerKind));
   });
-  byId('train-progress').textContent = 'Trains the notebook\'s network from He init (the seed and numpy option of section 3) ' +
+  byId('train-progress').textContent =
+    "Trains the notebook's network from He init (the seed and numpy option of section 3) " +
     `on the loaded data; stops early after ${TRAIN_DEFAULTS.patience} epochs without a better validation loss (10 % of the training rows) and keeps the best weights; the test rows are only reported.`;
   const loss = new LossChart(byId<HTMLCanvasElement>('loss-chart'));
   const scatter = new ScatterChart(byId<HTMLCanvasElement>('scatter-chart'));
@@ -76,8 +77,17 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
   loss.reset(config.epochs);
   const ranOn = app.runtime.kind;
   status.training = {
-    running: true, ranOn, epochs: 0, trainLoss: [], valLoss: [], testLoss: [], epochMs: [], finished: status.training.finished,
-    metrics: null, stoppedBy: null, chartPoints: 0,
+    running: true,
+    ranOn,
+    epochs: 0,
+    trainLoss: [],
+    valLoss: [],
+    testLoss: [],
+    epochMs: [],
+    finished: status.training.finished,
+    metrics: null,
+    stoppedBy: null,
+    chartPoints: 0,
   };
   progress.textContent = `Uploading ${dataset.counts.train.toLocaleString('en-US')} training examples…`;
   await nextFrame();
@@ -96,10 +106,11 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
         if (r.epoch > 0) t.epochMs.push(r.ms);
         t.epochs = r.epoch;
         t.chartPoints = loss.points;
-        progress.textContent = r.epoch === 0
-          ? `Before training: train MSE ${fmt(r.trainLoss)}, validation MSE ${fmt(r.valLoss)}, test MSE ${fmt(r.testLoss)}.`
-          : `Epoch ${r.epoch}/${r.epochs} · train MSE ${fmt(r.trainLoss)} · validation MSE ${fmt(r.valLoss)} · test MSE ${fmt(r.testLoss)} · ` +
-            `${fmtMs(r.ms)} per epoch on the ${ranOn.toUpperCase()} · best epoch ${r.bestEpoch}`;
+        progress.textContent =
+          r.epoch === 0
+            ? `Before training: train MSE ${fmt(r.trainLoss)}, validation MSE ${fmt(r.valLoss)}, test MSE ${fmt(r.testLoss)}.`
+            : `Epoch ${r.epoch}/${r.epochs} · train MSE ${fmt(r.trainLoss)} · validation MSE ${fmt(r.valLoss)} · test MSE ${fmt(r.testLoss)} · ` +
+              `${fmtMs(r.ms)} per epoch on the ${ranOn.toUpperCase()} · best epoch ${r.bestEpoch}`;
       },
     });
     const o = result.outcome;
@@ -108,13 +119,24 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
     progress.textContent = `Finished after ${o.epochsRun} epochs (${why}) in ${fmtMs(o.totalMs)}; kept the weights of epoch ${o.bestEpoch}, the best validation loss.`;
     await showResults(app, result, scatter);
     status.training.metrics = {
-      rmse: result.metrics.test.model.rmse, mae: result.metrics.test.model.mae, r2: result.metrics.test.model.r2,
-      baselineRmse: result.metrics.test.baseline.rmse, baselineMae: result.metrics.test.baseline.mae,
+      rmse: result.metrics.test.model.rmse,
+      mae: result.metrics.test.model.mae,
+      r2: result.metrics.test.model.r2,
+      baselineRmse: result.metrics.test.baseline.rmse,
+      baselineMae: result.metrics.test.baseline.mae,
     };
     app.setModel({
-      params: result.params, scaler: dataset.scaler, source: 'trained', training: { ...trainingRecord(result, {
-        backend: ranOn, device: app.runtime.description, source: dataset.source, counts: dataset.counts,
-      }) },
+      params: result.params,
+      scaler: dataset.scaler,
+      source: 'trained',
+      training: {
+        ...trainingRecord(result, {
+          backend: ranOn,
+          device: app.runtime.description,
+          source: dataset.source,
+          counts: dataset.counts,
+        }),
+      },
       label: `trained in this tab (${config.optimizer}, ${o.bestEpoch} epochs, on ${dataset.source})`,
     });
   } catch (err) {
@@ -145,9 +167,19 @@ async function showResults(app: App, result: TrainedModel, scatter: ScatterChart
   ];
   const t = result.metrics.test;
   byId('metrics').replaceChildren(
-    el('p', {}, el('strong', {}, `Test set: RMSE ${fmt(t.model.rmse, 3)} points against ${fmt(t.baseline.rmse, 3)} for always ` +
-      `guessing the mean; R² ${fmt(t.model.r2, 3)}.`)),
-    el('div', { class: 'scroll' }, table(['popularity points', 'RMSE', 'MAE', 'R²'],
-      [...row('test', t), ...row('train', result.metrics.train)], 'Metrics against the mean baseline')),
+    el(
+      'p',
+      {},
+      el(
+        'strong',
+        {},
+        `Test set: RMSE ${fmt(t.model.rmse, 3)} points against ${fmt(t.baseline.rmse, 3)} for always ` + `guessing the mean; R² ${fmt(t.model.r2, 3)}.`,
+      ),
+    ),
+    el(
+      'div',
+      { class: 'scroll' },
+      table(['popularity points', 'RMSE', 'MAE', 'R²'], [...row('test', t), ...row('train', result.metrics.train)], 'Metrics against the mean baseline'),
+    ),
   );
 }

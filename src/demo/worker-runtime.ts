@@ -71,7 +71,12 @@ class WorkerBackend implements MlpBackend {
   readonly kind = 'cpu' as const;
   private disposed = false;
 
-  constructor(protected readonly channel: WorkerChannel, private readonly handle: number, readonly description: string, readonly dims: readonly number[]) {}
+  constructor(
+    protected readonly channel: WorkerChannel,
+    private readonly handle: number,
+    readonly description: string,
+    readonly dims: readonly number[],
+  ) {}
 
   protected call<T>(method: string, ...args: unknown[]): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('This backend was disposed; open a new one.'));
@@ -106,17 +111,37 @@ class WorkerTrainer extends WorkerBackend implements TrainableBackend {
     // structured clone of the float64 originals took tens of milliseconds of the page's thread.
     const { xTrain, yTrain, xTest, yTest, xVal, yVal } = data as TrainingData & { xVal?: Matrix; yVal?: Matrix };
     const sent = {
-      xTrain: toFloat32Copy(xTrain), yTrain: toFloat32Copy(yTrain), xTest: toFloat32Copy(xTest), yTest: toFloat32Copy(yTest),
+      xTrain: toFloat32Copy(xTrain),
+      yTrain: toFloat32Copy(yTrain),
+      xTest: toFloat32Copy(xTest),
+      yTest: toFloat32Copy(yTest),
       ...(xVal && yVal ? { xVal: toFloat32Copy(xVal), yVal: toFloat32Copy(yVal) } : {}),
     };
-    return this.callTransferring('startTraining', Object.values(sent).map((m) => m.data.buffer), sent, settings);
+    return this.callTransferring(
+      'startTraining',
+      Object.values(sent).map((m) => m.data.buffer),
+      sent,
+      settings,
+    );
   }
-  trainEpoch(): Promise<void> { return this.call('trainEpoch'); }
-  evaluate(): Promise<Evaluation> { return this.call('evaluate'); }
-  saveBest(): Promise<void> { return this.call('saveBest'); }
-  restoreBest(): Promise<void> { return this.call('restoreBest'); }
-  batchGradients(batch: number): Promise<Float64Array> { return this.call('batchGradients', batch); }
-  readParams(): Promise<Params> { return this.call('readParams'); }
+  trainEpoch(): Promise<void> {
+    return this.call('trainEpoch');
+  }
+  evaluate(): Promise<Evaluation> {
+    return this.call('evaluate');
+  }
+  saveBest(): Promise<void> {
+    return this.call('saveBest');
+  }
+  restoreBest(): Promise<void> {
+    return this.call('restoreBest');
+  }
+  batchGradients(batch: number): Promise<Float64Array> {
+    return this.call('batchGradients', batch);
+  }
+  readParams(): Promise<Params> {
+    return this.call('readParams');
+  }
 }
 
 /** A runtime whose backends live in the worker, and which can run a whole {@link trainModel} there. */

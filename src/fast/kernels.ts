@@ -17,8 +17,21 @@ export interface Kernels {
    * acc = bias + W·src over `cols` columns, W(i, p) at w + i·wrs + p·wcs (so wrs = 1, wcs = n reads Wᵀ);
    * z (when ≠ 0) gets acc; a gets max(acc, 0), or, when mask ≠ 0, acc where mask > 0 and 0 elsewhere.
    */
-  dense(w: number, wrs: number, wcs: number, bias: number, n: number, k: number, src: number, srcStride: number,
-    z: number, a: number, mask: number, dstStride: number, cols: number): void;
+  dense(
+    w: number,
+    wrs: number,
+    wcs: number,
+    bias: number,
+    n: number,
+    k: number,
+    src: number,
+    srcStride: number,
+    z: number,
+    a: number,
+    mask: number,
+    dstStride: number,
+    cols: number,
+  ): void;
   /** dW(i, p) += scale·Σ_j dz(i, j)·ap(p, j) and db(i) += scale·Σ_j dz(i, j), over `cols` columns. */
   weightGrad(dz: number, ap: number, n: number, k: number, stride: number, cols: number, dW: number, db: number, scale: number): void;
 }
@@ -72,22 +85,51 @@ function jsKernels(memory: WebAssembly.Memory): Kernels {
         const r1 = rows > 1 ? wrs : 0;
         const r2 = rows > 2 ? 2 * wrs : 0;
         const r3 = rows > 3 ? 3 * wrs : 0;
-        const b0 = M[bias + i], b1 = M[bias + i + (rows > 1 ? 1 : 0)], b2 = M[bias + i + (rows > 2 ? 2 : 0)], b3 = M[bias + i + (rows > 3 ? 3 : 0)];
+        const b0 = M[bias + i],
+          b1 = M[bias + i + (rows > 1 ? 1 : 0)],
+          b2 = M[bias + i + (rows > 2 ? 2 : 0)],
+          b3 = M[bias + i + (rows > 3 ? 3 : 0)];
         for (let j = 0; j < cols; j += 2) {
-          let s0 = b0, s1 = b1, s2 = b2, s3 = b3, t0 = b0, t1 = b1, t2 = b2, t3 = b3;
+          let s0 = b0,
+            s1 = b1,
+            s2 = b2,
+            s3 = b3,
+            t0 = b0,
+            t1 = b1,
+            t2 = b2,
+            t3 = b3;
           let wp = w + i * wrs;
           for (let p = 0, sp = src + j; p < k; p++, sp += srcStride, wp += wcs) {
-            const x = M[sp], y = M[sp + 1];
-            const c0 = M[wp], c1 = M[wp + r1], c2 = M[wp + r2], c3 = M[wp + r3];
-            s0 += c0 * x; s1 += c1 * x; s2 += c2 * x; s3 += c3 * x;
-            t0 += c0 * y; t1 += c1 * y; t2 += c2 * y; t3 += c3 * y;
+            const x = M[sp],
+              y = M[sp + 1];
+            const c0 = M[wp],
+              c1 = M[wp + r1],
+              c2 = M[wp + r2],
+              c3 = M[wp + r3];
+            s0 += c0 * x;
+            s1 += c1 * x;
+            s2 += c2 * x;
+            s3 += c3 * x;
+            t0 += c0 * y;
+            t1 += c1 * y;
+            t2 += c2 * y;
+            t3 += c3 * y;
           }
           const o = i * dstStride + j;
           put(o, s0);
           put(o + 1, t0);
-          if (rows > 1) { put(o + dstStride, s1); put(o + dstStride + 1, t1); }
-          if (rows > 2) { put(o + 2 * dstStride, s2); put(o + 2 * dstStride + 1, t2); }
-          if (rows > 3) { put(o + 3 * dstStride, s3); put(o + 3 * dstStride + 1, t3); }
+          if (rows > 1) {
+            put(o + dstStride, s1);
+            put(o + dstStride + 1, t1);
+          }
+          if (rows > 2) {
+            put(o + 2 * dstStride, s2);
+            put(o + 2 * dstStride + 1, t2);
+          }
+          if (rows > 3) {
+            put(o + 3 * dstStride, s3);
+            put(o + 3 * dstStride + 1, t3);
+          }
         }
       }
     },

@@ -31,7 +31,11 @@ export class FastNetwork {
   readonly stride: number;
   private readonly buf: Buffers;
 
-  constructor(readonly kernels: Kernels, readonly dims: readonly number[], readonly chunk = CHUNK_COLUMNS) {
+  constructor(
+    readonly kernels: Kernels,
+    readonly dims: readonly number[],
+    readonly chunk = CHUNK_COLUMNS,
+  ) {
     this.layout = paramLayout(dims);
     this.L = dims.length - 1;
     this.stride = alignUp(chunk, COLUMN_ALIGN);
@@ -133,8 +137,21 @@ export class FastNetwork {
     const { wOffset, bOffset } = this.layout;
     for (let l = 0; l < this.L; l++) {
       const k = this.dims[l];
-      this.kernels.dense(theta + wOffset[l], k, 1, theta + bOffset[l], this.dims[l + 1], k,
-        l === 0 ? x : a[l - 1], this.stride, keepZ ? z[l] : 0, a[l], 0, this.stride, cols);
+      this.kernels.dense(
+        theta + wOffset[l],
+        k,
+        1,
+        theta + bOffset[l],
+        this.dims[l + 1],
+        k,
+        l === 0 ? x : a[l - 1],
+        this.stride,
+        keepZ ? z[l] : 0,
+        a[l],
+        0,
+        this.stride,
+        cols,
+      );
     }
   }
 

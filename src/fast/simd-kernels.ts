@@ -26,47 +26,77 @@ function denseFn(rowBlock: number): FnBuilder {
   f.v128Zero().set(zero);
   f.i32(0).set(i);
   for (const rows of [rowBlock, 1]) {
-    f.loopUntil(() => f.get(i).i32(rows).add().get(n).gtU(), () => {
-      f.i32(0).set(j);
-      f.loopUntil(() => f.get(j).get(cols).geU(), () => {
-        for (let r = 0; r < rows; r++) f.get(bias).get(i).i32(2).shl().add().f32Load(4 * r).f32x4Splat().tee(acc[r][0]).set(acc[r][1]);
-        f.get(w).get(i).get(wrs).mul().add().set(wp);
-        f.get(src).get(j).i32(2).shl().add().set(sp);
-        f.i32(0).set(p);
-        f.loopUntil(() => f.get(p).get(k).geU(), () => {
-          f.get(sp).v128Load(0).set(x0);
-          f.get(sp).v128Load(16).set(x1);
-          for (let r = 0; r < rows; r++) {
-            f.get(wp);
-            if (r === 1) f.get(wrs).add();
-            if (r > 1) f.get(wrsTimes[r]).add();
-            f.v128LoadSplat32().set(wv);
-            f.get(acc[r][0]).get(wv).get(x0).f32x4Mul().f32x4Add().set(acc[r][0]);
-            f.get(acc[r][1]).get(wv).get(x1).f32x4Mul().f32x4Add().set(acc[r][1]);
-          }
-          f.inc(wp, { local: wcs }).inc(sp, { local: srcStride }).inc(p, 1);
-        });
-        for (let r = 0; r < rows; r++) {
-          f.get(i).i32(r).add().get(dstStride).mul().get(j).i32(2).shl().add().set(o);
-          f.ifThen(() => f.get(z), () => {
-            f.get(z).get(o).add().get(acc[r][0]).v128Store(0);
-            f.get(z).get(o).add().get(acc[r][1]).v128Store(16);
-          });
-          f.ifThen(() => f.get(mask), () => {
-            for (const [h, off] of [[0, 0], [1, 16]]) {
-              f.get(acc[r][h]).get(mask).get(o).add().v128Load(off).get(zero).f32x4Gt().v128And().set(acc[r][h]);
+    f.loopUntil(
+      () => f.get(i).i32(rows).add().get(n).gtU(),
+      () => {
+        f.i32(0).set(j);
+        f.loopUntil(
+          () => f.get(j).get(cols).geU(),
+          () => {
+            for (let r = 0; r < rows; r++)
+              f.get(bias)
+                .get(i)
+                .i32(2)
+                .shl()
+                .add()
+                .f32Load(4 * r)
+                .f32x4Splat()
+                .tee(acc[r][0])
+                .set(acc[r][1]);
+            f.get(w).get(i).get(wrs).mul().add().set(wp);
+            f.get(src).get(j).i32(2).shl().add().set(sp);
+            f.i32(0).set(p);
+            f.loopUntil(
+              () => f.get(p).get(k).geU(),
+              () => {
+                f.get(sp).v128Load(0).set(x0);
+                f.get(sp).v128Load(16).set(x1);
+                for (let r = 0; r < rows; r++) {
+                  f.get(wp);
+                  if (r === 1) f.get(wrs).add();
+                  if (r > 1) f.get(wrsTimes[r]).add();
+                  f.v128LoadSplat32().set(wv);
+                  f.get(acc[r][0]).get(wv).get(x0).f32x4Mul().f32x4Add().set(acc[r][0]);
+                  f.get(acc[r][1]).get(wv).get(x1).f32x4Mul().f32x4Add().set(acc[r][1]);
+                }
+                f.inc(wp, { local: wcs }).inc(sp, { local: srcStride }).inc(p, 1);
+              },
+            );
+            for (let r = 0; r < rows; r++) {
+              f.get(i).i32(r).add().get(dstStride).mul().get(j).i32(2).shl().add().set(o);
+              f.ifThen(
+                () => f.get(z),
+                () => {
+                  f.get(z).get(o).add().get(acc[r][0]).v128Store(0);
+                  f.get(z).get(o).add().get(acc[r][1]).v128Store(16);
+                },
+              );
+              f.ifThen(
+                () => f.get(mask),
+                () => {
+                  for (const [h, off] of [
+                    [0, 0],
+                    [1, 16],
+                  ]) {
+                    f.get(acc[r][h]).get(mask).get(o).add().v128Load(off).get(zero).f32x4Gt().v128And().set(acc[r][h]);
+                  }
+                },
+              );
+              f.ifThen(
+                () => f.get(mask).eqz(),
+                () => {
+                  for (const h of [0, 1]) f.get(acc[r][h]).get(zero).f32x4Max().set(acc[r][h]);
+                },
+              );
+              f.get(a).get(o).add().get(acc[r][0]).v128Store(0);
+              f.get(a).get(o).add().get(acc[r][1]).v128Store(16);
             }
-          });
-          f.ifThen(() => f.get(mask).eqz(), () => {
-            for (const h of [0, 1]) f.get(acc[r][h]).get(zero).f32x4Max().set(acc[r][h]);
-          });
-          f.get(a).get(o).add().get(acc[r][0]).v128Store(0);
-          f.get(a).get(o).add().get(acc[r][1]).v128Store(16);
-        }
-        f.inc(j, 8);
-      });
-      f.inc(i, rows);
-    });
+            f.inc(j, 8);
+          },
+        );
+        f.inc(i, rows);
+      },
+    );
   }
   return f;
 }
@@ -91,39 +121,57 @@ function weightGradFn(): FnBuilder {
     f.get(scale).f32Mul().f32Add().f32Store();
   };
   f.i32(0).set(i);
-  f.loopUntil(() => f.get(i).get(n).geU(), () => {
-    f.get(dz).get(i).get(stride).mul().add().set(row);
-    f.v128Zero().set(acc[0]);
-    f.get(row).set(dp).i32(0).set(j);
-    f.loopUntil(() => f.get(j).get(cols).geU(), () => {
-      f.get(acc[0]).get(dp).v128Load().f32x4Add().set(acc[0]);
-      f.inc(dp, 16).inc(j, 4);
-    });
-    hsumInto(acc[0], () => f.get(db).get(i).i32(2).shl().add());
-    f.i32(0).set(p);
-    for (const block of [GRAD_BLOCK, 1]) {
-      f.loopUntil(() => f.get(p).i32(block).add().get(k).gtU(), () => {
-        for (let q = 0; q < block; q++) f.v128Zero().set(acc[q]);
-        f.get(row).set(dp);
-        f.get(ap).get(p).get(stride).mul().add().set(aRow);
-        f.i32(0).set(j);
-        f.loopUntil(() => f.get(j).get(cols).geU(), () => {
-          f.get(dp).v128Load().set(d);
-          for (let q = 0; q < block; q++) {
-            f.get(acc[q]).get(d).get(aRow);
-            if (q === 1) f.get(stride).add();
-            if (q > 1) f.get(strideTimes[q]).add();
-            f.v128Load().f32x4Mul().f32x4Add().set(acc[q]);
-          }
-          f.inc(dp, 16).inc(aRow, 16).inc(j, 4);
-        });
-        f.get(dW).get(i).get(k).mul().get(p).add().i32(2).shl().add().set(out);
-        for (let q = 0; q < block; q++) hsumInto(acc[q], () => f.get(out).i32(4 * q).add());
-        f.inc(p, block);
-      });
-    }
-    f.inc(i, 1);
-  });
+  f.loopUntil(
+    () => f.get(i).get(n).geU(),
+    () => {
+      f.get(dz).get(i).get(stride).mul().add().set(row);
+      f.v128Zero().set(acc[0]);
+      f.get(row).set(dp).i32(0).set(j);
+      f.loopUntil(
+        () => f.get(j).get(cols).geU(),
+        () => {
+          f.get(acc[0]).get(dp).v128Load().f32x4Add().set(acc[0]);
+          f.inc(dp, 16).inc(j, 4);
+        },
+      );
+      hsumInto(acc[0], () => f.get(db).get(i).i32(2).shl().add());
+      f.i32(0).set(p);
+      for (const block of [GRAD_BLOCK, 1]) {
+        f.loopUntil(
+          () => f.get(p).i32(block).add().get(k).gtU(),
+          () => {
+            for (let q = 0; q < block; q++) f.v128Zero().set(acc[q]);
+            f.get(row).set(dp);
+            f.get(ap).get(p).get(stride).mul().add().set(aRow);
+            f.i32(0).set(j);
+            f.loopUntil(
+              () => f.get(j).get(cols).geU(),
+              () => {
+                f.get(dp).v128Load().set(d);
+                for (let q = 0; q < block; q++) {
+                  f.get(acc[q]).get(d).get(aRow);
+                  if (q === 1) f.get(stride).add();
+                  if (q > 1) f.get(strideTimes[q]).add();
+                  f.v128Load().f32x4Mul().f32x4Add().set(acc[q]);
+                }
+                f.inc(dp, 16).inc(aRow, 16).inc(j, 4);
+              },
+            );
+            f.get(dW).get(i).get(k).mul().get(p).add().i32(2).shl().add().set(out);
+            for (let q = 0; q < block; q++)
+              hsumInto(acc[q], () =>
+                f
+                  .get(out)
+                  .i32(4 * q)
+                  .add(),
+              );
+            f.inc(p, block);
+          },
+        );
+      }
+      f.inc(i, 1);
+    },
+  );
   return f;
 }
 

@@ -30,7 +30,10 @@ export class FastTrainer extends FastBackend implements TrainableBackend {
     const f32 = (x: Matrix): Matrix<Float32Array> => toFloat32(x);
     const { xVal, yVal } = data as RunData;
     const copy: RunData = {
-      xTrain: f32(data.xTrain), yTrain: f32(data.yTrain), xTest: f32(data.xTest), yTest: f32(data.yTest),
+      xTrain: f32(data.xTrain),
+      yTrain: f32(data.yTrain),
+      xTest: f32(data.xTest),
+      yTest: f32(data.yTest),
       ...(xVal && yVal ? { xVal: f32(xVal), yVal: f32(yVal) } : {}),
     };
     const m = copy.xTrain.cols;
@@ -78,7 +81,10 @@ export class FastTrainer extends FastBackend implements TrainableBackend {
 
   async batchGradients(batch: number): Promise<Float64Array> {
     const run = this.requireRun();
-    this.batchGradient(Int32Array.from({ length: run.plan.m }, (_, i) => i), batch);
+    this.batchGradient(
+      Int32Array.from({ length: run.plan.m }, (_, i) => i),
+      batch,
+    );
     return Float64Array.from(this.net.grad());
   }
 

@@ -42,7 +42,10 @@ export class FnBuilder {
   private readonly locals: ValType[] = [];
   private depth = 0;
 
-  constructor(readonly name: string, readonly params: readonly ValType[]) {}
+  constructor(
+    readonly name: string,
+    readonly params: readonly ValType[],
+  ) {}
 
   /** Parameter `i` as a local index. */
   param(i: number): number {
@@ -63,33 +66,87 @@ export class FnBuilder {
     return this.op(0xfd, ...uleb(opcode), ...rest);
   }
 
-  get(l: number): this { return this.op(0x20, ...uleb(l)); }
-  set(l: number): this { return this.op(0x21, ...uleb(l)); }
-  tee(l: number): this { return this.op(0x22, ...uleb(l)); }
-  i32(n: number): this { return this.op(0x41, ...sleb(n)); }
-  f32(x: number): this { return this.op(0x43, ...new Uint8Array(Float32Array.of(x).buffer)); }
-  add(): this { return this.op(0x6a); }
-  sub(): this { return this.op(0x6b); }
-  mul(): this { return this.op(0x6c); }
-  shl(): this { return this.op(0x74); }
-  geU(): this { return this.op(0x4f); }
-  gtU(): this { return this.op(0x4b); }
-  eqz(): this { return this.op(0x45); }
-  f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
-  f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
-  f32Add(): this { return this.op(0x92); }
-  f32Mul(): this { return this.op(0x94); }
-  v128Load(offset = 0): this { return this.simd(0x00, 4, ...uleb(offset)); }
-  v128LoadSplat32(offset = 0): this { return this.simd(0x09, 2, ...uleb(offset)); }
-  v128Store(offset = 0): this { return this.simd(0x0b, 4, ...uleb(offset)); }
-  v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
-  v128And(): this { return this.simd(0x4e); }
-  f32x4Splat(): this { return this.simd(0x13); }
-  f32x4Lane(lane: number): this { return this.simd(0x1f, lane); }
-  f32x4Gt(): this { return this.simd(0x44); }
-  f32x4Add(): this { return this.simd(0xe4); }
-  f32x4Mul(): this { return this.simd(0xe6); }
-  f32x4Max(): this { return this.simd(0xe9); }
+  get(l: number): this {
+    return this.op(0x20, ...uleb(l));
+  }
+  set(l: number): this {
+    return this.op(0x21, ...uleb(l));
+  }
+  tee(l: number): this {
+    return this.op(0x22, ...uleb(l));
+  }
+  i32(n: number): this {
+    return this.op(0x41, ...sleb(n));
+  }
+  f32(x: number): this {
+    return this.op(0x43, ...new Uint8Array(Float32Array.of(x).buffer));
+  }
+  add(): this {
+    return this.op(0x6a);
+  }
+  sub(): this {
+    return this.op(0x6b);
+  }
+  mul(): this {
+    return this.op(0x6c);
+  }
+  shl(): this {
+    return this.op(0x74);
+  }
+  geU(): this {
+    return this.op(0x4f);
+  }
+  gtU(): this {
+    return this.op(0x4b);
+  }
+  eqz(): this {
+    return this.op(0x45);
+  }
+  f32Load(offset = 0): this {
+    return this.op(0x2a, 2, ...uleb(offset));
+  }
+  f32Store(offset = 0): this {
+    return this.op(0x38, 2, ...uleb(offset));
+  }
+  f32Add(): this {
+    return this.op(0x92);
+  }
+  f32Mul(): this {
+    return this.op(0x94);
+  }
+  v128Load(offset = 0): this {
+    return this.simd(0x00, 4, ...uleb(offset));
+  }
+  v128LoadSplat32(offset = 0): this {
+    return this.simd(0x09, 2, ...uleb(offset));
+  }
+  v128Store(offset = 0): this {
+    return this.simd(0x0b, 4, ...uleb(offset));
+  }
+  v128Zero(): this {
+    return this.simd(0x0c, ...new Array<number>(16).fill(0));
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  f32x4Splat(): this {
+    return this.simd(0x13);
+  }
+  f32x4Lane(lane: number): this {
+    return this.simd(0x1f, lane);
+  }
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
+  f32x4Add(): this {
+    return this.simd(0xe4);
+  }
+  f32x4Mul(): this {
+    return this.simd(0xe6);
+  }
+  f32x4Max(): this {
+    return this.simd(0xe9);
+  }
 
   /** `local += delta` for an i32 local, delta a constant or another local (`{ local }`). */
   inc(l: number, delta: number | { local: number }): this {
@@ -139,7 +196,14 @@ export class FnBuilder {
 export function encodeModule(fns: readonly FnBuilder[]): Uint8Array<ArrayBuffer> {
   const types = fns.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0]);
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, vec([[...uleb(3), ...utf8('env'), ...uleb(6), ...utf8('memory'), 0x02, 0x00, 0x01]])), // memory, min 1 page
     ...section(3, vec(fns.map((_, i) => uleb(i)))),

@@ -26,7 +26,10 @@ export class GpuBackend implements MlpBackend {
   private disposed = false;
 
   /** Use {@link createGpuBackend}; the constructor holds no parameters yet. */
-  constructor(readonly ctx: GpuContext, private readonly options: GpuBackendOptions = {}) {
+  constructor(
+    readonly ctx: GpuContext,
+    private readonly options: GpuBackendOptions = {},
+  ) {
     this.description = `WebGPU on ${ctx.description}`;
     this.buffers = new BufferManager(ctx.device, 'GpuBackend');
   }

@@ -32,7 +32,10 @@ export class BufferManager {
   private sinkBuffer: GPUBuffer | undefined;
 
   /** `label` prefixes every buffer's label, so validation messages say whose buffer it was. */
-  constructor(readonly device: GPUDevice, readonly label = 'spotify-mlp') {}
+  constructor(
+    readonly device: GPUDevice,
+    readonly label = 'spotify-mlp',
+  ) {}
 
   /** Buffers and bytes this manager holds now (pooled staging and interned uniforms included). */
   get stats(): BufferStats {

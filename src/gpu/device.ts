@@ -76,8 +76,7 @@ export async function lostErrorAfterFailure(ctx: GpuContext, waitMs = 500): Prom
 function summarize(adapter: GPUAdapter): AdapterSummary {
   const info = adapter.info;
   // isFallbackAdapter moved from GPUAdapter to GPUAdapterInfo; read whichever this implementation has.
-  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter
-    ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
+  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
   return {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
@@ -156,7 +155,8 @@ export async function withErrorScopes<T>(ctx: GpuContext, what: string, work: ()
   if (ctx.lost) throw deviceLostError(ctx);
   if (failure !== undefined) throw failure; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrown as caught
   if (oom) throw new UserError(`The GPU ran out of memory while ${what} (${firstLine(oom.message)}); use fewer examples, units or models per call.`);
-  if (validation) throw new UserError(`The GPU refused ${what} (${firstLine(validation.message)}); this is a bug in spotify-mlp, so please report it with this message.`);
+  if (validation)
+    throw new UserError(`The GPU refused ${what} (${firstLine(validation.message)}); this is a bug in spotify-mlp, so please report it with this message.`);
   return result as T;
 }
 

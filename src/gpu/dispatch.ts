@@ -39,7 +39,9 @@ export function checkDispatch(ctx: GpuContext, groups: Prepared['groups'], bindi
   const { maxComputeWorkgroupsPerDimension: perDim, maxStorageBufferBindingSize: perBinding, maxStorageBuffersPerShaderStage: perStage } = ctx.limits;
   const worst = Math.max(...groups);
   if (worst > perDim) {
-    throw new UserError(`The dispatch ${label} needs ${worst} workgroups in one dimension, over this device's limit of ${perDim}; use fewer units per layer or fewer examples per call.`);
+    throw new UserError(
+      `The dispatch ${label} needs ${worst} workgroups in one dimension, over this device's limit of ${perDim}; use fewer units per layer or fewer examples per call.`,
+    );
   }
   let storage = 0;
   for (const b of bindings) {
@@ -49,18 +51,26 @@ export function checkDispatch(ctx: GpuContext, groups: Prepared['groups'], bindi
     if (buffer.usage & GPUBufferUsage.STORAGE) {
       storage++;
       if (size > perBinding) {
-        throw new UserError(`The dispatch ${label} binds ${(size / 2 ** 20).toFixed(1)} MiB in one buffer, over this device's ${(perBinding / 2 ** 20).toFixed(1)} MiB storage-binding limit; use fewer units per layer or fewer examples per call.`);
+        throw new UserError(
+          `The dispatch ${label} binds ${(size / 2 ** 20).toFixed(1)} MiB in one buffer, over this device's ${(perBinding / 2 ** 20).toFixed(1)} MiB storage-binding limit; use fewer units per layer or fewer examples per call.`,
+        );
       }
     }
   }
   if (storage > perStage) {
-    throw new UserError(`The dispatch ${label} binds ${storage} storage buffers, over this device's limit of ${perStage} per shader stage; this adapter cannot run this kernel.`);
+    throw new UserError(
+      `The dispatch ${label} binds ${storage} storage buffers, over this device's limit of ${perStage} per shader stage; this adapter cannot run this kernel.`,
+    );
   }
 }
 
 /** A dispatch of `pipeline` over `bindings` (in binding order; `null` skips a binding number). */
 export function prepareWith(
-  ctx: GpuContext, pipeline: GPUComputePipeline, bindings: readonly (Binding | null)[], groups: Prepared['groups'], label: string,
+  ctx: GpuContext,
+  pipeline: GPUComputePipeline,
+  bindings: readonly (Binding | null)[],
+  groups: Prepared['groups'],
+  label: string,
 ): Prepared {
   checkDispatch(ctx, groups, bindings, label);
   const entries: GPUBindGroupEntry[] = [];
@@ -73,8 +83,12 @@ export function prepareWith(
 
 /** A dispatch of library kernel `shader` over `bindings`, with override constants. */
 export function prepare(
-  ctx: GpuContext, shader: string, bindings: readonly (Binding | null)[], groups: Prepared['groups'],
-  constants: Record<string, number>, label: string,
+  ctx: GpuContext,
+  shader: string,
+  bindings: readonly (Binding | null)[],
+  groups: Prepared['groups'],
+  constants: Record<string, number>,
+  label: string,
 ): Prepared {
   return prepareWith(ctx, getPipeline(ctx, { shader, constants }), bindings, groups, label);
 }

@@ -26,12 +26,16 @@ export class GpuEnsemble implements EnsembleBackend {
   private ownsParams: boolean;
 
   /** Uploads `members`, or runs on parameters already packed on the device (a trainer's, borrowed, never freed here). */
-  constructor(readonly ctx: GpuContext, members: readonly Params[] | FusedParams) {
+  constructor(
+    readonly ctx: GpuContext,
+    members: readonly Params[] | FusedParams,
+  ) {
     const packed = !Array.isArray(members);
     const dims = packed ? (members as FusedParams).dims : (members as readonly Params[])[0]?.dims;
     const count = packed ? (members as FusedParams).models : (members as readonly Params[]).length;
     if (count < 1 || !dims) throw new RangeError('An ensemble needs at least one member.');
-    if (!ensembleFitsOneDispatch(dims)) throw new RangeError(`An ensemble on the GPU needs widths the fused kernel holds; dims [${dims.join(', ')}] do not fit.`);
+    if (!ensembleFitsOneDispatch(dims))
+      throw new RangeError(`An ensemble on the GPU needs widths the fused kernel holds; dims [${dims.join(', ')}] do not fit.`);
     this.dims = [...dims];
     this.members = count;
     this.description = `WebGPU ensemble of ${count} on ${ctx.description}`;

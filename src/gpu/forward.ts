@@ -72,8 +72,14 @@ export function encodeForward(ctx: GpuContext, buffers: BufferManager, encoder: 
   let Aprev = f.X;
   for (let l = 0; l < L; l++) {
     const args = {
-      W: f.layers[l].W, b: f.layers[l].b, Aprev, n: f.dims[l + 1], k: f.dims[l], m: f.m,
-      tiling: f.tiling, label: `layer ${l + 1}`,
+      W: f.layers[l].W,
+      b: f.layers[l].b,
+      Aprev,
+      n: f.dims[l + 1],
+      k: f.dims[l],
+      m: f.m,
+      tiling: f.tiling,
+      label: `layer ${l + 1}`,
     };
     if (f.separateRelu) {
       encodeMatmulBias(ctx, buffers, pass, { ...args, Z: f.Z![l], epilogue: 'z' });
@@ -145,7 +151,7 @@ async function forwardChunks(
   const L = dims.length - 1;
   const chunk = Math.max(1, Math.min(opts.chunkColumns ?? Infinity, maxChunkColumns(ctx, dims, !!(opts.fused && opts.cache))));
   const wanted = opts.cache ? 2 * L : 1;
-  const rowsOf = (i: number) => dims[(opts.cache ? (i >> 1) : L - 1) + 1];
+  const rowsOf = (i: number) => dims[(opts.cache ? i >> 1 : L - 1) + 1];
   const outputs = Array.from({ length: wanted }, (_, i) => new Float32Array(rowsOf(i) * m));
 
   const width = Math.min(chunk, Math.max(1, m));
@@ -161,7 +167,12 @@ async function forwardChunks(
       if (opts.fused) {
         const packed = opts.cache ? workspace.A[0] : undefined;
         encodeFusedForward(ctx, buffers, encoder, {
-          params: opts.fused, X: workspace.X, m: mc, out: workspace.out!, cache: packed, variant: opts.fusedVariant,
+          params: opts.fused,
+          X: workspace.X,
+          m: mc,
+          out: workspace.out!,
+          cache: packed,
+          variant: opts.fusedVariant,
         });
         // The packed cache is [Z1, A1, …] back to back: one copy gives the same bytes as copying each in turn.
         sources = [packed ?? workspace.out!];

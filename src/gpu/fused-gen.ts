@@ -30,7 +30,7 @@ const header = (cache: boolean, aligned: boolean) => {
     ...(cache ? [`@group(0) @binding(5) var<storage, read_write> cache: array<${t}>;`] : []),
     'override WG: u32 = 64u;',
     '',
-    '// numpy\'s maximum(z, 0): select keeps -0.0 as numpy does.',
+    "// numpy's maximum(z, 0): select keeps -0.0 as numpy does.",
     'fn relu4(z: vec4<f32>) -> vec4<f32> { return select(vec4<f32>(0.0), z, z >= vec4<f32>(0.0)); }',
     '',
     '// Four adjacent columns of X from index i; past column m (count < 4) the lanes are 0.',
@@ -54,9 +54,10 @@ const LOAD_RAGGED = `fn loadX(i: u32, count: u32) -> vec4<f32> {
 }`;
 
 // Stores 4 columns at element index i (fewer at the ragged end) to out or the cache.
-const STORE = (aligned: boolean, target: string) => aligned
-  ? `fn store_${target}(i: u32, count: u32, v: vec4<f32>) { ${target}[i / 4u] = v; }`
-  : `fn store_${target}(i: u32, count: u32, v: vec4<f32>) {
+const STORE = (aligned: boolean, target: string) =>
+  aligned
+    ? `fn store_${target}(i: u32, count: u32, v: vec4<f32>) { ${target}[i / 4u] = v; }`
+    : `fn store_${target}(i: u32, count: u32, v: vec4<f32>) {
   ${target}[i] = v.x;
   if (count > 1u) { ${target}[i + 1u] = v.y; }
   if (count > 2u) { ${target}[i + 2u] = v.z; }

@@ -118,9 +118,19 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
     layout: pipeline.getBindGroupLayout(0),
     // The generated kernel has the layout baked in, and binds the cache only when it writes it.
     entries: [
-      { binding: 0, resource: { buffer: buffers.uniform(FusedSizes.write({
-        m: f.m, layers: L, paramStride: packedBlocks(f.params.dims).size, cacheStride: cacheRowOffsets(f.params.dims).total * f.m,
-      })) } },
+      {
+        binding: 0,
+        resource: {
+          buffer: buffers.uniform(
+            FusedSizes.write({
+              m: f.m,
+              layers: L,
+              paramStride: packedBlocks(f.params.dims).size,
+              cacheStride: cacheRowOffsets(f.params.dims).total * f.m,
+            }),
+          ),
+        },
+      },
       ...(variant === 'loop' ? [{ binding: 1, resource: { buffer: f.params.layout } }] : []),
       { binding: 2, resource: { buffer: f.params.P } },
       { binding: 3, resource: { buffer: f.X } },

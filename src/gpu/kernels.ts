@@ -5,14 +5,7 @@ import { type Binding, dispatch1d, encodePrepared, type Prepared, prepareWith } 
 import type { GpuContext } from './device.ts';
 import { getPipeline } from './pipelines.ts';
 import { ElementwiseSizes, LayerSizes } from './structs.ts';
-import {
-  ELEMENTWISE_WORKGROUP,
-  MATMUL_TILINGS,
-  type MatmulTiling,
-  pickMatmulTiling,
-  tileM,
-  tileN,
-} from './tuning.ts';
+import { ELEMENTWISE_WORKGROUP, MATMUL_TILINGS, type MatmulTiling, pickMatmulTiling, tileM, tileN } from './tuning.ts';
 
 /** What matmul_bias writes: Z, Z and A = relu(Z) (fused epilogue), or A alone when no cache is kept. */
 export type Epilogue = 'z' | 'z+relu' | 'relu';
@@ -43,7 +36,11 @@ export function matmulBiasPipeline(ctx: GpuContext, tiling: MatmulTiling, epilog
   return getPipeline(ctx, {
     shader: 'matmul_bias',
     constants: {
-      WG_M: tiling.wgM, WG_N: tiling.wgN, TILE_K: tiling.tileK, TILED: tiling.tiled ? 1 : 0, EPILOGUE: EPILOGUE_CODES[epilogue],
+      WG_M: tiling.wgM,
+      WG_N: tiling.wgN,
+      TILE_K: tiling.tileK,
+      TILED: tiling.tiled ? 1 : 0,
+      EPILOGUE: EPILOGUE_CODES[epilogue],
     },
   });
 }
@@ -58,9 +55,13 @@ export function prepareMatmulBias(ctx: GpuContext, buffers: BufferManager, args:
   }
   const label = `${args.label ?? 'matmul_bias'} (${args.n}x${args.k}·${args.k}x${args.m}, ${tiling.name}, ${args.epilogue})`;
   const sizes = buffers.uniform(LayerSizes.write({ n: args.n, k: args.k, m: args.m }));
-  return prepareWith(ctx, matmulBiasPipeline(ctx, tiling, args.epilogue),
+  return prepareWith(
+    ctx,
+    matmulBiasPipeline(ctx, tiling, args.epilogue),
     [sizes, args.W, args.b, args.Aprev, needZ ? args.Z! : buffers.sink(), needA ? args.A! : buffers.sink()],
-    [Math.ceil(args.m / tileM(tiling)), Math.ceil(args.n / tileN(tiling))], label);
+    [Math.ceil(args.m / tileM(tiling)), Math.ceil(args.n / tileN(tiling))],
+    label,
+  );
 }
 
 /** Encodes {@link prepareMatmulBias}'s dispatch into `pass`. */
@@ -76,7 +77,12 @@ export function maxMatmulColumns(ctx: GpuContext): number {
 
 /** A = relu(Z) (`relu`) or mask = drelu(Z) (`relu_mask`: 1 where Z > 0, else 0) over `count` elements: one kernel, relu.wgsl. */
 export function prepareElementwise(
-  ctx: GpuContext, buffers: BufferManager, op: 'relu' | 'relu_mask', input: Binding, output: Binding, count: number,
+  ctx: GpuContext,
+  buffers: BufferManager,
+  op: 'relu' | 'relu_mask',
+  input: Binding,
+  output: Binding,
+  count: number,
 ): Prepared {
   const pipeline = getPipeline(ctx, { shader: 'relu', constants: { WG: ELEMENTWISE_WORKGROUP, MASK: op === 'relu_mask' ? 1 : 0 } });
   const [x, y] = dispatch1d(Math.ceil(count / ELEMENTWISE_WORKGROUP), ctx.limits.maxComputeWorkgroupsPerDimension);

@@ -31,7 +31,10 @@ function sortedEntries(o: Readonly<Record<string, number>> | undefined): [string
  * pipeline cannot come back under a reused name), substitutions and override constants (tfjs's makeShaderKey).
  */
 export function pipelineKey(spec: PipelineSpec): string {
-  const part = (o?: Readonly<Record<string, number>>) => sortedEntries(o).map(([k, v]) => `${k}=${v}`).join(',');
+  const part = (o?: Readonly<Record<string, number>>) =>
+    sortedEntries(o)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
   const code = spec.source === undefined ? spec.shader : `generated:${sourceHash(spec.source)}`;
   return `${code}|${part(spec.substitutions)}|${part(spec.constants)}`;
 }

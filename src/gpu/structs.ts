@@ -35,7 +35,11 @@ function wgslStruct<F extends string>(name: string, shaders: readonly string[], 
     return into;
   };
   return {
-    name, fields, bytes, shaders, write,
+    name,
+    fields,
+    bytes,
+    shaders,
+    write,
     table(rows) {
       const out = new ArrayBuffer(Math.max(1, rows.length) * bytes);
       rows.forEach((row, i) => write(row, out, i));
@@ -48,18 +52,31 @@ const u32s = (...names: string[]): [string, FieldType][] => names.map((n) => [n,
 
 /** The per-step uniform of the trainers' gather, loss, backward and update kernels (shaders/train_step.wgsl). */
 export const Step = wgslStruct<'start' | 'usePerm' | 'count' | 'lrT' | 'epsT' | 'momentum' | 'beta1' | 'beta2'>(
-  'Step', ['train_step'],
-  [...u32s('start', 'usePerm', 'count', '_pad1'), ['lrT', 'f32'], ['epsT', 'f32'], ['momentum', 'f32'], ['beta1', 'f32'], ['beta2', 'f32'], ...u32s('_pad2', '_pad3', '_pad4')],
+  'Step',
+  ['train_step'],
+  [
+    ...u32s('start', 'usePerm', 'count', '_pad1'),
+    ['lrT', 'f32'],
+    ['epsT', 'f32'],
+    ['momentum', 'f32'],
+    ['beta1', 'f32'],
+    ['beta2', 'f32'],
+    ...u32s('_pad2', '_pad3', '_pad4'),
+  ],
 );
 
 /** train_gather's sizes. */
 export const GatherSizes = wgslStruct<'n0' | 'nL' | 'srcCols' | 'stride' | 'xCopy' | 'copyX'>(
-  'GatherSizes', ['train_gather'], u32s('n0', 'nL', 'srcCols', 'stride', 'xCopy', 'copyX', '_pad0', '_pad1'),
+  'GatherSizes',
+  ['train_gather'],
+  u32s('n0', 'nL', 'srcCols', 'stride', 'xCopy', 'copyX', '_pad0', '_pad1'),
 );
 
 /** weight_grad4's sizes. */
 export const WeightGradSizes = wgslStruct<'stride4' | 'chunks' | 'chunk4' | 'layers' | 'blocks' | 'dzStride'>(
-  'WeightGradSizes', ['weight_grad4'], u32s('stride4', 'chunks', 'chunk4', 'layers', 'blocks', 'dzStride', '_pad0', '_pad1'),
+  'WeightGradSizes',
+  ['weight_grad4'],
+  u32s('stride4', 'chunks', 'chunk4', 'layers', 'blocks', 'dzStride', '_pad0', '_pad1'),
 );
 
 /**
@@ -67,33 +84,52 @@ export const WeightGradSizes = wgslStruct<'stride4' | 'chunks' | 'chunk4' | 'lay
  * and dZ_l, and the vec4s between models' A_{l-1} (0 for layer 1, whose input all models share).
  */
 export const GradLayer = wgslStruct<'firstBlock' | 'perRow' | 'n' | 'k' | 'aOffset' | 'dzOffset' | 'aStride'>(
-  'GradLayer', ['weight_grad4'], u32s('firstBlock', 'perRow', 'n', 'k', 'aOffset', 'dzOffset', 'aStride', '_pad0'),
+  'GradLayer',
+  ['weight_grad4'],
+  u32s('firstBlock', 'perRow', 'n', 'k', 'aOffset', 'dzOffset', 'aStride', '_pad0'),
 );
 
 /** backward_fused's sizes. */
 export const BackwardSizes = wgslStruct<'layers' | 'stride4' | 'wtStride' | 'actsStride' | 'dzStride'>(
-  'BackwardSizes', ['backward_fused'], u32s('layers', 'stride4', 'wtStride', 'actsStride', 'dzStride', '_pad0', '_pad1', '_pad2'),
+  'BackwardSizes',
+  ['backward_fused'],
+  u32s('layers', 'stride4', 'wtStride', 'actsStride', 'dzStride', '_pad0', '_pad1', '_pad2'),
 );
 
 /** One layer of backward_fused's table: n, k, and vec4 offsets of W_l in WT, of dZ_l, of Z_l and A_l in the activations. */
 export const BackwardLayer = wgslStruct<'n' | 'k' | 'wOffset' | 'dzOffset' | 'zOffset' | 'aOffset'>(
-  'BackwardLayer', ['backward_fused'], u32s('n', 'k', 'wOffset', 'dzOffset', 'zOffset', 'aOffset', '_pad0', '_pad1'),
+  'BackwardLayer',
+  ['backward_fused'],
+  u32s('n', 'k', 'wOffset', 'dzOffset', 'zOffset', 'aOffset', '_pad0', '_pad1'),
 );
 
 /** The update kernels' sizes: one model's flat length, partial sums per entry, K, and the per-model strides (f32s). */
 export const UpdateSizes = wgslStruct<'count' | 'chunks' | 'models' | 'partialStride' | 'pStride' | 'wtStride'>(
-  'UpdateSizes', ['train_update', 'update_flat'], u32s('count', 'chunks', 'models', 'partialStride', 'pStride', 'wtStride', '_pad0', '_pad1'),
+  'UpdateSizes',
+  ['train_update', 'update_flat'],
+  u32s('count', 'chunks', 'models', 'partialStride', 'pStride', 'wtStride', '_pad0', '_pad1'),
 );
 
 /** One model's own optimizer settings in a sweep (an array of MAX_MODELS in a uniform); lr 0 freezes a stopped model. */
-export const ModelHyper = wgslStruct<'lr' | 'momentum'>('ModelHyper', ['optimizer'], [['lr', 'f32'], ['momentum', 'f32'], ['_pad0', 'f32'], ['_pad1', 'f32']]);
+export const ModelHyper = wgslStruct<'lr' | 'momentum'>(
+  'ModelHyper',
+  ['optimizer'],
+  [
+    ['lr', 'f32'],
+    ['momentum', 'f32'],
+    ['_pad0', 'f32'],
+    ['_pad1', 'f32'],
+  ],
+);
 
 /** The length of the ModelHyper array in shaders/optimizer.wgsl: the most models one trainer holds. */
 export const MAX_MODELS = 1024;
 
 /** loss_sum's sizes: a (rows, cols) block stored `stride` wide per model, added to acc slot `slot` of each model. */
 export const LossSizes = wgslStruct<'rows' | 'cols' | 'stride' | 'slot' | 'modelStride'>(
-  'LossSizes', ['loss_sum'], u32s('rows', 'cols', 'stride', 'slot', 'modelStride', '_pad0', '_pad1', '_pad2'),
+  'LossSizes',
+  ['loss_sum'],
+  u32s('rows', 'cols', 'stride', 'slot', 'modelStride', '_pad0', '_pad1', '_pad2'),
 );
 
 /** One layer's sizes: n units, k inputs, m columns (matmul_bias, weight_grad, backprop_dz). */
@@ -106,10 +142,25 @@ export const ElementwiseSizes = wgslStruct<'count' | 'rowStride'>('ElementwiseSi
 export const OutputGradSizes = wgslStruct<'rows' | 'stride'>('OutputGradSizes', ['mse_grad'], u32s('rows', 'stride', '_pad0', '_pad1'));
 
 /** The fused forward kernels' sizes (mlp_fused.wgsl and the generated kernel). */
-export const FusedSizes = wgslStruct<'m' | 'layers' | 'paramStride' | 'cacheStride'>('FusedSizes', ['mlp_fused'], u32s('m', 'layers', 'paramStride', 'cacheStride'));
+export const FusedSizes = wgslStruct<'m' | 'layers' | 'paramStride' | 'cacheStride'>(
+  'FusedSizes',
+  ['mlp_fused'],
+  u32s('m', 'layers', 'paramStride', 'cacheStride'),
+);
 
 /** Every host-shared struct, for the test that checks them against shaders/. */
 export const STRUCTS: readonly WgslStruct<string>[] = [
-  Step, GatherSizes, WeightGradSizes, GradLayer, BackwardSizes, BackwardLayer, UpdateSizes, ModelHyper, LossSizes, LayerSizes,
-  ElementwiseSizes, OutputGradSizes, FusedSizes,
+  Step,
+  GatherSizes,
+  WeightGradSizes,
+  GradLayer,
+  BackwardSizes,
+  BackwardLayer,
+  UpdateSizes,
+  ModelHyper,
+  LossSizes,
+  LayerSizes,
+  ElementwiseSizes,
+  OutputGradSizes,
+  FusedSizes,
 ];

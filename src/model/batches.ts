@@ -29,7 +29,10 @@ export function batchRange(plan: BatchPlan, b: number): { start: number; count: 
  */
 export class EpochShuffler {
   private readonly rng: Rng;
-  constructor(private readonly m: number, private readonly settings: StepSettings) {
+  constructor(
+    private readonly m: number,
+    private readonly settings: StepSettings,
+  ) {
     this.rng = createRng(settings.rng, settings.seed);
   }
 

@@ -14,7 +14,11 @@ export class FlatOptimizer<A extends FloatVector> {
   private readonly v: A;
 
   /** `vector` makes the state vectors, in the precision of the parameters (`Float64Array` or `Float32Array`). */
-  constructor(readonly settings: OptimizerSettings, size: number, vector: new (length: number) => A) {
+  constructor(
+    readonly settings: OptimizerSettings,
+    size: number,
+    vector: new (length: number) => A,
+  ) {
     this.m = new vector(size);
     this.v = new vector(size);
   }

@@ -48,5 +48,5 @@ export function sliceCols<T extends FloatArray>(m: Matrix<T>, start: number, end
 
 /** A copy of `m` converted to float32, the GPU's storage. */
 export function toFloat32(m: Matrix): Matrix<Float32Array> {
-  return m.data instanceof Float32Array ? m as Matrix<Float32Array> : matrix(m.rows, m.cols, Float32Array.from(m.data));
+  return m.data instanceof Float32Array ? (m as Matrix<Float32Array>) : matrix(m.rows, m.cols, Float32Array.from(m.data));
 }

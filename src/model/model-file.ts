@@ -63,15 +63,18 @@ export function parseModel(text: string, label = 'the model file'): ModelFile {
   }
   if (obj.version !== 1 && obj.version !== 2) {
     const newer = typeof obj.version === 'number' && Number.isInteger(obj.version) && obj.version > MODEL_VERSION;
-    fail(newer
-      ? `has format version ${String(obj.version)}, from a newer spotify-mlp; this one reads versions 1 and ${MODEL_VERSION}, so upgrade spotify-mlp.`
-      : `has "version" ${obj.version === undefined ? 'missing' : JSON.stringify(obj.version)}; it must be 1 or ${MODEL_VERSION}.`);
+    fail(
+      newer
+        ? `has format version ${String(obj.version)}, from a newer spotify-mlp; this one reads versions 1 and ${MODEL_VERSION}, so upgrade spotify-mlp.`
+        : `has "version" ${obj.version === undefined ? 'missing' : JSON.stringify(obj.version)}; it must be 1 or ${MODEL_VERSION}.`,
+    );
   }
   const kind = obj.version === 2 && obj.kind !== undefined ? obj.kind : 'single';
   if (kind !== 'single' && kind !== 'ensemble') fail(`has "kind" ${truncate(JSON.stringify(kind))}; it must be "single" or "ensemble".`);
   const keys = kind === 'ensemble' ? ENSEMBLE_KEYS : obj.version === 2 ? [...KNOWN_KEYS, 'kind'] : KNOWN_KEYS;
   const unknown = Object.keys(obj).filter((k) => !keys.includes(k));
-  if (unknown.length > 0) fail(`has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the fields are ${keys.join(', ')}.`);
+  if (unknown.length > 0)
+    fail(`has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the fields are ${keys.join(', ')}.`);
 
   const dims = obj.dims;
   if (!Array.isArray(dims) || dims.length < 2 || dims.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1)) {
@@ -82,7 +85,8 @@ export function parseModel(text: string, label = 'the model file'): ModelFile {
   let params: Params;
   if (kind === 'ensemble') {
     const list = obj.members;
-    if (!Array.isArray(list) || list.length < 1) fail(`is an ensemble with ${Array.isArray(list) ? 'no members' : 'no "members" list'}; it needs at least one {"W", "b"} member.`);
+    if (!Array.isArray(list) || list.length < 1)
+      fail(`is an ensemble with ${Array.isArray(list) ? 'no members' : 'no "members" list'}; it needs at least one {"W", "b"} member.`);
     members = (list as unknown[]).map((m, i) => {
       if (!isPlainObject(m)) return fail(`has member ${i} as ${kindOf(m)}; each member must be an object with "W" and "b".`);
       const extra = Object.keys(m).filter((k) => k !== 'W' && k !== 'b');

@@ -49,7 +49,11 @@ export function readNpyArray(bytes: Uint8Array, label = 'the .npy file'): NpyArr
     throw new NpyError(`${label} has a malformed header: ${header.trim()}`);
   }
   if (fortran === 'True') throw new NpyError(`${label} is in Fortran order; save it with np.ascontiguousarray first.`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new NpyError(`${label} has an invalid shape (${shapeText}).`);
   if (shape.length === 0 || shape.length > 2) {
     throw new NpyError(`${label} has ${shape.length} dimensions; a 2-D (features, m) array is expected.`);

@@ -13,7 +13,6 @@ export async function openBrowserGpu(opts: RequestGpuOptions = {}): Promise<GpuC
   if (!gpu) throw new UserError(NO_BROWSER_WEBGPU);
   return requestGpu(gpu, browserShaderLoader.load(), {
     ...opts,
-    noAdapterMessage:
-      opts.noAdapterMessage ?? 'The browser has WebGPU but offered no adapter; enable hardware acceleration or update the GPU driver.',
+    noAdapterMessage: opts.noAdapterMessage ?? 'The browser has WebGPU but offered no adapter; enable hardware acceleration or update the GPU driver.',
   });
 }

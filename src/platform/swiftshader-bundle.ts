@@ -131,4 +131,3 @@ export function bundledChromiumDir(): string | null {
     untar(unbrotli(join(pkg, 'bin', 'al2023.tar.br')), tmp);
   });
 }
-

@@ -20,11 +20,16 @@ export class CpuMultiTrainer implements MultiTrainer {
   }
 
   async startTraining(data: TrainingData, settings: StepSettings, models?: readonly ModelSettings[]): Promise<void> {
-    if (models && models.length !== this.models) throw new RangeError(`startTraining got settings for ${models.length} models; the trainer holds ${this.models}.`);
-    await Promise.all(this.trainers.map((t, i) => t.startTraining(data, {
-      ...settings,
-      optimizer: { ...settings.optimizer, lr: models?.[i]?.lr ?? settings.optimizer.lr, momentum: models?.[i]?.momentum ?? settings.optimizer.momentum },
-    })));
+    if (models && models.length !== this.models)
+      throw new RangeError(`startTraining got settings for ${models.length} models; the trainer holds ${this.models}.`);
+    await Promise.all(
+      this.trainers.map((t, i) =>
+        t.startTraining(data, {
+          ...settings,
+          optimizer: { ...settings.optimizer, lr: models?.[i]?.lr ?? settings.optimizer.lr, momentum: models?.[i]?.momentum ?? settings.optimizer.momentum },
+        }),
+      ),
+    );
   }
 
   async trainEpoch(active?: readonly boolean[]): Promise<void> {

@@ -93,7 +93,10 @@ export class CpuTrainer extends CpuBackend implements TrainableBackend {
 
   async batchGradients(batch: number): Promise<Float64Array> {
     const run = this.requireRun();
-    return this.gradientsAt(Int32Array.from({ length: run.plan.m }, (_, i) => i), batch);
+    return this.gradientsAt(
+      Int32Array.from({ length: run.plan.m }, (_, i) => i),
+      batch,
+    );
   }
 
   async readParams(): Promise<Params> {

@@ -42,13 +42,13 @@ function productError(a: number, b: number, p: number): number {
   const tb = SPLITTER * b;
   const bh = tb - (tb - b);
   const bl = b - bh;
-  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
 }
 
 /** The rounding error of `s = x + y`, exactly: x + y - s (Knuth). */
 function sumError(x: number, y: number, s: number): number {
   const yv = s - x;
-  return (x - (s - yv)) + (y - yv);
+  return x - (s - yv) + (y - yv);
 }
 
 /** `x + y` rounded to odd: exact if representable, otherwise whichever neighbour has an odd last significand bit. */

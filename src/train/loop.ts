@@ -2,9 +2,7 @@
 // stopping on the VALIDATION loss with patience (the test loss is only reported), progress callbacks,
 // cancellation, and the checks that stop a model that can no longer learn (dead output, divergence).
 import { UserError } from '../errors.ts';
-import type {
-  Evaluation, ModelSettings, MultiTrainer, StepSettings, TrainableBackend, TrainingData,
-} from '../model/trainable.ts';
+import type { Evaluation, ModelSettings, MultiTrainer, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
 
 /** What the loop reports after each epoch (epoch 0 is the untrained network). */
 export interface EpochReport {
@@ -100,18 +98,18 @@ export function selectionScore(e: Pick<Evaluation, 'trainLoss' | 'valLoss'>): nu
  * patience runs out (or it diverges, or its output dies); the run ends when every model has stopped or the epochs
  * run out, and every model ends holding its best parameters.
  */
-export async function trainModels(
-  trainer: MultiTrainer,
-  data: TrainingData,
-  settings: StepSettings,
-  options: ModelsLoopOptions,
-): Promise<ModelOutcome[]> {
+export async function trainModels(trainer: MultiTrainer, data: TrainingData, settings: StepSettings, options: ModelsLoopOptions): Promise<ModelOutcome[]> {
   const t0 = performance.now();
   const K = trainer.models;
   await trainer.startTraining(data, settings, options.models);
   const state = Array.from({ length: K }, () => ({
-    history: [] as EpochReport[], bestEpoch: 0, bestScore: Infinity, epochsRun: 0, active: true,
-    stoppedBy: null as StopReason | null, failure: null as string | null,
+    history: [] as EpochReport[],
+    bestEpoch: 0,
+    bestScore: Infinity,
+    epochsRun: 0,
+    active: true,
+    stoppedBy: null as StopReason | null,
+    failure: null as string | null,
   }));
   let aborted = false;
 
@@ -125,7 +123,11 @@ export async function trainModels(
       if (!s.active) return;
       s.epochsRun = epoch;
       if (!Number.isFinite(e.trainLoss)) {
-        [s.active, s.stoppedBy, s.failure] = [false, 'diverged', `Training diverged: the loss became ${e.trainLoss} at epoch ${epoch}; lower the learning rate with --lr.`];
+        [s.active, s.stoppedBy, s.failure] = [
+          false,
+          'diverged',
+          `Training diverged: the loss became ${e.trainLoss} at epoch ${epoch}; lower the learning rate with --lr.`,
+        ];
         return;
       }
       if (e.liveOutputs === 0) {
@@ -166,15 +168,24 @@ export async function trainModels(
   if (state.some((s) => s.bestEpoch !== s.epochsRun)) await trainer.restoreBest();
   const totalMs = performance.now() - t0;
   return state.map((s) => ({
-    history: s.history, bestEpoch: s.bestEpoch, epochsRun: s.epochsRun, stoppedEarly: s.stoppedBy !== null, aborted, totalMs,
-    stoppedBy: s.stoppedBy, failure: s.failure,
+    history: s.history,
+    bestEpoch: s.bestEpoch,
+    epochsRun: s.epochsRun,
+    stoppedEarly: s.stoppedBy !== null,
+    aborted,
+    totalMs,
+    stoppedBy: s.stoppedBy,
+    failure: s.failure,
   }));
 }
 
 /** A single trainer as a batch of one model: what lets {@link trainLoop} be {@link trainModels} with K = 1. */
 function oneModel(backend: TrainableBackend): MultiTrainer {
   return {
-    kind: backend.kind, description: backend.description, dims: backend.dims, models: 1,
+    kind: backend.kind,
+    description: backend.description,
+    dims: backend.dims,
+    models: 1,
     startTraining: (data, settings) => backend.startTraining(data, settings),
     trainEpoch: async (active) => {
       if (!active || active[0]) await backend.trainEpoch();
@@ -195,14 +206,10 @@ function oneModel(backend: TrainableBackend): MultiTrainer {
  * Trains one model: {@link trainModels} with K = 1. A diverged run or a dead output is a one-sentence UserError,
  * as a single run has nothing else to fall back on.
  */
-export async function trainLoop(
-  backend: TrainableBackend,
-  data: TrainingData,
-  settings: StepSettings,
-  options: LoopOptions,
-): Promise<LoopOutcome> {
+export async function trainLoop(backend: TrainableBackend, data: TrainingData, settings: StepSettings, options: LoopOptions): Promise<LoopOutcome> {
   const [outcome] = await trainModels(oneModel(backend), data, settings, {
-    ...options, onEpoch: options.onEpoch && ((reports) => reports.forEach(({ model: _model, ...r }) => options.onEpoch!(r))),
+    ...options,
+    onEpoch: options.onEpoch && ((reports) => reports.forEach(({ model: _model, ...r }) => options.onEpoch!(r))),
   });
   if (outcome.stoppedBy === 'dead-output') throw new DeadOutputError(outcome.epochsRun, options.deadOutputRemedy);
   if (outcome.failure) throw new UserError(outcome.failure);

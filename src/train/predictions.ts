@@ -56,9 +56,7 @@ export function predictionsCsv(table: CleanTable, predictions: Float64Array): st
 /** Why a row got no prediction, e.g. `missing value in tempo` or `unusable value in loudness ('abc')`. */
 export function reasonText(r: RejectedRow): string {
   if (r.problems.length === 0) return DROP_REASON_TEXT[r.reason];
-  return r.problems
-    .map((p) => (p.kind === 'missingValue' ? `missing value in ${p.column}` : `unusable value in ${p.column} ('${p.text}')`))
-    .join('; ');
+  return r.problems.map((p) => (p.kind === 'missingValue' ? `missing value in ${p.column}` : `unusable value in ${p.column} ('${p.text}')`)).join('; ');
 }
 
 /**

@@ -50,7 +50,9 @@ export function trainingRecord(model: TrainedModel, context: RunContext): Traini
       totalSeconds: round(outcome.totalMs / 1000, 4),
       msPerEpoch: round(msPerEpoch, 4),
     },
-    metrics: JSON.parse(JSON.stringify(model.metrics, (_, v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? round(v) : null) : v))) as typeof model.metrics,
+    metrics: JSON.parse(
+      JSON.stringify(model.metrics, (_, v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? round(v) : null) : v)),
+    ) as typeof model.metrics,
     history: {
       trainLoss: outcome.history.map((r) => round(r.trainLoss)),
       valLoss: outcome.history.map((r) => (Number.isNaN(r.valLoss) ? null : round(r.valLoss))),

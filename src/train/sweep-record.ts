@@ -15,8 +15,17 @@ function metricsJson(m: SweepMember['metrics']): Record<string, unknown> {
 export function memberJson(m: SweepMember, rank: number): Record<string, unknown> {
   const h = m.outcome.history;
   return {
-    index: m.index, rank, seed: m.seed, lr: m.lr,
-    run: { epochsRun: m.outcome.epochsRun, bestEpoch: m.outcome.bestEpoch, stoppedBy: m.outcome.stoppedBy, failure: m.outcome.failure, interrupted: m.outcome.aborted },
+    index: m.index,
+    rank,
+    seed: m.seed,
+    lr: m.lr,
+    run: {
+      epochsRun: m.outcome.epochsRun,
+      bestEpoch: m.outcome.bestEpoch,
+      stoppedBy: m.outcome.stoppedBy,
+      failure: m.outcome.failure,
+      interrupted: m.outcome.aborted,
+    },
     metrics: metricsJson(m.metrics),
     history: { trainLoss: h.map((r) => round(r.trainLoss)), valLoss: h.map((r) => round(r.valLoss)), testLoss: h.map((r) => round(r.testLoss)) },
   };
@@ -31,8 +40,13 @@ export function sweepJson(result: SweepResult, config: { train: TrainConfig; top
     grid: { seeds: [...new Set(result.members.map((m) => m.seed))], lrs: [...new Set(result.members.map((m) => m.lr))], models: result.members.length },
     settings: { ...config.train, validation: result.validation, top: config.top },
     run: {
-      ...context, totalSeconds: round(result.totalMs / 1000, 4),
-      phaseSeconds: { train: round(result.phaseMs.train / 1000, 4), readBack: round(result.phaseMs.read / 1000, 4), measure: round(result.phaseMs.measure / 1000, 4) },
+      ...context,
+      totalSeconds: round(result.totalMs / 1000, 4),
+      phaseSeconds: {
+        train: round(result.phaseMs.train / 1000, 4),
+        readBack: round(result.phaseMs.read / 1000, 4),
+        measure: round(result.phaseMs.measure / 1000, 4),
+      },
     },
     ranking: result.ranking,
     rankedBy: 'validation RMSE in popularity points (the validation rows are carved from the training rows; the test rows never choose)',

@@ -70,7 +70,8 @@ export interface SweepRuntime {
 /** Checks the grid and N in one sentence each; returns K. */
 export function checkGrid(grid: SweepGrid, top: number): number {
   const { seeds, lrs } = grid;
-  if (seeds.length === 0 || lrs.length === 0) throw new UserError(`The sweep grid is empty (${seeds.length} seeds × ${lrs.length} learning rates); give at least one seed and one learning rate.`);
+  if (seeds.length === 0 || lrs.length === 0)
+    throw new UserError(`The sweep grid is empty (${seeds.length} seeds × ${lrs.length} learning rates); give at least one seed and one learning rate.`);
   const dup = (xs: readonly number[]) => xs.find((x, i) => xs.indexOf(x) !== i);
   const seedDup = dup(seeds);
   if (seedDup !== undefined) throw new UserError(`The seed list has ${seedDup} more than once; each seed starts one model, so list each once.`);
@@ -81,8 +82,12 @@ export function checkGrid(grid: SweepGrid, top: number): number {
   const lrDup = dup(lrs);
   if (lrDup !== undefined) throw new UserError(`The learning-rate list has ${lrDup} more than once; list each once.`);
   const K = seeds.length * lrs.length;
-  if (K > MAX_SWEEP_MODELS) throw new UserError(`The grid has ${K} models (${seeds.length} seeds × ${lrs.length} learning rates); a sweep trains at most ${MAX_SWEEP_MODELS}, so shrink the grid.`);
-  if (!Number.isInteger(top) || top < 1 || top > K) throw new UserError(`The ensemble size --top must be between 1 and the ${K} models of the grid, got ${top}.`);
+  if (K > MAX_SWEEP_MODELS)
+    throw new UserError(
+      `The grid has ${K} models (${seeds.length} seeds × ${lrs.length} learning rates); a sweep trains at most ${MAX_SWEEP_MODELS}, so shrink the grid.`,
+    );
+  if (!Number.isInteger(top) || top < 1 || top > K)
+    throw new UserError(`The ensemble size --top must be between 1 and the ${K} models of the grid, got ${top}.`);
   return K;
 }
 
@@ -104,7 +109,10 @@ export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: 
   try {
     let t = performance.now();
     outcomes = await trainModels(trainer, split, stepSettingsOf(train), {
-      epochs: train.epochs, patience: train.patience, signal: options.signal, beforeEpoch: options.beforeEpoch,
+      epochs: train.epochs,
+      patience: train.patience,
+      signal: options.signal,
+      beforeEpoch: options.beforeEpoch,
       models: cells.map(({ lr }) => ({ lr })),
       onEpoch: options.onEpoch && ((reports) => options.onEpoch!(reports, reports.length)),
     });
@@ -133,11 +141,15 @@ export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: 
   const Ys = { validation: split.yVal, test: data.yTest, train: split.yTrain };
   const report = (out: Matrix, Y: Matrix): MetricsReport => compareWithBaseline(unscaleY(out.data, data.scaler), unscaleY(Y.data, data.scaler), baselineValue);
   const metricsOf = (pick: (outs: Matrix[]) => Matrix) => ({
-    validation: report(pick(perSet.validation), Ys.validation), test: report(pick(perSet.test), Ys.test), train: report(pick(perSet.train), Ys.train),
+    validation: report(pick(perSet.validation), Ys.validation),
+    test: report(pick(perSet.test), Ys.test),
+    train: report(pick(perSet.train), Ys.train),
   });
   const members: SweepMember[] = cells.map((c, i) => ({ index: i, ...c, outcome: outcomes[i], params: params[i], metrics: metricsOf((o) => o[i]) }));
   const failed = (m: SweepMember) => m.outcome.failure !== null || !Number.isFinite(m.metrics.validation.model.rmse);
-  const ranking = [...members].sort((a, b) => Number(failed(a)) - Number(failed(b)) || a.metrics.validation.model.rmse - b.metrics.validation.model.rmse || a.index - b.index).map((m) => m.index);
+  const ranking = [...members]
+    .sort((a, b) => Number(failed(a)) - Number(failed(b)) || a.metrics.validation.model.rmse - b.metrics.validation.model.rmse || a.index - b.index)
+    .map((m) => m.index);
   const chosen = ranking.slice(0, top).filter((i) => !failed(members[i]));
   if (chosen.length === 0) throw new UserError('Every model of the sweep diverged or lost its output; lower the learning rates.');
   const ensembleMetrics = metricsOf((outs) => averageOutputs(chosen.map((i) => outs[i])));

@@ -124,7 +124,11 @@ export async function trainModel(
   const trainer = await open(params);
   try {
     const outcome = await trainLoop(trainer, split, settings, {
-      epochs: config.epochs, patience: config.patience, onEpoch: options.onEpoch, signal: options.signal, beforeEpoch: options.beforeEpoch,
+      epochs: config.epochs,
+      patience: config.patience,
+      onEpoch: options.onEpoch,
+      signal: options.signal,
+      beforeEpoch: options.beforeEpoch,
       deadOutputRemedy: deadOutputRemedy(config.outputInit),
     });
     const trained = await trainer.readParams();
@@ -142,7 +146,12 @@ export async function trainModel(
         train: await measure(split.xTrain, split.yTrain),
       },
       settings: {
-        ...settings, epochs: config.epochs, patience: config.patience, outputInit: config.outputInit, outputBias: config.outputBias ?? null, validation,
+        ...settings,
+        epochs: config.epochs,
+        patience: config.patience,
+        outputInit: config.outputInit,
+        outputBias: config.outputBias ?? null,
+        validation,
       },
     };
   } finally {

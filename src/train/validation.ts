@@ -31,7 +31,10 @@ export function carveValidation(data: TrainingData, fraction: number, seed: numb
   if (!(fraction >= 0 && fraction < 1)) throw new UserError(`The validation share must be at least 0 and below 1, got ${fraction}.`);
   const m = data.xTrain.cols;
   const nVal = fraction === 0 ? 0 : Math.ceil(fraction * m);
-  if (m - nVal < 1) throw new UserError(`The training set has ${m} row${m === 1 ? '' : 's'}, too few to hold out a validation share of ${fraction}; use more rows or --validation 0.`);
+  if (m - nVal < 1)
+    throw new UserError(
+      `The training set has ${m} row${m === 1 ? '' : 's'}, too few to hold out a validation share of ${fraction}; use more rows or --validation 0.`,
+    );
   const order = createRng(rng, (seed + 1) >>> 0).permutation(m);
   // Kept in column order, so the fitted rows are the training set minus the held-out ones, as they were.
   const valColumns = Int32Array.from(order.subarray(0, nVal)).sort();
@@ -39,8 +42,13 @@ export function carveValidation(data: TrainingData, fraction: number, seed: numb
   valColumns.forEach((c) => (held[c] = 1));
   const fitColumns = Int32Array.from({ length: m }, (_, i) => i).filter((i) => !held[i]);
   return {
-    xTrain: columns(data.xTrain, fitColumns), yTrain: columns(data.yTrain, fitColumns),
-    xVal: columns(data.xTrain, valColumns), yVal: columns(data.yTrain, valColumns),
-    xTest: data.xTest, yTest: data.yTest, fitColumns, valColumns,
+    xTrain: columns(data.xTrain, fitColumns),
+    yTrain: columns(data.yTrain, fitColumns),
+    xVal: columns(data.xTrain, valColumns),
+    yVal: columns(data.yTrain, valColumns),
+    xTest: data.xTest,
+    yTest: data.yTest,
+    fitColumns,
+    valColumns,
   };
 }

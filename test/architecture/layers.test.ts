@@ -8,15 +8,21 @@ const SRC = join(import.meta.dirname, '../../src');
 
 /** Rank of each top-level entry of src/; equal ranks are siblings. */
 const RANKS: Record<string, number> = {
-  'errors.ts': 0, rng: 0,
+  'errors.ts': 0,
+  rng: 0,
   model: 1,
   data: 2,
-  reference: 3, gpu: 3, fast: 3,
+  reference: 3,
+  gpu: 3,
+  fast: 3,
   train: 4,
   runtime: 5,
   platform: 6,
-  cli: 7, demo: 7,
-  api: 8, 'index.ts': 9, 'browser.ts': 9,
+  cli: 7,
+  demo: 7,
+  api: 8,
+  'index.ts': 9,
+  'browser.ts': 9,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -16,7 +16,14 @@ const ref = feedForward(data.X, data.params);
 
 describe('checkForward', () => {
   it('accepts the reference rounded to float32, output and cache', () => {
-    expect(() => checkForward('f32', data, Float32Array.from(ref.yOut.data), ref.cache.map((c) => Float32Array.from(c.data)))).not.toThrow();
+    expect(() =>
+      checkForward(
+        'f32',
+        data,
+        Float32Array.from(ref.yOut.data),
+        ref.cache.map((c) => Float32Array.from(c.data)),
+      ),
+    ).not.toThrow();
   });
 
   it('rejects an output that is all zeros', () => {
@@ -123,14 +130,26 @@ describe('timing helpers and report', () => {
   });
 
   it('predicts the next size from the line through the last two', () => {
-    const history = [{ m: 100, ms: 10 }, { m: 1000, ms: 19 }];
+    const history = [
+      { m: 100, ms: 10 },
+      { m: 1000, ms: 19 },
+    ];
     expect(estimateMs(history, 10_000)).toBeCloseTo(19 + (9 / 900) * 9000);
     expect(estimateMs([{ m: 100, ms: Infinity }], 1000)).toBe(Infinity);
   });
 
   it('prints skipped cases in the table and ratios at m = 24000', () => {
     const rec = (impl: BenchRecord['impl'], ms: number): BenchRecord => ({
-      impl, runtime: 'chromium', adapter: 'a', op: 'forward', m: 24_000, median_ms: ms, min_ms: ms, runs: 3, gflops: 1, timing: 'wall-clock',
+      impl,
+      runtime: 'chromium',
+      adapter: 'a',
+      op: 'forward',
+      m: 24_000,
+      median_ms: ms,
+      min_ms: ms,
+      runs: 3,
+      gflops: 1,
+      timing: 'wall-clock',
     });
     const records = [rec('spotify-mlp', 10), rec('tfjs-webgpu', 150)];
     const table = markdownTables(records, [{ impl: 'ort-webgpu', runtime: 'chromium', op: 'forward', m: 24_000, skipped: 'too slow' }], [24_000]);

@@ -48,7 +48,10 @@ describe('encodeMlpOnnx', () => {
         const outUnits = dims[dims.length - 1];
         // The rows layout returns (m, units): bring it back to (units, m) before comparing.
         const gotUnitsM = layout === 'units-m' ? got : Float32Array.from(want, (_, i) => got[(i % m) * outUnits + Math.floor(i / m)]);
-        expect(want.some((v) => v > 0), 'the reference output is not all zero').toBe(true);
+        expect(
+          want.some((v) => v > 0),
+          'the reference output is not all zero',
+        ).toBe(true);
         expectClose(gotUnitsM, want, f32Tolerance(Math.max(...dims), dims.length - 1), `ORT ${layout} output`);
       });
     }

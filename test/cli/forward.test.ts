@@ -29,8 +29,21 @@ function cacheNames(L: number): string[] {
 describe.concurrent('spotify-mlp forward', () => {
   it("equals numpy's feed_forward on the notebook's model and sample X, cache included, as float32", async () => {
     const out = join(dir, 'numpy');
-    const run = await runCli(['forward', '--model', join(REFERENCE, 'model_numpy.json'), '--input', join(REFERENCE, 'sample_X.npy'),
-      '--out', out, '--cache', '--backend', 'reference'], dir);
+    const run = await runCli(
+      [
+        'forward',
+        '--model',
+        join(REFERENCE, 'model_numpy.json'),
+        '--input',
+        join(REFERENCE, 'sample_X.npy'),
+        '--out',
+        out,
+        '--cache',
+        '--backend',
+        'reference',
+      ],
+      dir,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/backend: CPU reference/);
     expect(readdirSync(out).sort()).toEqual(cacheNames(4).sort());
@@ -68,8 +81,11 @@ describe.concurrent('spotify-mlp forward', () => {
     const initRun = await runCli(['init', '--dims', dims.join(','), '--seed', '3', '--rng', 'numpy', '--out', 'gpu.json'], dir);
     expect(initRun.code, initRun.stderr).toBe(0);
     saveNpy(dir, 'X-gpu.npy', input(13, 1031, 4), 'float32');
-    const [gpu, cpu] = await Promise.all(['gpu', 'cpu'].map((backend) =>
-      runCli(['forward', '--model', 'gpu.json', '--input', 'X-gpu.npy', '--out', `out-${backend}`, '--cache', '--backend', backend], dir)));
+    const [gpu, cpu] = await Promise.all(
+      ['gpu', 'cpu'].map((backend) =>
+        runCli(['forward', '--model', 'gpu.json', '--input', 'X-gpu.npy', '--out', `out-${backend}`, '--cache', '--backend', backend], dir),
+      ),
+    );
     expect(gpu.code, gpu.stderr).toBe(0);
     expect(cpu.code, cpu.stderr).toBe(0);
     console.log(`[cli forward --backend gpu] ${gpu.stderr.split('\n').find((l) => l.startsWith('backend:'))}`);

@@ -39,13 +39,16 @@ describe.concurrent('spotify-mlp init', () => {
     for (const run of [a, b, c]) expect(run.code, run.stderr).toBe(0);
     const want = initialization([5, 7, 3], { seed: 9, rng: 'seedrandom' });
     const got = load(join(dir, 'a.json'));
-    expect(got.W.map((W) => [W.rows, W.cols])).toEqual([[7, 5], [3, 7]]);
+    expect(got.W.map((W) => [W.rows, W.cols])).toEqual([
+      [7, 5],
+      [3, 7],
+    ]);
     got.W.forEach((W, l) => expect(Array.from(W.data)).toEqual(Array.from(want.W[l].data)));
     expect(readFileSync(join(dir, 'sub', 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
     expect(readFileSync(join(dir, 'c.json'), 'utf8')).not.toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
   });
 
-  it("writes to stdout with --out - and nothing else there", async () => {
+  it('writes to stdout with --out - and nothing else there', async () => {
     const run = await runCli(['init', '--dims', '3,2,1', '--out', '-'], dir);
     expect(run.code, run.stderr).toBe(0);
     expect(parseModel(run.stdout, 'stdout').params.dims).toEqual([3, 2, 1]);

@@ -32,10 +32,13 @@ describe('Ctrl-C during spotify-mlp train', () => {
     const { code } = await s.exit;
     expect(code, s.stderr).toBe(130);
     const lines = s.stderr.split('\n');
-    expect(lines.filter((l) => /stops after the current epoch/.test(l)), s.stderr).toEqual([
-      'train: Ctrl-C: training stops after the current epoch and writes the best model so far; press Ctrl-C again to quit without saving.',
-    ]);
-    expect(s.stderr).toMatch(/spotify-mlp: Interrupted by Ctrl-C after epoch \d+; wrote the best model so far \(epoch \d+\) to first\.json, marked "interrupted"/);
+    expect(
+      lines.filter((l) => /stops after the current epoch/.test(l)),
+      s.stderr,
+    ).toEqual(['train: Ctrl-C: training stops after the current epoch and writes the best model so far; press Ctrl-C again to quit without saving.']);
+    expect(s.stderr).toMatch(
+      /spotify-mlp: Interrupted by Ctrl-C after epoch \d+; wrote the best model so far \(epoch \d+\) to first\.json, marked "interrupted"/,
+    );
     expect(s.stderr).not.toContain('    at ');
     const model = parseModel(readFileSync(join(dir, 'first.json'), 'utf8'));
     const run = (model.training as { run: { interrupted: boolean; epochsRun: number; bestEpoch: number } }).run;
@@ -56,6 +59,9 @@ describe('Ctrl-C during spotify-mlp train', () => {
     expect(s.stderr).toContain('train: Ctrl-C again: quitting without saving.');
     expect(s.stderr).not.toMatch(/wrote/);
     expect(existsSync(join(dir, 'second.json'))).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.includes('second')), 'no temporary file is left').toEqual([]);
+    expect(
+      readdirSync(dir).filter((f) => f.includes('second')),
+      'no temporary file is left',
+    ).toEqual([]);
   }, 60_000);
 });

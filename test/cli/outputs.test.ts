@@ -36,7 +36,13 @@ describe('reserveOutputs', () => {
 
   it('puts nothing in place before commit, and everything at once at commit', () => {
     const d = area('commit');
-    const outputs = reserveOutputs([{ path: join(d, 'a.npy'), what: 'the output file' }, { path: join(d, 'b.json'), what: 'the summary' }], { force: false });
+    const outputs = reserveOutputs(
+      [
+        { path: join(d, 'a.npy'), what: 'the output file' },
+        { path: join(d, 'b.json'), what: 'the summary' },
+      ],
+      { force: false },
+    );
     outputs.write(join(d, 'a.npy'), 'A');
     outputs.write(join(d, 'b.json'), 'B');
     expect(readdirSync(d).filter((f) => !f.startsWith('.'))).toEqual([]);
@@ -49,10 +55,12 @@ describe('reserveOutputs', () => {
     const d = area('discard');
     const before = snapshot(d);
     const nested = join(d, 'new', 'deeper', 'model.json');
-    await expect(withOutputs([{ path: nested, what: 'the model file' }], { force: false }, (outputs) => {
-      outputs.write(nested, 'half');
-      throw new UserError('the work failed');
-    })).rejects.toThrow('the work failed');
+    await expect(
+      withOutputs([{ path: nested, what: 'the model file' }], { force: false }, (outputs) => {
+        outputs.write(nested, 'half');
+        throw new UserError('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
     expect(snapshot(d)).toEqual(before);
   });
 
@@ -85,7 +93,9 @@ describe('reserveOutputs', () => {
     const outputs = reserveOutputs([{ path, what: 'the model file' }], { force: false });
     writeFileSync(path, 'the other run'); // another run finished first
     outputs.write(path, 'this run');
-    expect(() => outputs.commit()).toThrow(/'.*model\.json' appeared while this command worked, so its result was saved as '.*model-2\.json'; nothing was overwritten/);
+    expect(() => outputs.commit()).toThrow(
+      /'.*model\.json' appeared while this command worked, so its result was saved as '.*model-2\.json'; nothing was overwritten/,
+    );
     expect(readFileSync(path, 'utf8')).toBe('the other run');
     expect(readFileSync(join(d, 'model-2.json'), 'utf8')).toBe('this run');
     expect(readdirSync(d).sort()).toEqual(['model-2.json', 'model.json']);
@@ -98,8 +108,9 @@ describe('reserveOutputs', () => {
     linkSync(input, join(d, 'hard.csv'));
     symlinkSync(input, join(d, 'soft.csv'));
     for (const out of [input, `${d}/./tracks.csv`, join(d, 'hard.csv'), join(d, 'soft.csv')]) {
-      expect(() => reserveOutputs([{ path: out, what: 'the predictions file' }], { force: true, inputs: [{ path: input, what: 'the CSV file' }] }))
-        .toThrow(/it is the CSV file .*this command reads; choose another --out\./);
+      expect(() => reserveOutputs([{ path: out, what: 'the predictions file' }], { force: true, inputs: [{ path: input, what: 'the CSV file' }] })).toThrow(
+        /it is the CSV file .*this command reads; choose another --out\./,
+      );
     }
     expect(readFileSync(input, 'utf8')).toBe('id,popularity\n');
   });

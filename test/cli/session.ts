@@ -23,10 +23,11 @@ export function startCli(args: readonly string[], cwd: string): Session {
   const session: Session = {
     child,
     stderr: '',
-    waitFor: (pattern) => new Promise((resolve) => {
-      if (pattern.test(session.stderr)) resolve();
-      else waiters.push({ pattern, resolve });
-    }),
+    waitFor: (pattern) =>
+      new Promise((resolve) => {
+        if (pattern.test(session.stderr)) resolve();
+        else waiters.push({ pattern, resolve });
+      }),
     exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
   };
   child.stderr.on('data', (chunk: Buffer) => {

@@ -17,10 +17,40 @@ afterAll(() => {
   cleanup();
 });
 
-const TRAIN = (out: string, backend = 'cpu'): string[] =>
-  ['train', '--epochs', '100000', '--patience', '0', '--backend', backend, '--synthetic-rows', '4000', '--batch', '32', '--out', out];
-const SWEEP = (out: string): string[] =>
-  ['sweep', '--epochs', '100000', '--patience', '0', '--backend', 'cpu', '--synthetic-rows', '1500', '--seeds', '2', '--lr', '0.001,0.002', '--top', '2', '--out', out];
+const TRAIN = (out: string, backend = 'cpu'): string[] => [
+  'train',
+  '--epochs',
+  '100000',
+  '--patience',
+  '0',
+  '--backend',
+  backend,
+  '--synthetic-rows',
+  '4000',
+  '--batch',
+  '32',
+  '--out',
+  out,
+];
+const SWEEP = (out: string): string[] => [
+  'sweep',
+  '--epochs',
+  '100000',
+  '--patience',
+  '0',
+  '--backend',
+  'cpu',
+  '--synthetic-rows',
+  '1500',
+  '--seeds',
+  '2',
+  '--lr',
+  '0.001,0.002',
+  '--top',
+  '2',
+  '--out',
+  out,
+];
 
 const interruptedRun = (path: string): { interrupted: boolean; epochsRun: number } =>
   (parseModel(readFileSync(path, 'utf8')).training as { run: { interrupted: boolean; epochsRun: number } }).run;
@@ -32,7 +62,9 @@ describe('a signal to the process id', () => {
     process.kill(s.child.pid!, 'SIGTERM');
     const { code, signal } = await s.exit;
     expect({ code, signal }, s.stderr).toEqual({ code: 143, signal: null });
-    expect(s.stderr).toContain('train: SIGTERM: training stops after the current epoch and writes the best model so far; send a signal again to quit without saving.');
+    expect(s.stderr).toContain(
+      'train: SIGTERM: training stops after the current epoch and writes the best model so far; send a signal again to quit without saving.',
+    );
     expect(s.stderr).toMatch(/spotify-mlp: Interrupted by SIGTERM after epoch \d+; wrote the best model so far/);
     expect(interruptedRun(join(dir, 'term-gpu.json'))).toMatchObject({ interrupted: true });
     expect(interruptedRun(join(dir, 'term-gpu.json')).epochsRun).toBeGreaterThanOrEqual(5);
@@ -66,7 +98,15 @@ describe('a signal to the process id', () => {
     const { code } = await s.exit;
     expect(code, s.stderr).toBe(143);
     expect(s.stderr).toMatch(/spotify-mlp: Interrupted by SIGTERM; wrote every model at its best so far/);
-    expect(readdirSync(join(dir, 'sweep-term')).sort()).toEqual(['best.json', 'ensemble.json', 'model-0.json', 'model-1.json', 'model-2.json', 'model-3.json', 'sweep.json']);
+    expect(readdirSync(join(dir, 'sweep-term')).sort()).toEqual([
+      'best.json',
+      'ensemble.json',
+      'model-0.json',
+      'model-1.json',
+      'model-2.json',
+      'model-3.json',
+      'sweep.json',
+    ]);
   }, 120_000);
 });
 
@@ -74,7 +114,10 @@ describe('a signal to the process id', () => {
 function checkOutputs(out: string, sweep: boolean): string {
   const folder = sweep ? join(dir, out) : dir;
   const names = existsSync(folder) ? readdirSync(folder).filter((f) => sweep || f.includes(out)) : [];
-  expect(names.filter((f) => f.startsWith('.')), 'no temporary file is left').toEqual([]);
+  expect(
+    names.filter((f) => f.startsWith('.')),
+    'no temporary file is left',
+  ).toEqual([]);
   for (const name of names) {
     const text = readFileSync(join(folder, name), 'utf8');
     if (name === 'sweep.json') expect(() => JSON.parse(text)).not.toThrow();
@@ -90,24 +133,32 @@ describe('signals at random moments (property)', () => {
   it(`${runs} runs: any signal, once or twice, at any moment of train or sweep; exit 128 + n and outputs whole or absent`, async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.integer({ min: 0, max: 5000 }), signal, fc.option(fc.tuple(fc.integer({ min: 0, max: 1500 }), signal)), async (sweep, delay, first, second) => {
-        const out = `p${n++}${sweep ? '' : '.json'}`;
-        const s = startCli(sweep ? SWEEP(out) : TRAIN(out), dir);
-        await new Promise((r) => setTimeout(r, delay));
-        process.kill(s.child.pid!, first);
-        if (second) {
-          await new Promise((r) => setTimeout(r, second[0]));
-          if (s.child.exitCode === null && s.child.signalCode === null) process.kill(s.child.pid!, second[1]);
-        }
-        const { code, signal: killedBy } = await s.exit;
-        // Before the CLI has installed its handlers (Node still starting), the signal's default action ends it.
-        const allowed = [first, ...(second ? [second[1]] : [])];
-        if (code === null) expect(allowed, s.stderr).toContain(killedBy);
-        else expect(allowed.map(exitCodeOf), s.stderr).toContain(code);
-        expect(s.stderr).not.toContain('    at ');
-        const outcome = checkOutputs(out, sweep);
-        console.log(`[signals] ${sweep ? 'sweep' : 'train'} ${first} at ${delay} ms${second ? `, ${second[1]} ${second[0]} ms later` : ''}: exit ${code ?? killedBy}, ${outcome}`);
-      }),
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.integer({ min: 0, max: 5000 }),
+        signal,
+        fc.option(fc.tuple(fc.integer({ min: 0, max: 1500 }), signal)),
+        async (sweep, delay, first, second) => {
+          const out = `p${n++}${sweep ? '' : '.json'}`;
+          const s = startCli(sweep ? SWEEP(out) : TRAIN(out), dir);
+          await new Promise((r) => setTimeout(r, delay));
+          process.kill(s.child.pid!, first);
+          if (second) {
+            await new Promise((r) => setTimeout(r, second[0]));
+            if (s.child.exitCode === null && s.child.signalCode === null) process.kill(s.child.pid!, second[1]);
+          }
+          const { code, signal: killedBy } = await s.exit;
+          // Before the CLI has installed its handlers (Node still starting), the signal's default action ends it.
+          const allowed = [first, ...(second ? [second[1]] : [])];
+          if (code === null) expect(allowed, s.stderr).toContain(killedBy);
+          else expect(allowed.map(exitCodeOf), s.stderr).toContain(code);
+          expect(s.stderr).not.toContain('    at ');
+          const outcome = checkOutputs(out, sweep);
+          console.log(
+            `[signals] ${sweep ? 'sweep' : 'train'} ${first} at ${delay} ms${second ? `, ${second[1]} ${second[0]} ms later` : ''}: exit ${code ?? killedBy}, ${outcome}`,
+          );
+        },
+      ),
       { numRuns: runs, seed: Number(process.env.SPOTIFY_MLP_SIGNAL_SEED ?? 17) },
     );
   }, 600_000);

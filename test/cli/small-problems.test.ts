@@ -31,21 +31,33 @@ describe('a .npy whose header claims fewer values than the file holds', () => {
 
   it('is refused with the byte counts, in the reader and through forward', async () => {
     expect(readNpy(whole).cols).toBe(4);
-    expect(() => readNpy(lying, 'X.npy')).toThrow(/^X\.npy holds 416 data bytes but its header's shape \(13, 3\) needs 312; the header does not describe the data/);
+    expect(() => readNpy(lying, 'X.npy')).toThrow(
+      /^X\.npy holds 416 data bytes but its header's shape \(13, 3\) needs 312; the header does not describe the data/,
+    );
     writeFileSync(join(dir, 'lying.npy'), lying);
-    expectUserError(await runCli(['forward', '--model', 'model.json', '--input', 'lying.npy', '--out', 'o1', '--backend', 'cpu'], dir),
-      /The input 'lying\.npy' holds 416 data bytes but its header's shape \(13, 3\) needs 312/);
+    expectUserError(
+      await runCli(['forward', '--model', 'model.json', '--input', 'lying.npy', '--out', 'o1', '--backend', 'cpu'], dir),
+      /The input 'lying\.npy' holds 416 data bytes but its header's shape \(13, 3\) needs 312/,
+    );
     expect(existsSync(join(dir, 'o1'))).toBe(false);
   });
 });
 
 describe('a 1-D .npy of shape (13,)', () => {
   it('is called 1-D, not transposed, with the reshape that fixes it', async () => {
-    const bytes = Buffer.from(Buffer.from(writeNpy(matrix(1, 13, new Float64Array(13)))).toString('latin1').replace('(1, 13), }', '(13,), }  '), 'latin1'); // same header length
+    const bytes = Buffer.from(
+      Buffer.from(writeNpy(matrix(1, 13, new Float64Array(13))))
+        .toString('latin1')
+        .replace('(1, 13), }', '(13,), }  '),
+      'latin1',
+    ); // same header length
     expect(readNpyArray(bytes).shape).toEqual([13]);
     writeFileSync(join(dir, 'one.npy'), bytes);
     const run = await runCli(['forward', '--model', 'model.json', '--input', 'one.npy', '--out', 'o2', '--backend', 'cpu'], dir);
-    expectUserError(run, /The input 'one\.npy' is 1-D, shape \(13,\), but the model needs a 2-D X of shape \(13, m\), one column per example; for one example save X\.reshape\(13, 1\)\.$/);
+    expectUserError(
+      run,
+      /The input 'one\.npy' is 1-D, shape \(13,\), but the model needs a 2-D X of shape \(13, m\), one column per example; for one example save X\.reshape\(13, 1\)\.$/,
+    );
     expect(run.stderr).not.toMatch(/transposed/);
   });
 });
@@ -62,7 +74,10 @@ describe('CSV headers', () => {
 
   it('says that names are case-sensitive when the missing columns are there in another case', () => {
     const upper = KAGGLE_HEADER.map((h) => (h === 'tempo' || h === 'energy' ? h.toUpperCase() : h));
-    const text = toCsv(tracks(2).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k === 'tempo' || k === 'energy' ? k.toUpperCase() : k, v]))), { header: upper });
+    const text = toCsv(
+      tracks(2).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k === 'tempo' || k === 'energy' ? k.toUpperCase() : k, v]))),
+      { header: upper },
+    );
     expect(() => parseCsvText(text, 'upper.csv')).toThrow(
       /is missing the required columns energy, tempo; .*column names are case-sensitive, and the file has 'ENERGY', 'TEMPO', so write them in lower case\.$/,
     );

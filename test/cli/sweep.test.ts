@@ -13,7 +13,11 @@ afterAll(() => tmp.cleanup());
 describe('spotify-mlp sweep', () => {
   it('trains a 2 × 2 grid on the GPU and writes every model, the best, the ensemble and sweep.json', async () => {
     const out = join(tmp.dir, 'grid');
-    const run = await runCli(['sweep', '--out', out, '--seed-list', '3,8', '--lr', '0.001,0.004', '--epochs', '3', '--synthetic-rows', '600', '--top', '3', '--backend', 'gpu'], tmp.dir, 300_000);
+    const run = await runCli(
+      ['sweep', '--out', out, '--seed-list', '3,8', '--lr', '0.001,0.004', '--epochs', '3', '--synthetic-rows', '600', '--top', '3', '--backend', 'gpu'],
+      tmp.dir,
+      300_000,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['best.json', 'ensemble.json', 'model-0.json', 'model-1.json', 'model-2.json', 'model-3.json', 'sweep.json']);
     const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
@@ -33,7 +37,10 @@ describe('spotify-mlp sweep', () => {
     expect(run.stdout).toMatch(/ranked by validation RMSE/);
     expect(run.stdout).toMatch(/test \(reported only\)/);
     // A second sweep into the same folder is refused before any work, and nothing is changed.
-    const again = await runCli(['sweep', '--out', out, '--seeds', '1', '--lr', '0.001', '--epochs', '1', '--synthetic-rows', '100', '--backend', 'cpu'], tmp.dir);
+    const again = await runCli(
+      ['sweep', '--out', out, '--seeds', '1', '--lr', '0.001', '--epochs', '1', '--synthetic-rows', '100', '--backend', 'cpu'],
+      tmp.dir,
+    );
     expectUserError(again, /already holds model-0.json, best.json, ensemble.json, sweep.json; pass --force/);
   }, 300_000);
 

@@ -30,9 +30,21 @@ describe('a model 300 000 units wide', () => {
     }
 
     const m = 6;
-    saveNpy(dir, 'X.npy', matrix(13, m, Float64Array.from({ length: 13 * m }, (_, i) => ((i * 37) % 17) / 17 - 0.2)), 'float32');
-    const runs = await Promise.all(['reference', 'cpu', 'gpu'].map((backend) =>
-      runCli(['forward', '--model', 'wide.json', '--input', 'X.npy', '--out', `out-${backend}`, '--backend', backend], dir, 300_000)));
+    saveNpy(
+      dir,
+      'X.npy',
+      matrix(
+        13,
+        m,
+        Float64Array.from({ length: 13 * m }, (_, i) => ((i * 37) % 17) / 17 - 0.2),
+      ),
+      'float32',
+    );
+    const runs = await Promise.all(
+      ['reference', 'cpu', 'gpu'].map((backend) =>
+        runCli(['forward', '--model', 'wide.json', '--input', 'X.npy', '--out', `out-${backend}`, '--backend', backend], dir, 300_000),
+      ),
+    );
     const [reference, cpu, gpu] = runs;
     expect(reference.code, reference.stderr).toBe(0);
     expect(cpu.code, cpu.stderr).toBe(0);

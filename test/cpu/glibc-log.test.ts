@@ -55,7 +55,11 @@ describe('glibcLog', () => {
   });
 
   it('equals glibc log bit for bit on every reference input', () => {
-    const { count, report } = compareAll(pairs, ([x]) => glibcLog(x), ([x]) => `log(${x} = ${bits(x)})`);
+    const { count, report } = compareAll(
+      pairs,
+      ([x]) => glibcLog(x),
+      ([x]) => `log(${x} = ${bits(x)})`,
+    );
     expect(count, report).toBe(0);
   });
 });

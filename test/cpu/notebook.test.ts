@@ -38,7 +38,11 @@ describe('1.3 Initialization', () => {
 
   it('has the He variance for the default engine and works for any depth', () => {
     const params = initialization([200, 300, 7, 2], { seed: 1 });
-    expect(params.W.map((w) => [w.rows, w.cols])).toEqual([[300, 200], [7, 300], [2, 7]]);
+    expect(params.W.map((w) => [w.rows, w.cols])).toEqual([
+      [300, 200],
+      [7, 300],
+      [2, 7],
+    ]);
     const w = params.W[0].data;
     const variance = mean(w.map((v) => v * v));
     expect(variance).toBeGreaterThan((2 / 200) * 0.95);

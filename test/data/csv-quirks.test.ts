@@ -40,7 +40,14 @@ describe('CSV quirks', () => {
   for (const [label, style] of styles) {
     it(`reads ${label}`, async () => {
       const rows = tracks(25);
-      await expectBothWays(`style-${label.replace(/\W+/g, '_')}.csv`, toCsv(rows.map((t) => t.cells), style), rows);
+      await expectBothWays(
+        `style-${label.replace(/\W+/g, '_')}.csv`,
+        toCsv(
+          rows.map((t) => t.cells),
+          style,
+        ),
+        rows,
+      );
     });
   }
 
@@ -84,11 +91,20 @@ describe('CSV quirks', () => {
   it('streams a file of several chunks with multi-byte characters identically to the string parser', async () => {
     // About 2.5 MB: rows and UTF-8 characters straddle the 1 MiB read boundaries.
     const rows: Track[] = tracks(15000).map((t, i) => ({ ...t, cells: { ...t.cells, name: `日本語の歌 ${i}, «ñ»` } }));
-    const text = toCsv(rows.map((t) => t.cells), { eol: '\r\n' });
+    const text = toCsv(
+      rows.map((t) => t.cells),
+      { eol: '\r\n' },
+    );
     expect(Buffer.byteLength(text)).toBeGreaterThan(2 ** 21);
     let calls = 0;
     let last = 0;
-    const streamed = await loadCsvFile(writeTemp('big.csv', text), { keepIds: true, onProgress: (done, total) => { calls++; last = done / total; } });
+    const streamed = await loadCsvFile(writeTemp('big.csv', text), {
+      keepIds: true,
+      onProgress: (done, total) => {
+        calls++;
+        last = done / total;
+      },
+    });
     expectTracks(streamed, rows);
     expect(streamed.ids).toEqual(rows.map((t) => t.cells.id));
     expect(calls).toBeGreaterThan(1);
@@ -99,11 +115,21 @@ describe('CSV quirks', () => {
 describe('dropped rows are counted, never silent', () => {
   it('counts each junk value under its reason and column, and keeps the rest', () => {
     const junk: [string, string, 'missingValue' | 'invalidValue'][] = [
-      ['tempo', '', 'missingValue'], ['energy', 'n/a', 'missingValue'], ['valence', 'NaN', 'missingValue'],
-      ['key', 'NULL', 'missingValue'], ['loudness', 'inf', 'invalidValue'], ['loudness', '-inf', 'invalidValue'],
-      ['danceability', 'abc', 'invalidValue'], ['liveness', '0x10', 'invalidValue'], ['speechiness', '1,5', 'invalidValue'],
-      ['mode', 'True', 'invalidValue'], ['popularity', 'high', 'invalidValue'], ['release_date', 'sometime', 'invalidValue'],
-      ['release_date', '2021-02-29', 'invalidValue'], ['release_date', '13/1/2020', 'invalidValue'], ['release_date', '', 'missingValue'],
+      ['tempo', '', 'missingValue'],
+      ['energy', 'n/a', 'missingValue'],
+      ['valence', 'NaN', 'missingValue'],
+      ['key', 'NULL', 'missingValue'],
+      ['loudness', 'inf', 'invalidValue'],
+      ['loudness', '-inf', 'invalidValue'],
+      ['danceability', 'abc', 'invalidValue'],
+      ['liveness', '0x10', 'invalidValue'],
+      ['speechiness', '1,5', 'invalidValue'],
+      ['mode', 'True', 'invalidValue'],
+      ['popularity', 'high', 'invalidValue'],
+      ['release_date', 'sometime', 'invalidValue'],
+      ['release_date', '2021-02-29', 'invalidValue'],
+      ['release_date', '13/1/2020', 'invalidValue'],
+      ['release_date', '', 'missingValue'],
     ];
     const good = tracks(10);
     const rows = [...good.map((t) => t.cells), ...junk.map(([col, text], k) => ({ ...makeTrack(100 + k).cells, [col]: text }))];

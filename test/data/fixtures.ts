@@ -7,8 +7,26 @@ import { FEATURES } from '../../src/model/schema.ts';
 
 /** The header of Kaggle's tracks.csv (and of both real samples). */
 export const KAGGLE_HEADER = [
-  'id', 'name', 'popularity', 'duration_ms', 'explicit', 'artists', 'id_artists', 'release_date', 'danceability', 'energy',
-  'key', 'loudness', 'mode', 'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'valence', 'tempo', 'time_signature',
+  'id',
+  'name',
+  'popularity',
+  'duration_ms',
+  'explicit',
+  'artists',
+  'id_artists',
+  'release_date',
+  'danceability',
+  'energy',
+  'key',
+  'loudness',
+  'mode',
+  'speechiness',
+  'acousticness',
+  'instrumentalness',
+  'liveness',
+  'valence',
+  'tempo',
+  'time_signature',
 ];
 
 /** The release_date spellings real copies of tracks.csv contain. */
@@ -27,11 +45,16 @@ export interface Track {
 export function formatDate(year: number, month: number, day: number, format: DateFormat): string {
   const p2 = (v: number): string => String(v).padStart(2, '0');
   switch (format) {
-    case 'YYYY': return `${year}`;
-    case 'YYYY-MM': return `${year}-${p2(month)}`;
-    case 'YYYY-MM-DD': return `${year}-${p2(month)}-${p2(day)}`;
-    case 'M/D/YYYY': return `${month}/${day}/${year}`;
-    case 'D-M-YYYY': return `${p2(day)}-${p2(month)}-${year}`;
+    case 'YYYY':
+      return `${year}`;
+    case 'YYYY-MM':
+      return `${year}-${p2(month)}`;
+    case 'YYYY-MM-DD':
+      return `${year}-${p2(month)}-${p2(day)}`;
+    case 'M/D/YYYY':
+      return `${month}/${day}/${year}`;
+    case 'D-M-YYYY':
+      return `${p2(day)}-${p2(month)}-${year}`;
   }
 }
 
@@ -49,9 +72,19 @@ export function makeTrack(i: number, dateFormat: DateFormat = DATE_FORMATS[i % D
   const mantissa = 1 + (i % 9) + 0.55;
   const instrText = i % 2 === 0 ? `${mantissa.toFixed(2)}E-0${1 + (i % 8)}` : frac(4).toString();
   const values: Record<string, number> = {
-    acousticness: frac(1), danceability: frac(2), energy: frac(3), instrumentalness: Number(instrText), liveness: frac(5),
-    loudness: -60 * frac(6), speechiness: frac(7), tempo: 50 + 170 * frac(8), valence: frac(9), key: i % 12, mode: i % 2,
-    explicit: explicitValue, year,
+    acousticness: frac(1),
+    danceability: frac(2),
+    energy: frac(3),
+    instrumentalness: Number(instrText),
+    liveness: frac(5),
+    loudness: -60 * frac(6),
+    speechiness: frac(7),
+    tempo: 50 + 170 * frac(8),
+    valence: frac(9),
+    key: i % 12,
+    mode: i % 2,
+    explicit: explicitValue,
+    year,
   };
   const popularity = (i * 13) % 101;
   const cells: Record<string, string> = {

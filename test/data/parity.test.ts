@@ -40,7 +40,17 @@ describe('numpy parity on the generated fixture (test/reference/data_parity.csv)
     expect(Object.values(ref.counts.droppedByReason).every((n) => n > 0)).toBe(true);
     expect(ref.counts.blankLines).toBeGreaterThan(0);
     const text = readFileSync(FIXTURE, 'utf8');
-    for (const pattern of [/^\uFEFF/, /\r\n/, /,\d{4},/, /,\d{4}-\d\d,/, /,\d{4}-\d\d-\d\d,/, /,\d{1,2}\/\d{1,2}\/\d{4},/, /,\d\d-\d\d-\d{4},/, /E-0\d/, /,True,/]) {
+    for (const pattern of [
+      /^\uFEFF/,
+      /\r\n/,
+      /,\d{4},/,
+      /,\d{4}-\d\d,/,
+      /,\d{4}-\d\d-\d\d,/,
+      /,\d{1,2}\/\d{1,2}\/\d{4},/,
+      /,\d\d-\d\d-\d{4},/,
+      /E-0\d/,
+      /,True,/,
+    ]) {
       expect(text, String(pattern)).toMatch(pattern);
     }
   });

@@ -11,11 +11,13 @@ import { makeTrack, toCsv } from './fixtures.ts';
 
 const table = (n: number, edit: (cells: Record<string, string>, i: number) => void = () => {}) =>
   parseCsvText(
-    toCsv(Array.from({ length: n }, (_, i) => {
-      const cells = { ...makeTrack(i).cells };
-      edit(cells, i);
-      return cells;
-    })),
+    toCsv(
+      Array.from({ length: n }, (_, i) => {
+        const cells = { ...makeTrack(i).cells };
+        edit(cells, i);
+        return cells;
+      }),
+    ),
     `${n}-rows.csv`,
   );
 
@@ -31,7 +33,16 @@ function expectEnds(values: number[], what: string): void {
 
 describe('prepareDataset', () => {
   it('splits like train_test_split: ceil(testSize·m) test rows, every row used exactly once', () => {
-    for (const [m, testSize] of [[2, 0.2], [3, 0.2], [5, 0.2], [11, 0.2], [99, 0.2], [40, 0.25], [7, 0.5], [10, 0.3]] as const) {
+    for (const [m, testSize] of [
+      [2, 0.2],
+      [3, 0.2],
+      [5, 0.2],
+      [11, 0.2],
+      [99, 0.2],
+      [40, 0.25],
+      [7, 0.5],
+      [10, 0.3],
+    ] as const) {
       for (const rng of ['numpy', 'seedrandom'] as const) {
         const d = prepareDataset(table(m), { rng, testSize });
         expect([d.counts.test, d.counts.train], `m=${m} testSize=${testSize}`).toEqual([Math.ceil(testSize * m), m - Math.ceil(testSize * m)]);
@@ -63,7 +74,10 @@ describe('prepareDataset', () => {
   it('scales each feature and the target to [0, 1] over the sampled rows, reaching both ends', () => {
     const d = prepareDataset(table(80));
     for (let j = 0; j < N_FEATURES; j++) {
-      const values = [...d.xTrain.data.subarray(j * d.xTrain.cols, (j + 1) * d.xTrain.cols), ...d.xTest.data.subarray(j * d.xTest.cols, (j + 1) * d.xTest.cols)];
+      const values = [
+        ...d.xTrain.data.subarray(j * d.xTrain.cols, (j + 1) * d.xTrain.cols),
+        ...d.xTest.data.subarray(j * d.xTest.cols, (j + 1) * d.xTest.cols),
+      ];
       expectEnds(values, FEATURES[j]);
     }
     expectEnds([...d.yTrain.data, ...d.yTest.data], 'popularity');
@@ -82,7 +96,12 @@ describe('prepareDataset', () => {
 
 describe('MinMaxScaler semantics', () => {
   it('a constant column scales to 0, as sklearn does', () => {
-    const d = prepareDataset(table(20, (cells) => { cells.mode = '1'; cells.key = '7'; }));
+    const d = prepareDataset(
+      table(20, (cells) => {
+        cells.mode = '1';
+        cells.key = '7';
+      }),
+    );
     const j = FEATURES.indexOf('mode');
     expect(Array.from(d.xTrain.data.subarray(j * d.xTrain.cols, (j + 1) * d.xTrain.cols)).every((v) => v === 0)).toBe(true);
     expect(d.scaler.xMin[j]).toBe(1);
@@ -90,10 +109,14 @@ describe('MinMaxScaler semantics', () => {
   });
 
   it('transform is x·(1/range) − min·(1/range), and unscaleY inverts scaleY', () => {
-    const features = Float64Array.from({ length: 3 * N_FEATURES }, (_, i) => (i * 0.37) % 5 - 2);
+    const features = Float64Array.from({ length: 3 * N_FEATURES }, (_, i) => ((i * 0.37) % 5) - 2);
     const targets = Float64Array.from([3, 81, 40]);
     const s = fitScaler(features, targets);
-    const raw = matrix(N_FEATURES, 3, Float64Array.from({ length: 3 * N_FEATURES }, (_, k) => features[(k % 3) * N_FEATURES + Math.floor(k / 3)]));
+    const raw = matrix(
+      N_FEATURES,
+      3,
+      Float64Array.from({ length: 3 * N_FEATURES }, (_, k) => features[(k % 3) * N_FEATURES + Math.floor(k / 3)]),
+    );
     const want = Array.from(raw.data, (v, k) => {
       const j = Math.floor(k / 3);
       const scale = 1 / (s.xMax[j] - s.xMin[j]);
@@ -107,8 +130,14 @@ describe('MinMaxScaler semantics', () => {
     const s = prepareDataset(table(10)).scaler;
     expect(validateScaler(JSON.parse(JSON.stringify(s)), 'model.json')).toEqual(s);
     const broken: unknown[] = [
-      null, [], { ...s, xMin: s.xMin.slice(1) }, { ...s, features: [...s.features].reverse() }, { ...s, target: 'energy' },
-      { ...s, yMax: 'high' }, { ...s, xMax: s.xMax.map(() => Number.NaN) }, { ...s, yMin: s.yMax + 1 },
+      null,
+      [],
+      { ...s, xMin: s.xMin.slice(1) },
+      { ...s, features: [...s.features].reverse() },
+      { ...s, target: 'energy' },
+      { ...s, yMax: 'high' },
+      { ...s, xMax: s.xMax.map(() => Number.NaN) },
+      { ...s, yMin: s.yMax + 1 },
     ];
     for (const b of broken) {
       let err: unknown;

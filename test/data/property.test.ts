@@ -12,9 +12,42 @@ import { loadCsvFile } from '../../src/platform/node-csv.ts';
 import { KAGGLE_HEADER, makeTrack, quoteCell, writeTemp } from './fixtures.ts';
 
 const cell = fc.oneof(
-  fc.constantFrom('', 'NA', 'n/a', 'NaN', 'null', 'inf', '-inf', 'True', 'false', '1.55E-05', '0', '0.0', '-3.5', '1e999',
-    '2020', '2020-01', '2020-13-01', '2021-02-29', '3/19/2021', '31-12-1999', '12/31/1999', 'abc', ' 7 ', '0x10', '1,5',
-    '"', '""', ',', '\n', '\r\n', '\uFEFF', '\u0000', '\uFFFD', "['a', 'b']"),
+  fc.constantFrom(
+    '',
+    'NA',
+    'n/a',
+    'NaN',
+    'null',
+    'inf',
+    '-inf',
+    'True',
+    'false',
+    '1.55E-05',
+    '0',
+    '0.0',
+    '-3.5',
+    '1e999',
+    '2020',
+    '2020-01',
+    '2020-13-01',
+    '2021-02-29',
+    '3/19/2021',
+    '31-12-1999',
+    '12/31/1999',
+    'abc',
+    ' 7 ',
+    '0x10',
+    '1,5',
+    '"',
+    '""',
+    ',',
+    '\n',
+    '\r\n',
+    '\uFEFF',
+    '\u0000',
+    '\uFFFD',
+    "['a', 'b']",
+  ),
   fc.double().map(String),
   fc.integer({ min: -5, max: 2030 }).map(String),
   fc.string({ maxLength: 8 }),
@@ -27,34 +60,36 @@ const header = fc.oneof(
 );
 
 /** Mostly plausible rows with junk cells sprinkled in, some with the wrong number of fields. */
-const junkCsv = fc.record({
-  header,
-  rows: fc.array(
-    fc.record({
-      track: fc.nat(500),
-      edits: fc.array(fc.tuple(fc.nat(KAGGLE_HEADER.length + 1), cell), { maxLength: 3 }),
-      widthChange: fc.constantFrom(0, 0, 0, 0, 1, -1, -5),
-      quoteAll: fc.boolean(),
-    }),
-    { maxLength: 25 },
-  ),
-  eol: fc.constantFrom('\n', '\r\n'),
-  bom: fc.boolean(),
-  finalNewline: fc.boolean(),
-  blankLines: fc.nat(3),
-}).map(({ header: h, rows, eol, bom, finalNewline, blankLines }) => {
-  const lines = [h.map(quoteCell).join(',')];
-  for (const r of rows) {
-    const cells = h.map((col) => makeTrack(r.track).cells[col] ?? String(r.track % 7));
-    for (const [at, text] of r.edits) if (at < cells.length) cells[at] = text;
-    const width = Math.max(0, cells.length + r.widthChange);
-    const fields = Array.from({ length: width }, (_, k) => cells[k] ?? 'x');
-    // Unquoted junk may break the CSV's structure: that must end in a UserError or a counted drop, never a crash.
-    lines.push(fields.map((f) => (r.quoteAll ? quoteCell(f) : f)).join(','));
-  }
-  for (let k = 0; k < blankLines; k++) lines.splice(1 + ((k * 7) % lines.length), 0, '');
-  return `${bom ? '\uFEFF' : ''}${lines.join(eol)}${finalNewline ? eol : ''}`;
-});
+const junkCsv = fc
+  .record({
+    header,
+    rows: fc.array(
+      fc.record({
+        track: fc.nat(500),
+        edits: fc.array(fc.tuple(fc.nat(KAGGLE_HEADER.length + 1), cell), { maxLength: 3 }),
+        widthChange: fc.constantFrom(0, 0, 0, 0, 1, -1, -5),
+        quoteAll: fc.boolean(),
+      }),
+      { maxLength: 25 },
+    ),
+    eol: fc.constantFrom('\n', '\r\n'),
+    bom: fc.boolean(),
+    finalNewline: fc.boolean(),
+    blankLines: fc.nat(3),
+  })
+  .map(({ header: h, rows, eol, bom, finalNewline, blankLines }) => {
+    const lines = [h.map(quoteCell).join(',')];
+    for (const r of rows) {
+      const cells = h.map((col) => makeTrack(r.track).cells[col] ?? String(r.track % 7));
+      for (const [at, text] of r.edits) if (at < cells.length) cells[at] = text;
+      const width = Math.max(0, cells.length + r.widthChange);
+      const fields = Array.from({ length: width }, (_, k) => cells[k] ?? 'x');
+      // Unquoted junk may break the CSV's structure: that must end in a UserError or a counted drop, never a crash.
+      lines.push(fields.map((f) => (r.quoteAll ? quoteCell(f) : f)).join(','));
+    }
+    for (let k = 0; k < blankLines; k++) lines.splice(1 + ((k * 7) % lines.length), 0, '');
+    return `${bom ? '\uFEFF' : ''}${lines.join(eol)}${finalNewline ? eol : ''}`;
+  });
 
 /** The invariants every clean table must satisfy. */
 function checkTable(t: CleanTable): void {

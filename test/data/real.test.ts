@@ -29,7 +29,8 @@ for (const { file, cases, rows } of SAMPLES) {
       expect(table.yearFrom).toBe('release_date');
       // The expected year is simply the 4-digit run in release_date, found here without the pipeline's parser.
       const records = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), {
-        header: true, skipEmptyLines: true,
+        header: true,
+        skipEmptyLines: true,
       }).data;
       expect(records.length).toBe(rows);
       const bad: string[] = [];

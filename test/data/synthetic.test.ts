@@ -6,8 +6,18 @@ import { popularitySignal, SYNTHETIC_NOISE_SD, SYNTHETIC_ROWS, syntheticDataset 
 
 /** Plausible ranges of tracks.csv's columns (Spotify's audio-feature definitions). */
 const RANGES: Record<string, [number, number]> = {
-  acousticness: [0, 1], danceability: [0, 1], energy: [0, 1], instrumentalness: [0, 1], liveness: [0, 1],
-  loudness: [-60, 0], speechiness: [0, 1], tempo: [30, 250], valence: [0, 1], key: [0, 11], mode: [0, 1], explicit: [0, 1],
+  acousticness: [0, 1],
+  danceability: [0, 1],
+  energy: [0, 1],
+  instrumentalness: [0, 1],
+  liveness: [0, 1],
+  loudness: [-60, 0],
+  speechiness: [0, 1],
+  tempo: [30, 250],
+  valence: [0, 1],
+  key: [0, 11],
+  mode: [0, 1],
+  explicit: [0, 1],
   year: [1921, 2021],
 };
 const INTEGER = new Set(['key', 'mode', 'explicit', 'year']);

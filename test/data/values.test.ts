@@ -33,17 +33,38 @@ describe('parseNumber', () => {
 describe('parseReleaseYear', () => {
   it('reads the year of any real date in each of the five formats', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1000, max: 2999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.constantFrom(...DATE_FORMATS), (y, m, d, format) => {
-        const text = formatDate(y, m, d, format);
-        const real = validDate(y, m, format === 'YYYY' || format === 'YYYY-MM' ? 1 : d);
-        expect(parseReleaseYear(text), text).toBe(real ? y : INVALID);
-      }),
+      fc.property(
+        fc.integer({ min: 1000, max: 2999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.constantFrom(...DATE_FORMATS),
+        (y, m, d, format) => {
+          const text = formatDate(y, m, d, format);
+          const real = validDate(y, m, format === 'YYYY' || format === 'YYYY-MM' ? 1 : d);
+          expect(parseReleaseYear(text), text).toBe(real ? y : INVALID);
+        },
+      ),
     );
   });
 
   it('knows leap years and rejects other spellings', () => {
     expect([parseReleaseYear('2020-02-29'), parseReleaseYear('2000-02-29'), parseReleaseYear('29-02-2020')]).toEqual([2020, 2000, 2020]);
-    for (const t of ['1900-02-29', '2021-02-29', '2020-00', '2020-13', '13/1/2020', '1/32/2020', '32-01-2020', '2020/01/01', '20-01-01', '01.02.2020', '2020-01-01T00:00:00', 'March 2020', '99', '12345']) {
+    for (const t of [
+      '1900-02-29',
+      '2021-02-29',
+      '2020-00',
+      '2020-13',
+      '13/1/2020',
+      '1/32/2020',
+      '32-01-2020',
+      '2020/01/01',
+      '20-01-01',
+      '01.02.2020',
+      '2020-01-01T00:00:00',
+      'March 2020',
+      '99',
+      '12345',
+    ]) {
       expect(parseReleaseYear(t), t).toBe(INVALID);
     }
     expect(parseReleaseYear('')).toBe(MISSING);

@@ -14,7 +14,15 @@ const EPOCHS = 8;
 /** The bound of issue #12. */
 const MAX_STALL_MS = 50;
 
-interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string } }
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
 
 let s: DemoSession;
 
@@ -32,9 +40,15 @@ async function startStallMonitor(epochs: number): Promise<void> {
     w.__timer = window.setInterval(() => {
       const now = performance.now();
       const t = training();
-      if (phase === 0 && t.running) { performance.mark('stall:start'); phase = 1; }
+      if (phase === 0 && t.running) {
+        performance.mark('stall:start');
+        phase = 1;
+      }
       if (phase === 1) w.__late.push(now - prev - 5);
-      if (phase === 1 && t.epochs >= last) { performance.mark('stall:end'); phase = 2; }
+      if (phase === 1 && t.epochs >= last) {
+        performance.mark('stall:end');
+        phase = 2;
+      }
       prev = now;
     }, 5);
   }, epochs);
@@ -52,7 +66,13 @@ describe('demo page without WebGPU: training never blocks the page', () => {
 
   it(`trains ${EPOCHS} epochs of 24 000 examples with no main-thread task of ${MAX_STALL_MS} ms or more`, async () => {
     expect(await s.page.$eval('[data-testid="backend-badge"]', (e) => (e as HTMLElement).innerText)).toMatch(/CPU/);
-    await s.page.$eval('#epochs', (e, n) => { (e as HTMLInputElement).value = String(n); }, EPOCHS);
+    await s.page.$eval(
+      '#epochs',
+      (e, n) => {
+        (e as HTMLInputElement).value = String(n);
+      },
+      EPOCHS,
+    );
     const tracePath = join(tmpdir(), `spotify-mlp-stall-${process.pid}.json`);
     await s.page.tracing.start({ path: tracePath, categories: ['disabled-by-default-devtools.timeline', 'blink.user_timing'] });
     await startStallMonitor(EPOCHS);
@@ -81,10 +101,12 @@ describe('demo page without WebGPU: training never blocks the page', () => {
     expect(overlapping.length, 'main-thread tasks while the epochs ran').toBeGreaterThan(10);
     const longest = Math.max(...overlapping.map((e) => e.dur! / 1000));
     const longestWhole = Math.max(...tasks.map((e) => e.dur! / 1000));
-    console.log(`[stall] ${EPOCHS} CPU epochs of 24 000 examples took ${st.training.epochMs.map((x) => x.toFixed(0)).join(', ')} ms; ` +
-      `longest main-thread task while they ran: ${longest.toFixed(1)} ms (${overlapping.length} tasks); ` +
-      `longest in the whole run (click to results and charts): ${longestWhole.toFixed(1)} ms; ` +
-      `a 5 ms timer came at most ${Math.max(...late).toFixed(1)} ms late during the epochs`);
+    console.log(
+      `[stall] ${EPOCHS} CPU epochs of 24 000 examples took ${st.training.epochMs.map((x) => x.toFixed(0)).join(', ')} ms; ` +
+        `longest main-thread task while they ran: ${longest.toFixed(1)} ms (${overlapping.length} tasks); ` +
+        `longest in the whole run (click to results and charts): ${longestWhole.toFixed(1)} ms; ` +
+        `a 5 ms timer came at most ${Math.max(...late).toFixed(1)} ms late during the epochs`,
+    );
     expect(longest).toBeLessThan(MAX_STALL_MS);
     expect(s.consoleErrors).toEqual([]);
     await screenshot(s.page, 'cpu-3-trained-24k');

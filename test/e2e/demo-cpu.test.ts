@@ -41,7 +41,13 @@ describe('demo page without WebGPU', () => {
   });
 
   it('trains on the CPU and the loss falls', async () => {
-    await s.page.$eval('#epochs', (e, n) => { (e as HTMLInputElement).value = String(n); }, EPOCHS);
+    await s.page.$eval(
+      '#epochs',
+      (e, n) => {
+        (e as HTMLInputElement).value = String(n);
+      },
+      EPOCHS,
+    );
     await s.page.click('#train-start');
     const st = await waitForStatus(s.page, 'training to finish', (x) => x.training.finished > 0, 150_000);
     expect(st.errors).toEqual([]);
@@ -53,8 +59,12 @@ describe('demo page without WebGPU', () => {
   }, 180_000);
 
   it('stops a long run between epochs when Stop is pressed', async () => {
-    await s.page.$eval('#epochs', (e) => { (e as HTMLInputElement).value = '500'; });
-    await s.page.$eval('#train-form', (e) => { (e.querySelector('#lr') as HTMLInputElement).value = '0.001'; });
+    await s.page.$eval('#epochs', (e) => {
+      (e as HTMLInputElement).value = '500';
+    });
+    await s.page.$eval('#train-form', (e) => {
+      (e.querySelector('#lr') as HTMLInputElement).value = '0.001';
+    });
     await s.page.click('#train-start');
     await waitForStatus(s.page, 'the first epoch', (x) => x.training.running && x.training.epochs >= 1);
     await s.page.click('#train-stop');

@@ -56,8 +56,14 @@ describe('demo page with WebGPU', () => {
     expect(f?.maxAbsDiff as number).toBeLessThan(f?.tolerance as number);
     expect(f?.withinTolerance).toBe(true);
     expect(f?.shapes).toEqual({
-      Z1: `(64, ${f?.m})`, A1: `(64, ${f?.m})`, Z2: `(32, ${f?.m})`, A2: `(32, ${f?.m})`,
-      Z3: `(16, ${f?.m})`, A3: `(16, ${f?.m})`, Z4: `(1, ${f?.m})`, A4: `(1, ${f?.m})`,
+      Z1: `(64, ${f?.m})`,
+      A1: `(64, ${f?.m})`,
+      Z2: `(32, ${f?.m})`,
+      A2: `(32, ${f?.m})`,
+      Z3: `(16, ${f?.m})`,
+      A3: `(16, ${f?.m})`,
+      Z4: `(1, ${f?.m})`,
+      A4: `(1, ${f?.m})`,
     });
     expect(f?.deadFraction).toHaveLength(4);
     expect(await text('max-diff')).toContain('within float32 tolerance');
@@ -66,16 +72,25 @@ describe('demo page with WebGPU', () => {
 
   it('labels every control so keyboard and screen-reader users can reach it', async () => {
     const unlabelled = await s.page.$$eval('input, select, button', (els) =>
-      els.filter((e) => {
-        const el = e as HTMLInputElement;
-        const name = (el.labels?.length ?? 0) > 0 || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent?.trim());
-        return !name;
-      }).map((e) => e.outerHTML.slice(0, 80)));
+      els
+        .filter((e) => {
+          const el = e as HTMLInputElement;
+          const name = (el.labels?.length ?? 0) > 0 || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent?.trim());
+          return !name;
+        })
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
     expect(unlabelled).toEqual([]);
   });
 
   it('trains for a few epochs and draws a falling loss curve, then the scatter and metrics', async () => {
-    await s.page.$eval('#epochs', (e, n) => { (e as HTMLInputElement).value = String(n); }, EPOCHS);
+    await s.page.$eval(
+      '#epochs',
+      (e, n) => {
+        (e as HTMLInputElement).value = String(n);
+      },
+      EPOCHS,
+    );
     await s.page.focus('#train-start');
     await s.page.keyboard.press('Enter');
     const st = await waitForStatus(s.page, 'training to finish', (x) => x.training.finished > 0, 150_000);
@@ -106,8 +121,13 @@ describe('demo page with WebGPU', () => {
     const kept = fixture.rows - fixture.dropped;
     expect(st.errors).toEqual([]);
     expect(st.data).toMatchObject({
-      source: fixture.name, read: fixture.rows, dropped: fixture.dropped, kept, sampled: kept,
-      test: Math.ceil(0.2 * kept), train: kept - Math.ceil(0.2 * kept),
+      source: fixture.name,
+      read: fixture.rows,
+      dropped: fixture.dropped,
+      kept,
+      sampled: kept,
+      test: Math.ceil(0.2 * kept),
+      train: kept - Math.ceil(0.2 * kept),
     });
     expect(await text('count-read')).toContain(String(fixture.rows));
     expect(await text('count-dropped')).toContain(String(fixture.dropped));
@@ -118,11 +138,15 @@ describe('demo page with WebGPU', () => {
   it('takes a CSV dropped on the drop zone', async () => {
     const before = (await demoStatus(s.page))?.data?.loads ?? 0;
     const csv = fixtureCsvText;
-    await s.page.$eval('#dropzone', (zone, text) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    }, csv);
+    await s.page.$eval(
+      '#dropzone',
+      (zone, text) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      csv,
+    );
     const st = await waitForStatus(s.page, 'the dropped CSV', (x) => (x.data?.loads ?? 0) > before || x.errors.length > 0);
     expect(st.errors).toEqual([]);
     expect(st.data).toMatchObject({ source: 'dropped.csv', read: fixture.rows, dropped: fixture.dropped });
@@ -137,7 +161,10 @@ describe('demo page with WebGPU', () => {
     const st = await waitForStatus(s.page, 'the real sample', (x) => (x.data?.loads ?? 0) > before || x.errors.length > 0);
     expect(st.errors).toEqual([]);
     expect(st.data).toMatchObject({
-      read: expected.read, kept: expected.kept, dropped: expected.dropped, droppedByReason: expected.droppedByReason,
+      read: expected.read,
+      kept: expected.kept,
+      dropped: expected.dropped,
+      droppedByReason: expected.droppedByReason,
     });
     await screenshot(s.page, 'gpu-3b-real-sample');
     await upload('#csv-file', fixture.path); // back to the fixture the next tests expect
@@ -167,13 +194,17 @@ describe('demo page with WebGPU', () => {
   it('loads a model file written by the CLI and runs it', async () => {
     const out = join(dir, 'cli-model.json');
     const cli = spawnSync(process.execPath, ['bin/spotify-mlp.mjs', 'init', '--rng', 'numpy', '--seed', '42', '--out', out], {
-      cwd: ROOT, encoding: 'utf8',
+      cwd: ROOT,
+      encoding: 'utf8',
     });
     expect(cli.status, cli.stderr).toBe(0);
     const before = await demoStatus(s.page);
     await upload('#model-file', out);
-    const st = await waitForStatus(s.page, 'the loaded model to run',
-      (x) => (x.forward?.runs ?? 0) > (before?.forward?.runs ?? 0) || x.errors.length > (before?.errors.length ?? 0));
+    const st = await waitForStatus(
+      s.page,
+      'the loaded model to run',
+      (x) => (x.forward?.runs ?? 0) > (before?.forward?.runs ?? 0) || x.errors.length > (before?.errors.length ?? 0),
+    );
     expect(st.model?.source).toBe('cli-model.json');
     expect(st.forward?.weights).toContain('cli-model.json');
     expect(st.forward?.withinTolerance).toBe(true);

@@ -24,7 +24,13 @@ async function text(selector: string): Promise<string> {
 }
 
 async function setValue(id: string, value: string): Promise<void> {
-  await s.page.$eval(`#${id}`, (e, v) => { (e as HTMLInputElement).value = v; }, value);
+  await s.page.$eval(
+    `#${id}`,
+    (e, v) => {
+      (e as HTMLInputElement).value = v;
+    },
+    value,
+  );
 }
 
 async function fillSweep(values: { seeds: string; lrs: string; epochs: string; top: string }): Promise<void> {
@@ -43,7 +49,9 @@ function expectOneSentence(message: string): void {
 
 /** Scores the loaded data with the current model and returns the preview of preds.csv. */
 async function scorePreview(): Promise<{ preview: string; members: number | undefined }> {
-  await s.page.evaluate(() => { (window as unknown as { __demo: { prediction: unknown } }).__demo.prediction = null; });
+  await s.page.evaluate(() => {
+    (window as unknown as { __demo: { prediction: unknown } }).__demo.prediction = null;
+  });
   const errors = (await demoStatus(s.page))!.errors.length;
   await s.page.click('#predict-run');
   const st = await waitForStatus(s.page, 'the predictions', (x) => x.prediction !== null || x.errors.length > errors);
@@ -68,13 +76,22 @@ describe('the sweep panel with WebGPU', () => {
 
   it('labels every control of the sweep panel', async () => {
     const unlabelled = await s.page.$$eval('#sweep input, #sweep button', (els) =>
-      els.filter((e) => {
-        const el = e as HTMLInputElement;
-        return !((el.labels?.length ?? 0) > 0 || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent?.trim()));
-      }).map((e) => e.outerHTML.slice(0, 80)));
+      els
+        .filter((e) => {
+          const el = e as HTMLInputElement;
+          return !((el.labels?.length ?? 0) > 0 || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent?.trim()));
+        })
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
     expect(unlabelled).toEqual([]);
-    expect(await s.page.$$eval('.steps a', (links) => links.map((a) => a.textContent))).toEqual(
-      ['1 Device', '2 Data', '3 Forward pass', '4 Training', '5 Sweep', '6 Model & prediction']);
+    expect(await s.page.$$eval('.steps a', (links) => links.map((a) => a.textContent))).toEqual([
+      '1 Device',
+      '2 Data',
+      '3 Forward pass',
+      '4 Training',
+      '5 Sweep',
+      '6 Model & prediction',
+    ]);
   });
 
   it('refuses a bad grid with one sentence each and keeps the page usable', async () => {
@@ -83,7 +100,10 @@ describe('the sweep panel with WebGPU', () => {
       { values: { seeds: '2', lrs: '', epochs: '3', top: '1' }, says: /grid is empty/ },
       { values: { seeds: '2', lrs: '0.001,abc', epochs: '3', top: '1' }, says: /'abc'.*is not a number/ },
       { values: { seeds: '1,2,1', lrs: '0.001', epochs: '3', top: '1' }, says: /1 more than once/ },
-      { values: { seeds: '100', lrs: '0.001,0.002,0.003,0.004,0.005,0.006,0.007,0.008,0.009,0.01,0.011', epochs: '3', top: '1' }, says: /1100 models.*at most 1024/ },
+      {
+        values: { seeds: '100', lrs: '0.001,0.002,0.003,0.004,0.005,0.006,0.007,0.008,0.009,0.01,0.011', epochs: '3', top: '1' },
+        says: /1100 models.*at most 1024/,
+      },
       { values: { seeds: '2', lrs: '0.001,0.002', epochs: '3', top: '9' }, says: /from 1 to the 4 models/ },
     ];
     for (const c of cases) {
@@ -174,11 +194,16 @@ describe('the sweep panel with WebGPU', () => {
     const saved = await s.page.evaluate(async () => {
       const original = URL.createObjectURL.bind(URL);
       let blob: Blob | null = null;
-      URL.createObjectURL = (b: Blob | MediaSource) => { blob = b as Blob; return original(b); };
+      URL.createObjectURL = (b: Blob | MediaSource) => {
+        blob = b as Blob;
+        return original(b);
+      };
       const names: string[] = [];
       // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the prototype below, called with its own this
       const click = HTMLAnchorElement.prototype.click;
-      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { names.push(this.download); };
+      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+        names.push(this.download);
+      };
       try {
         (document.getElementById('model-download') as HTMLButtonElement).click();
       } finally {
@@ -250,8 +275,19 @@ describe('the sweep panel without WebGPU', () => {
     expect(before.backend).toBe('cpu');
     expect(await c.page.$eval('#sweep-cpu-note', (e) => (e as HTMLElement).hidden)).toBe(false);
     expect(await c.page.$eval('#sweep-cpu-note', (e) => (e as HTMLElement).innerText)).toMatch(/No WebGPU.*CPU reference/);
-    for (const [id, v] of [['sweep-seeds', '1'], ['sweep-lrs', '0.002,0.004'], ['sweep-epochs', '2'], ['sweep-top', '2']]) {
-      await c.page.$eval(`#${id}`, (e, value) => { (e as HTMLInputElement).value = value; }, v);
+    for (const [id, v] of [
+      ['sweep-seeds', '1'],
+      ['sweep-lrs', '0.002,0.004'],
+      ['sweep-epochs', '2'],
+      ['sweep-top', '2'],
+    ]) {
+      await c.page.$eval(
+        `#${id}`,
+        (e, value) => {
+          (e as HTMLInputElement).value = value;
+        },
+        v,
+      );
     }
     await c.page.click('#sweep-start');
     const st = await waitForStatus(c.page, 'the CPU sweep', (x) => x.sweep.finished > before.sweep.finished, 240_000);

@@ -39,10 +39,17 @@ export function writeTracksCsv(dir: string, name: string, rows: number, missingE
   let dropped = 0;
   for (let i = 1; i <= rows; i++) {
     const value: Record<string, string> = {
-      acousticness: rand().toFixed(4), danceability: rand().toFixed(4), energy: rand().toFixed(4),
-      instrumentalness: (rand() * 1e-3).toExponential(2).toUpperCase(), liveness: rand().toFixed(3),
-      loudness: (-30 * rand()).toFixed(2), speechiness: (rand() * 0.3).toFixed(4), tempo: (60 + 120 * rand()).toFixed(2),
-      valence: rand().toFixed(3), key: String(Math.floor(rand() * 12)), mode: String(rand() < 0.6 ? 1 : 0),
+      acousticness: rand().toFixed(4),
+      danceability: rand().toFixed(4),
+      energy: rand().toFixed(4),
+      instrumentalness: (rand() * 1e-3).toExponential(2).toUpperCase(),
+      liveness: rand().toFixed(3),
+      loudness: (-30 * rand()).toFixed(2),
+      speechiness: (rand() * 0.3).toFixed(4),
+      tempo: (60 + 120 * rand()).toFixed(2),
+      valence: rand().toFixed(3),
+      key: String(Math.floor(rand() * 12)),
+      mode: String(rand() < 0.6 ? 1 : 0),
       explicit: rand() < 0.1 ? 'True' : 'False',
     };
     const bad = i % missingEvery === 0 || i % junkEvery === 0;

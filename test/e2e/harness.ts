@@ -87,12 +87,7 @@ export async function demoStatus(page: Page): Promise<DemoStatus | null> {
  * Polls the status object until `ready(status)` holds, and fails with the last status and `what` after `timeoutMs`.
  * Polling the status rather than page text keeps the tests independent of wording.
  */
-export async function waitForStatus(
-  page: Page,
-  what: string,
-  ready: (s: DemoStatus) => boolean,
-  timeoutMs = 90_000,
-): Promise<DemoStatus> {
+export async function waitForStatus(page: Page, what: string, ready: (s: DemoStatus) => boolean, timeoutMs = 90_000): Promise<DemoStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: DemoStatus | null = null;
   while (Date.now() < deadline) {

@@ -25,9 +25,11 @@ describe("the demo's preds.csv", () => {
     writeFileSync(modelPath, serializeModel(params, { scaler }));
 
     const out = join(dir, 'cli-preds.csv');
-    const cli = spawnSync(process.execPath,
+    const cli = spawnSync(
+      process.execPath,
       ['bin/spotify-mlp.mjs', 'predict', '--model', modelPath, '--csv', fixture.path, '--out', out, '--backend', 'reference'],
-      { cwd: ROOT, encoding: 'utf8' });
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(cli.status, cli.stderr).toBe(0);
 
     const table = await loadCsvFile(fixture.path, { requireTarget: false, keepIds: true, listRejected: true });
@@ -36,6 +38,14 @@ describe("the demo's preds.csv", () => {
     const expected = readFileSync(out, 'utf8');
     expect(page.split('\n')).toHaveLength(fixture.rows + 2); // header, one line per row, final newline
     expect(page).toBe(expected);
-    expect(new Set(page.split('\n').slice(1, -1).map((l) => l.split(',')[1])).size, 'distinct predictions').toBeGreaterThan(10);
+    expect(
+      new Set(
+        page
+          .split('\n')
+          .slice(1, -1)
+          .map((l) => l.split(',')[1]),
+      ).size,
+      'distinct predictions',
+    ).toBeGreaterThan(10);
   }, 60_000);
 });

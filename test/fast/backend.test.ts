@@ -44,7 +44,13 @@ for (const build of BUILDS) {
       for (const m of ms) await checkForward(backend, params, inputs(13, m, 'random', m), `m=${m}`);
     });
 
-    for (const dims of [[5, 7, 3], [3, 17, 9, 5, 2, 1], [20, 33, 17], [1, 1], [2, 70, 1]]) {
+    for (const dims of [
+      [5, 7, 3],
+      [3, 17, 9, 5, 2, 1],
+      [20, 33, 17],
+      [1, 1],
+      [2, 70, 1],
+    ]) {
       test(`dims ${JSON.stringify(dims)}, m in 1, 63, 257`, async () => {
         const params = paramsFor(dims, 3);
         const backend = await createFastBackend(params, { build });

@@ -15,8 +15,10 @@ afterAll(cleanup);
 describe('spotify-mlp with --backend cpu (the fast CPU backend)', () => {
   it("forward equals numpy's feed_forward on the notebook's model and sample X, cache included", async () => {
     const out = join(dir, 'fast');
-    const run = await runCli(['forward', '--model', join(REFERENCE, 'model_numpy.json'), '--input', join(REFERENCE, 'sample_X.npy'),
-      '--out', out, '--cache', '--backend', 'cpu'], dir);
+    const run = await runCli(
+      ['forward', '--model', join(REFERENCE, 'model_numpy.json'), '--input', join(REFERENCE, 'sample_X.npy'), '--out', out, '--cache', '--backend', 'cpu'],
+      dir,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/backend: CPU fast \(float32, WebAssembly SIMD, one thread\)/);
     expect(readdirSync(out)).toHaveLength(8);
@@ -27,12 +29,24 @@ describe('spotify-mlp with --backend cpu (the fast CPU backend)', () => {
   });
 
   it('train gives the losses of --backend reference within float32 noise', async () => {
-    const args = (backend: string) => ['train', '--out', `${backend}.json`, '--backend', backend, '--epochs', '3', '--synthetic-rows', '400', '--patience', '0'];
+    const args = (backend: string) => [
+      'train',
+      '--out',
+      `${backend}.json`,
+      '--backend',
+      backend,
+      '--epochs',
+      '3',
+      '--synthetic-rows',
+      '400',
+      '--patience',
+      '0',
+    ];
     const [fast, ref] = await Promise.all([runCli(args('cpu'), dir), runCli(args('reference'), dir)]);
     expect(fast.code, fast.stderr).toBe(0);
     expect(ref.code, ref.stderr).toBe(0);
-    const losses = (file: string) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { training: { history: { trainLoss: number[] } } })
-      .training.history.trainLoss;
+    const losses = (file: string) =>
+      (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { training: { history: { trainLoss: number[] } } }).training.history.trainLoss;
     const [got, want] = [losses('cpu.json'), losses('reference.json')];
     expect(got).toHaveLength(4);
     expectClose(got, want, { atol: 1e-6, rtol: 1e-4 }, 'train loss per epoch');

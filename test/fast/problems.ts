@@ -38,7 +38,12 @@ export function problem(dims: number[], mTrain: number, mTest: number, seed: num
   const p = initialization(dims, { generator: rng });
   const b = p.b.map((v, l) => v.map(() => f32(l === p.b.length - 1 ? 1 : 0.1)));
   const params: Params = { dims, W: p.W.map((w) => matrix(w.rows, w.cols, w.data.map(f32))), b };
-  const mat = (rows: number, cols: number) => matrix(rows, cols, Float64Array.from({ length: rows * cols }, () => f32(rng.uniform())));
+  const mat = (rows: number, cols: number) =>
+    matrix(
+      rows,
+      cols,
+      Float64Array.from({ length: rows * cols }, () => f32(rng.uniform())),
+    );
   const L = dims.length - 1;
   return { params, data: { xTrain: mat(dims[0], mTrain), yTrain: mat(dims[L], mTrain), xTest: mat(dims[0], mTest), yTest: mat(dims[L], mTest) } };
 }

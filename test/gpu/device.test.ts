@@ -19,7 +19,12 @@ describe('GPU context', () => {
   });
 
   it('says what each Vulkan source lacked and how to install the SwiftShader fallback when there is no adapter', () => {
-    const message = noNodeAdapter({ source: 'none', loaderPath: null, icd: null, reasons: ['system: not taken, no Vulkan loader (libvulkan.so.1)', 'chromium: not taken, x'] });
+    const message = noNodeAdapter({
+      source: 'none',
+      loaderPath: null,
+      icd: null,
+      reasons: ['system: not taken, no Vulkan loader (libvulkan.so.1)', 'chromium: not taken, x'],
+    });
     expect(message).toMatch(/apt-get install -y chromium/);
     expect(message).toContain('system: not taken, no Vulkan loader (libvulkan.so.1); chromium: not taken, x');
     expect(message.match(/\. /g), 'one sentence').toBeNull();
@@ -72,7 +77,10 @@ describe('device loss', () => {
     const backend = await runtime.backend(initialization([3, 4, 1], { seed: 1 }));
     runtime.gpu!.device.destroy();
     const X = matrix(3, 5, new Float64Array(15).fill(0.5));
-    const error = await backend.forward(X).then(() => undefined, (e: unknown) => e);
+    const error = await backend.forward(X).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isUserError(error), String(error)).toBe(true);
     expect((error as Error).message).toMatch(/^The GPU device was lost.*; open a new GPU context .* try again\.$/);
     expect((error as Error).message.split('\n').length).toBe(1);

@@ -70,7 +70,11 @@ describe('GPU forward against the CPU reference', () => {
     await checkForward(ctx, paramsFor(NOTEBOOK, 2), inputs(13, 24000, 'random'), {}, 'm=24000');
   });
 
-  for (const dims of [[5, 7, 3], [3, 17, 9, 5, 2, 1], [20, 33, 17]]) {
+  for (const dims of [
+    [5, 7, 3],
+    [3, 17, 9, 5, 2, 1],
+    [20, 33, 17],
+  ]) {
     testWithDevice(`dims ${JSON.stringify(dims)} (widths off the tile), m in 1, 63, 257`, async (ctx) => {
       const params = paramsFor(dims, 3);
       for (const m of [1, 63, 257]) await checkForward(ctx, params, inputs(dims[0], m, 'random', m), {}, `m=${m}`);
@@ -170,7 +174,12 @@ describe('GPU forward against numpy', () => {
 });
 
 describe('GPU forward: every fused kernel variant', () => {
-  const others = [[5, 7, 3], [3, 17, 9, 5, 2, 1], [20, 33, 17], [16, 48, 24, 4]];
+  const others = [
+    [5, 7, 3],
+    [3, 17, 9, 5, 2, 1],
+    [20, 33, 17],
+    [16, 48, 24, 4],
+  ];
   test('the generated kernels take the notebook and the other test dims, and auto picks one for them', () => {
     for (const dims of [NOTEBOOK, ...others]) {
       expect(generatedSupports(dims), JSON.stringify(dims)).toBe(true);

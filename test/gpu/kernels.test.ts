@@ -7,13 +7,7 @@ import { BufferManager } from '../../src/gpu/buffers.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { dispatch1d } from '../../src/gpu/dispatch.ts';
 import { applySubstitutions, cachedPipelineCount } from '../../src/gpu/pipelines.ts';
-import {
-  encodeMatmulBias,
-  encodeRelu,
-  encodeReluMask,
-  type Epilogue,
-  matmulBiasPipeline,
-} from '../../src/gpu/kernels.ts';
+import { encodeMatmulBias, encodeRelu, encodeReluMask, type Epilogue, matmulBiasPipeline } from '../../src/gpu/kernels.ts';
 import { MATMUL_TILINGS, type MatmulTiling, tileM, tileN } from '../../src/gpu/tuning.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { expectClose, f32Tolerance } from '../helpers/compare.ts';
@@ -100,7 +94,11 @@ async function runMatmul(ctx: GpuContext, n: number, k: number, m: number, tilin
       Aprev: buffers.upload('A_prev', Float32Array.from(A.data)),
       Z: epilogue === 'relu' ? undefined : Z,
       A: epilogue === 'z' ? undefined : Aout,
-      n, k, m, tiling, epilogue,
+      n,
+      k,
+      m,
+      tiling,
+      epilogue,
     });
     pass.end();
     const staging = buffers.acquireStaging(2 * n * m * 4);

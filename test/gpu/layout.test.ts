@@ -3,12 +3,32 @@
 import { describe, expect, it } from 'vitest';
 import { initialization } from '../../src/reference/init.ts';
 import {
-  batchRows, cacheRowOffsets, forEachEntry, gradBlocks, gradSources, layeredRows, NONE, packDestinations, packedBlocks,
-  packFusedParams, packTransposed, transposedDestinations, transposedOffsets, updateMaps,
+  batchRows,
+  cacheRowOffsets,
+  forEachEntry,
+  gradBlocks,
+  gradSources,
+  layeredRows,
+  NONE,
+  packDestinations,
+  packedBlocks,
+  packFusedParams,
+  packTransposed,
+  transposedDestinations,
+  transposedOffsets,
+  updateMaps,
 } from '../../src/gpu/layout.ts';
 import { flatten, paramLayout, unflatten } from '../../src/model/flat-layout.ts';
 
-const DIMS = [[13, 64, 32, 16, 1], [3, 1], [1, 1], [5, 7, 3, 2], [20, 33, 17], [2, 70, 3], [4, 4, 4]];
+const DIMS = [
+  [13, 64, 32, 16, 1],
+  [3, 1],
+  [1, 1],
+  [5, 7, 3, 2],
+  [20, 33, 17],
+  [2, 70, 3],
+  [4, 4, 4],
+];
 
 /** Distinct, non-integer parameter values, so a swapped pair or a dropped entry shows. */
 function paramsFor(dims: number[]) {
@@ -99,14 +119,19 @@ describe.each(DIMS)('the layout of dims %j', (...dims) => {
     const rows = batchRows(dims);
     const { offsets, total } = cacheRowOffsets(dims);
     expect(rows.z).toEqual(offsets);
-    const spans = dims.slice(1).flatMap((n, l) => [[rows.z[l], n], [rows.z[l] + n, n]]);
+    const spans = dims.slice(1).flatMap((n, l) => [
+      [rows.z[l], n],
+      [rows.z[l] + n, n],
+    ]);
     spans.push([rows.x, dims[0]]);
     const used = new Uint8Array(rows.acts);
     for (const [start, n] of spans) for (let r = start; r < start + n; r++) used[r]++;
     expect(Array.from(used).every((u) => u === 1)).toBe(true);
     expect(rows.x).toBe(total);
     const dz = new Uint8Array(rows.dzRows);
-    dims.slice(1).forEach((n, l) => { for (let r = rows.dz[l]; r < rows.dz[l] + n; r++) dz[r]++; });
+    dims.slice(1).forEach((n, l) => {
+      for (let r = rows.dz[l]; r < rows.dz[l] + n; r++) dz[r]++;
+    });
     expect(Array.from(dz).every((u) => u === 1)).toBe(true);
   });
 

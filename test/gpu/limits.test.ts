@@ -29,13 +29,21 @@ describe('device limits', () => {
       for (const kernel of ['auto', 'layered'] as const) {
         const backend = await createGpuBackend(small, params, { kernel });
         try {
-          const got = await backend.forward(X).then((r) => r.out, (e: unknown) => e);
+          const got = await backend.forward(X).then(
+            (r) => r.out,
+            (e: unknown) => e,
+          );
           if (got instanceof Error) {
             expect(isUserError(got), `${name} (${kernel}): ${String(got)}`).toBe(true);
             expect(got.message.split('\n')).toHaveLength(1);
             expect(got.message).toMatch(/over this device's/);
           } else {
-            expectClose((got as { data: Float32Array }).data, feedForward(X, params).yOut.data, f32Tolerance(Math.max(...dims), dims.length - 1), `${name} (${kernel})`);
+            expectClose(
+              (got as { data: Float32Array }).data,
+              feedForward(X, params).yOut.data,
+              f32Tolerance(Math.max(...dims), dims.length - 1),
+              `${name} (${kernel})`,
+            );
           }
         } finally {
           backend.dispose();
@@ -49,7 +57,10 @@ describe('device limits', () => {
     const small = shrink(ctx, { maxComputeWorkgroupsPerDimension: 64 });
     const backend = await createGpuBackend(small, initialization([2, 1000, 1], { seed: 1 }), { kernel: 'layered' });
     try {
-      const err = await backend.forward(matrix(2, 3, Float64Array.from([1, 2, 3, 4, 5, 6]))).then(() => undefined, (e: unknown) => e);
+      const err = await backend.forward(matrix(2, 3, Float64Array.from([1, 2, 3, 4, 5, 6]))).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isUserError(err)).toBe(true);
       expect((err as Error).message).toMatch(/^The dispatch layer 1 .* needs \d+ workgroups in one dimension, over this device's limit of 64; /);
     } finally {

@@ -7,13 +7,20 @@ import { generateFusedKernel } from '../../src/gpu/fused-gen.ts';
 import { BackwardLayer, LossSizes, Step, STRUCTS } from '../../src/gpu/structs.ts';
 
 const SHADERS = join(import.meta.dirname, '../../shaders');
-const library = Object.fromEntries(readdirSync(SHADERS).filter((f) => f.endsWith('.wgsl')).map((f) => [f.slice(0, -5), readFileSync(join(SHADERS, f), 'utf8')]));
+const library = Object.fromEntries(
+  readdirSync(SHADERS)
+    .filter((f) => f.endsWith('.wgsl'))
+    .map((f) => [f.slice(0, -5), readFileSync(join(SHADERS, f), 'utf8')]),
+);
 
 /** Every `struct NAME { field: type, … }` in `code`, fields in order. */
 function declarations(code: string): Map<string, [string, string][]> {
   const out = new Map<string, [string, string][]>();
   for (const m of code.replace(/\/\/[^\n]*/g, '').matchAll(/struct\s+(\w+)\s*\{([^}]*)\}/g)) {
-    const fields = m[2].split(',').map((f) => f.trim()).filter(Boolean)
+    const fields = m[2]
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean)
       .map((f) => f.split(':').map((s) => s.trim()) as [string, string]);
     out.set(m[1], fields);
   }
@@ -59,7 +66,12 @@ describe('host-shared WGSL structs', () => {
     expect(f[4]).toBe(0.5);
     expect(f[8]).toBe(Math.fround(0.999));
     expect(bytes.byteLength).toBe(48);
-    const table = new Uint32Array(BackwardLayer.table([{ n: 1, k: 2, wOffset: 3, dzOffset: 4, zOffset: 5, aOffset: 6 }, { n: 9, k: 8, wOffset: 7, dzOffset: 6, zOffset: 5, aOffset: 4 }]));
+    const table = new Uint32Array(
+      BackwardLayer.table([
+        { n: 1, k: 2, wOffset: 3, dzOffset: 4, zOffset: 5, aOffset: 6 },
+        { n: 9, k: 8, wOffset: 7, dzOffset: 6, zOffset: 5, aOffset: 4 },
+      ]),
+    );
     expect(Array.from(table)).toEqual([1, 2, 3, 4, 5, 6, 0, 0, 9, 8, 7, 6, 5, 4, 0, 0]);
     expect(() => LossSizes.write({ rows: 1.5, cols: 1, stride: 1, slot: 0, modelStride: 0 })).toThrow(/LossSizes.rows needs a u32/);
     expect(() => LossSizes.write({ rows: -1, cols: 1, stride: 1, slot: 0, modelStride: 0 })).toThrow(/u32/);

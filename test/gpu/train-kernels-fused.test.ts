@@ -7,13 +7,20 @@ import { feedForward } from '../../src/reference/forward.ts';
 import { initialization } from '../../src/reference/init.ts';
 import { FlatOptimizer } from '../../src/model/flat-optimizer.ts';
 import {
-  batchRows, gradBlocks, gradSources, NONE, packDestinations, packFusedParams, packTransposed, pad4, transposedDestinations,
-  transposedOffsets, updateMaps,
+  batchRows,
+  gradBlocks,
+  gradSources,
+  NONE,
+  packDestinations,
+  packFusedParams,
+  packTransposed,
+  pad4,
+  transposedDestinations,
+  transposedOffsets,
+  updateMaps,
 } from '../../src/gpu/layout.ts';
 import { BackwardLayer, GradLayer, Step } from '../../src/gpu/structs.ts';
-import {
-  prepareBackwardFused, prepareFusedUpdate, prepareGather, prepareLossSum, prepareWeightGrad4,
-} from '../../src/gpu/train/kernels.ts';
+import { prepareBackwardFused, prepareFusedUpdate, prepareGather, prepareLossSum, prepareWeightGrad4 } from '../../src/gpu/train/kernels.ts';
 import { WEIGHT_GRAD_CHUNK } from '../../src/gpu/train/tuning.ts';
 import { flatten, paramLayout } from '../../src/model/flat-layout.ts';
 import { matrix } from '../../src/model/matrix.ts';
@@ -53,7 +60,12 @@ function activations(dims: number[], stride: number, count: number, seed: number
 
 describe('train_gather', () => {
   testWithDevice('copies a shuffled or plain range of columns, zero-pads to the stride, and copies X into the activations', async (ctx) => {
-    for (const [n0, nL, m, start, count, perm] of [[13, 1, 37, 5, 13, true], [3, 2, 9, 0, 9, false], [1, 1, 1, 0, 1, true], [5, 3, 300, 171, 129, true]] as const) {
+    for (const [n0, nL, m, start, count, perm] of [
+      [13, 1, 37, 5, 13, true],
+      [3, 2, 9, 0, 9, false],
+      [1, 1, 1, 0, 1, true],
+      [5, 3, 300, 171, 129, true],
+    ] as const) {
       const rig = new KernelRig(ctx);
       try {
         const stride = pad4(count);
@@ -63,8 +75,18 @@ describe('train_gather', () => {
         const used = perm && m % 7 !== 0 ? order : Uint32Array.from({ length: m }, (_, i) => i);
         const [Xb, Yb, acts] = [rig.zeros('Xb', n0 * stride), rig.zeros('Yb', nL * stride), rig.zeros('acts', (n0 + 2) * stride)];
         const gather = prepareGather(ctx, rig.buffers, {
-          step: step(rig, { start, count, usePerm: perm ? 1 : 0 }), X: rig.f32('X', X.data), Y: rig.f32('Y', Y.data),
-          order: rig.u32('order', used), Xb, Yb, acts, n0, nL, srcCols: m, stride, xCopy: 2 * stride,
+          step: step(rig, { start, count, usePerm: perm ? 1 : 0 }),
+          X: rig.f32('X', X.data),
+          Y: rig.f32('Y', Y.data),
+          order: rig.u32('order', used),
+          Xb,
+          Yb,
+          acts,
+          n0,
+          nL,
+          srcCols: m,
+          stride,
+          xCopy: 2 * stride,
         });
         const [xb, yb, a] = await rig.run([gather], [Xb, Yb, acts]);
         const pad = (src: typeof X) => {
@@ -96,13 +118,30 @@ describe('backward_fused', () => {
         const flat = flatten(layout, params.W, params.b);
         const s4 = stride / 4;
         const { offsets } = transposedOffsets(dims);
-        const table = BackwardLayer.table(dims.slice(1).map((n, i) => ({
-          n, k: dims[i], wOffset: offsets[i], dzOffset: rows.dz[i] * s4, zOffset: rows.z[i] * s4, aOffset: (rows.z[i] + n) * s4,
-        })));
+        const table = BackwardLayer.table(
+          dims.slice(1).map((n, i) => ({
+            n,
+            k: dims[i],
+            wOffset: offsets[i],
+            dzOffset: rows.dz[i] * s4,
+            zOffset: rows.z[i] * s4,
+            aOffset: (rows.z[i] + n) * s4,
+          })),
+        );
         const dZ = rig.zeros('dZ', rows.dzRows * stride);
         const p = prepareBackwardFused(ctx, rig.buffers, {
-          step: step(rig, { count }), table: rig.u32('table', table), WT: rig.f32('WT', packTransposed(layout, flat)),
-          acts: rig.f32('acts', acts), Yb: rig.f32('Y', Y), dZ, layers: L, stride, models: 1, wtStride: 0, actsStride: 0, dzStride: 0,
+          step: step(rig, { count }),
+          table: rig.u32('table', table),
+          WT: rig.f32('WT', packTransposed(layout, flat)),
+          acts: rig.f32('acts', acts),
+          Yb: rig.f32('Y', Y),
+          dZ,
+          layers: L,
+          stride,
+          models: 1,
+          wtStride: 0,
+          actsStride: 0,
+          dzStride: 0,
         });
         const [got] = await rig.run([p], [dZ]);
         // The float64 reference, layer by layer from the output down.
@@ -112,8 +151,12 @@ describe('backward_fused', () => {
         for (let i = 0; i < upper.length; i++) upper[i] = i % stride < count && ZL[i] > 0 ? 2 * (A[i] - Y[i]) : 0;
         for (let l = L; l >= 1; l--) {
           const n = dims[l];
-          expectClose(got.subarray(rows.dz[l - 1] * stride, (rows.dz[l - 1] + n) * stride), upper, sumTolerance(dims[l + 1] ?? 1, 4),
-            `dZ${l} of dims [${dims}], stride ${stride}, count ${count}`);
+          expectClose(
+            got.subarray(rows.dz[l - 1] * stride, (rows.dz[l - 1] + n) * stride),
+            upper,
+            sumTolerance(dims[l + 1] ?? 1, 4),
+            `dZ${l} of dims [${dims}], stride ${stride}, count ${count}`,
+          );
           if (l === 1) break;
           const k = dims[l - 1];
           const Z = cache[2 * (l - 1) - 2].data;
@@ -146,13 +189,30 @@ describe('weight_grad4', () => {
         const chunks = Math.ceil(s4 / chunk4);
         const blocks = gradBlocks(dims);
         const dZ = values(rows.dzRows * stride, stride + 3);
-        const table = GradLayer.table(dims.slice(1).map((n, i) => ({
-          firstBlock: blocks.first[i], perRow: blocks.perRow[i], n, k: dims[i],
-          aOffset: (i === 0 ? rows.x : rows.z[i - 1] + dims[i]) * s4, dzOffset: rows.dz[i] * s4, aStride: 0,
-        })));
+        const table = GradLayer.table(
+          dims.slice(1).map((n, i) => ({
+            firstBlock: blocks.first[i],
+            perRow: blocks.perRow[i],
+            n,
+            k: dims[i],
+            aOffset: (i === 0 ? rows.x : rows.z[i - 1] + dims[i]) * s4,
+            dzOffset: rows.dz[i] * s4,
+            aStride: 0,
+          })),
+        );
         const partial = rig.zeros('partial', blocks.blocks * chunks * 16);
         const p = prepareWeightGrad4(ctx, rig.buffers, {
-          table: rig.u32('table', table), acts: rig.f32('acts', acts), dZ: rig.f32('dZ', dZ), partial, stride, chunks, chunk4, layers: dims.length - 1, blocks: blocks.blocks, models: 1, dzStride: 0,
+          table: rig.u32('table', table),
+          acts: rig.f32('acts', acts),
+          dZ: rig.f32('dZ', dZ),
+          partial,
+          stride,
+          chunks,
+          chunk4,
+          layers: dims.length - 1,
+          blocks: blocks.blocks,
+          models: 1,
+          dzStride: 0,
         });
         const [got] = await rig.run([p], [partial]);
         const layout = paramLayout(dims);
@@ -186,7 +246,11 @@ describe('train_update', () => {
   const KINDS: (OptimizerKind | 'none')[] = ['none', 'sgd', 'momentum', 'adam'];
   testWithDevice('reduces the partial sums, applies each rule for two steps as the float64 FlatOptimizer does, and refreshes P and WT', async (ctx) => {
     for (const kind of KINDS) {
-      for (const dims of [[13, 64, 32, 16, 1], [3, 5, 2], [1, 1]]) {
+      for (const dims of [
+        [13, 64, 32, 16, 1],
+        [3, 5, 2],
+        [1, 1],
+      ]) {
         const rig = new KernelRig(ctx);
         try {
           const layout = paramLayout(dims);
@@ -199,7 +263,7 @@ describe('train_update', () => {
           const [grad, m1, m2] = ['grad', 'm1', 'm2'].map((n) => rig.zeros(n, layout.size));
           const P = rig.zeros('P', packFusedParams(params).P.length);
           const WT = rig.zeros('WT', packTransposed(layout, flat).length);
-          const settings = { ...OPTIMIZER_DEFAULTS, kind: kind === 'none' ? 'sgd' as const : kind, lr: 0.05 };
+          const settings = { ...OPTIMIZER_DEFAULTS, kind: kind === 'none' ? ('sgd' as const) : kind, lr: 0.05 };
           const maps = rig.u32('maps', updateMaps(layout, chunks));
           const stepAt = (t: number) => {
             const { lrT, epsT } = kind === 'adam' ? adamStepScale({ ...settings, lr: 1 }, t) : { lrT: 1, epsT: 0 };
@@ -207,10 +271,27 @@ describe('train_update', () => {
           };
           const hyper = rig.hyper([{ lr: settings.lr, momentum: settings.momentum }]);
           const common = {
-            maps, partial: rig.f32('partial', partial), theta, grad, m1, m2, P, WT, count: layout.size, chunks, kind, hyper,
-            models: 1, partialStride: 0, pStride: 0, wtStride: 0,
+            maps,
+            partial: rig.f32('partial', partial),
+            theta,
+            grad,
+            m1,
+            m2,
+            P,
+            WT,
+            count: layout.size,
+            chunks,
+            kind,
+            hyper,
+            models: 1,
+            partialStride: 0,
+            pStride: 0,
+            wtStride: 0,
           };
-          const [g1, t1, p1, w1] = await rig.run([prepareFusedUpdate(ctx, rig.buffers, { ...common, step: stepAt(1) }), prepareFusedUpdate(ctx, rig.buffers, { ...common, step: stepAt(2) })], [grad, theta, P, WT]);
+          const [g1, t1, p1, w1] = await rig.run(
+            [prepareFusedUpdate(ctx, rig.buffers, { ...common, step: stepAt(1) }), prepareFusedUpdate(ctx, rig.buffers, { ...common, step: stepAt(2) })],
+            [grad, theta, P, WT],
+          );
           // The reference: g = Σ chunks / count on every real entry, zero on padding; two optimizer steps.
           const src = gradSources(layout, chunks);
           const g = Float64Array.from(src, (q) => (q === NONE ? 0 : (partial[q] + partial[q + 16] + partial[q + 32]) / count));
@@ -240,7 +321,13 @@ describe('train_update', () => {
 
 describe('loss_sum', () => {
   testWithDevice('adds Σ(A − Y)² and #(A > 0) of a (rows, cols) block stored stride wide to its slot', async (ctx) => {
-    for (const [rows, cols, stride] of [[1, 1, 1], [1, 255, 256], [1, 257, 260], [3, 1000, 1003], [2, 24000, 24000]]) {
+    for (const [rows, cols, stride] of [
+      [1, 1, 1],
+      [1, 255, 256],
+      [1, 257, 260],
+      [3, 1000, 1003],
+      [2, 24000, 24000],
+    ]) {
       const rig = new KernelRig(ctx);
       try {
         const A = values(rows * stride, cols, -0.5, 1);

@@ -9,9 +9,7 @@ import { FlatOptimizer } from '../../src/model/flat-optimizer.ts';
 import { encodeFusedForward, uploadFusedParams } from '../../src/gpu/fused.ts';
 import { cacheRowOffsets } from '../../src/gpu/layout.ts';
 import { Step } from '../../src/gpu/structs.ts';
-import {
-  prepareBackpropDz, prepareFlatUpdate, prepareLayerGrad, prepareOutputGrad,
-} from '../../src/gpu/train/kernels.ts';
+import { prepareBackpropDz, prepareFlatUpdate, prepareLayerGrad, prepareOutputGrad } from '../../src/gpu/train/kernels.ts';
 import { flatten, paramLayout } from '../../src/model/flat-layout.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { adamStepScale, OPTIMIZER_DEFAULTS, type OptimizerKind } from '../../src/model/optimizer.ts';
@@ -23,7 +21,14 @@ const step = (rig: KernelRig, v: Partial<Parameters<typeof Step.write>[0]>) =>
   rig.buffers.uniform(Step.write({ start: 0, usePerm: 0, count: 0, lrT: 0, epsT: 0, momentum: 0, beta1: 0, beta2: 0, ...v }));
 
 /** (n, k, m, count): widths 1, tile ± 1 and primes; m the batch columns, count ≤ m the real examples. */
-const LAYERS: [number, number, number, number][] = [[1, 1, 1, 1], [1, 13, 4, 3], [16, 15, 63, 63], [17, 33, 65, 61], [64, 13, 128, 128], [7, 70, 132, 129]];
+const LAYERS: [number, number, number, number][] = [
+  [1, 1, 1, 1],
+  [1, 13, 4, 3],
+  [16, 15, 63, 63],
+  [17, 33, 65, 61],
+  [64, 13, 128, 128],
+  [7, 70, 132, 129],
+];
 
 /** Values with exact zeros and -0 among them, so every `> 0` comparison meets its boundary. */
 const withZeros = (v: Float64Array): Float64Array => {
@@ -41,7 +46,15 @@ describe('mse_grad', () => {
         const A = values(rows * stride, 3, 0, 1);
         const Y = values(rows * stride, 4, 0, 1);
         const dZ = rig.zeros('dZ', rows * stride);
-        const p = prepareOutputGrad(ctx, rig.buffers, { step: step(rig, { count }), mask: rig.f32('mask', mask), A: rig.f32('A', A), Y: rig.f32('Y', Y), dZ, rows, stride });
+        const p = prepareOutputGrad(ctx, rig.buffers, {
+          step: step(rig, { count }),
+          mask: rig.f32('mask', mask),
+          A: rig.f32('A', A),
+          Y: rig.f32('Y', Y),
+          dZ,
+          rows,
+          stride,
+        });
         const [got] = await rig.run([p], [dZ]);
         const want = Float64Array.from(A, (a, i) => (mask[i] > 0 && i % stride < count ? 2 * (a - Y[i]) : 0));
         expectClose(got, want, sumTolerance(1), `dZ_L (${rows}, ${stride}), count ${count}`);
@@ -60,7 +73,17 @@ describe('weight_grad', () => {
         const dZv = values(n * m, n + m);
         const Av = values(k * m, k + m + 1, 0, 1);
         const [dW, db] = [rig.zeros('dW', n * k), rig.zeros('db', n)];
-        const p = prepareLayerGrad(ctx, rig.buffers, { step: step(rig, { count }), dZ: rig.f32('dZ', dZv), Aprev: rig.f32('A', Av), dW, db, n, k, m, label: 'test' });
+        const p = prepareLayerGrad(ctx, rig.buffers, {
+          step: step(rig, { count }),
+          dZ: rig.f32('dZ', dZv),
+          Aprev: rig.f32('A', Av),
+          dW,
+          db,
+          n,
+          k,
+          m,
+          label: 'test',
+        });
         const [gw, gb] = await rig.run([p], [dW, db]);
         const wantW = new Float64Array(n * k);
         const wantB = new Float64Array(n);
@@ -88,7 +111,16 @@ describe('backprop_dz', () => {
         const dZv = values(n * m, m + 2);
         const mask = reluMask(matrix(k, m, withZeros(values(k * m, m + 3)))).data;
         const out = rig.zeros('dZprev', k * m);
-        const p = prepareBackpropDz(ctx, rig.buffers, { W: rig.f32('W', W), dZ: rig.f32('dZ', dZv), mask: rig.f32('mask', mask), dZprev: out, n, k, m, label: 'test' });
+        const p = prepareBackpropDz(ctx, rig.buffers, {
+          W: rig.f32('W', W),
+          dZ: rig.f32('dZ', dZv),
+          mask: rig.f32('mask', mask),
+          dZprev: out,
+          n,
+          k,
+          m,
+          label: 'test',
+        });
         const [got] = await rig.run([p], [out]);
         const want = new Float64Array(k * m);
         for (let q = 0; q < k; q++) {
@@ -110,7 +142,11 @@ describe('update_flat', () => {
   const KINDS: OptimizerKind[] = ['gd', 'sgd', 'momentum', 'adam'];
   testWithDevice('applies each rule for two steps over the flat vector as the float64 FlatOptimizer does', async (ctx) => {
     for (const kind of KINDS) {
-      for (const dims of [[13, 64, 32, 16, 1], [2, 70, 3], [1, 1]]) {
+      for (const dims of [
+        [13, 64, 32, 16, 1],
+        [2, 70, 3],
+        [1, 1],
+      ]) {
         const rig = new KernelRig(ctx);
         try {
           const layout = paramLayout(dims);
@@ -125,7 +161,13 @@ describe('update_flat', () => {
           const at = (t: number) => {
             const { lrT, epsT } = kind === 'adam' ? adamStepScale({ ...settings, lr: 1 }, t) : { lrT: 1, epsT: 0 };
             return prepareFlatUpdate(ctx, rig.buffers, {
-              kind, theta, grad, m1, m2, count: layout.size, hyper,
+              kind,
+              theta,
+              grad,
+              m1,
+              m2,
+              count: layout.size,
+              hyper,
               step: step(rig, { lrT, epsT, beta1: settings.beta1, beta2: settings.beta2 }),
             });
           };
@@ -145,7 +187,11 @@ describe('update_flat', () => {
 
 describe('the generated fused forward kernel', () => {
   testWithDevice('writes A_L and the packed cache as feedForward does, at m = 1, tile ± 1 and primes', async (ctx) => {
-    for (const dims of [[13, 64, 32, 16, 1], [1, 4, 1], [7, 5]]) {
+    for (const dims of [
+      [13, 64, 32, 16, 1],
+      [1, 4, 1],
+      [7, 5],
+    ]) {
       for (const variant of ['unrolled', 'unrolled3'] as const) {
         for (const m of [1, 3, 4, 5, 11, 12, 13, 47, 48, 49, 769]) {
           const rig = new KernelRig(ctx);

@@ -54,21 +54,25 @@ afterAll(async () => {
  * empty, and then requires that every buffer on the device was destroyed.
  */
 export function testWithDevice(name: string, fn: (ctx: GpuContext) => Promise<void>, timeout?: number): void {
-  it(name, async () => {
-    const ctx = await sharedGpu();
-    ctx.device.pushErrorScope('out-of-memory');
-    ctx.device.pushErrorScope('validation');
-    let failure: unknown;
-    try {
-      await fn(ctx);
-    } catch (e) {
-      failure = e;
-    }
-    const validation = await ctx.device.popErrorScope();
-    const oom = await ctx.device.popErrorScope();
-    if (failure) throw failure; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrown as caught
-    expect(validation?.message, 'WebGPU validation error').toBeUndefined();
-    expect(oom?.message, 'WebGPU out-of-memory error').toBeUndefined();
-    expect(deviceBufferStats(ctx.device), 'buffers left alive after the test').toEqual({ liveBuffers: 0, liveBytes: 0 });
-  }, timeout);
+  it(
+    name,
+    async () => {
+      const ctx = await sharedGpu();
+      ctx.device.pushErrorScope('out-of-memory');
+      ctx.device.pushErrorScope('validation');
+      let failure: unknown;
+      try {
+        await fn(ctx);
+      } catch (e) {
+        failure = e;
+      }
+      const validation = await ctx.device.popErrorScope();
+      const oom = await ctx.device.popErrorScope();
+      if (failure) throw failure; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrown as caught
+      expect(validation?.message, 'WebGPU validation error').toBeUndefined();
+      expect(oom?.message, 'WebGPU out-of-memory error').toBeUndefined();
+      expect(deviceBufferStats(ctx.device), 'buffers left alive after the test').toEqual({ liveBuffers: 0, liveBytes: 0 });
+    },
+    timeout,
+  );
 }

@@ -33,14 +33,20 @@ describe('the ensemble model file', () => {
 
   it.each([
     ['no members', (d: Record<string, unknown>) => (d.members = []), /no members/],
-    ['a member with a wrong shape', (d: Record<string, unknown>) => ((d.members as { W: number[][][] }[])[1].W[0].pop()), /in member 1 W1 with 3 rows/],
+    ['a member with a wrong shape', (d: Record<string, unknown>) => (d.members as { W: number[][][] }[])[1].W[0].pop(), /in member 1 W1 with 3 rows/],
     ['a member with an extra field', (d: Record<string, unknown>) => ((d.members as Record<string, unknown>[])[0].lr = 1), /unknown field "lr" in member 0/],
     ['an unknown kind', (d: Record<string, unknown>) => (d.kind = 'forest'), /"kind" "forest"/],
     ['W at the top of an ensemble', (d: Record<string, unknown>) => (d.W = []), /unknown field "W"/],
   ])('refuses %s in one sentence', (_name, edit, pattern) => {
     const doc = JSON.parse(serializeEnsemble(members));
     edit(doc);
-    const error = (() => { try { parseModel(JSON.stringify(doc)); } catch (e) { return e; } })();
+    const error = (() => {
+      try {
+        parseModel(JSON.stringify(doc));
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(ModelFileError);
     expect((error as Error).message).toMatch(pattern);
     expect((error as Error).message.split('\n')).toHaveLength(1);

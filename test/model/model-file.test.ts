@@ -65,7 +65,10 @@ describe('serializeModel / parseModel round trip', () => {
     const params = initialization([5, 7, 3], { seed: 3 });
     const doc = JSON.parse(serializeModel(params)) as { format: string; version: number; dims: number[]; W: number[][][]; b: number[][] };
     expect([doc.format, doc.version, doc.dims]).toEqual(['spotify-mlp', 1, [5, 7, 3]]);
-    expect(doc.W.map((W) => [W.length, W[0].length])).toEqual([[7, 5], [3, 7]]);
+    expect(doc.W.map((W) => [W.length, W[0].length])).toEqual([
+      [7, 5],
+      [3, 7],
+    ]);
     expect(doc.b.map((b) => b.length)).toEqual([7, 3]);
     expect(doc.W[1][2][4]).toBe(params.W[1].data[2 * 7 + 4]);
   });
@@ -137,7 +140,11 @@ describe('parseModel rejects malformed files with one sentence', () => {
     ['a row that is a number', edit((d) => (d.W[1][0] = 1)), /row 0 of W2 as the number 1/],
     ['a string weight', edit((d) => (d.W[0][0][1] = '0.5')), /W1\[0\]\[1\] = "0.5", which is not a number/],
     ['a null bias', edit((d) => (d.b[1][0] = null)), /b2\[0\] = null, which is not a number/],
-    ['an overflowing weight', serializeModel(initialization([3, 2, 1], { seed: 5 })).replace(/-?\d\.\d+(e-?\d+)?/, '1e999'), /W1\[0\]\[0\] out of the float64 range/],
+    [
+      'an overflowing weight',
+      serializeModel(initialization([3, 2, 1], { seed: 5 })).replace(/-?\d\.\d+(e-?\d+)?/, '1e999'),
+      /W1\[0\]\[0\] out of the float64 range/,
+    ],
     ['a column bias', edit((d) => (d.b[0] = [[0], [0]])), /b1 as a nested list.*ravel/],
     ['a short bias', edit((d) => (d.b[0] = [0])), /b1 with 1 numbers.*needs 2/],
     ['a scaler list', edit((d) => (d.scaler = [0, 1])), /"scaler" as a list/],

@@ -18,7 +18,11 @@ const cpu = createRuntime(null);
 afterAll(() => cpu.close());
 
 function goodX(m = 4): Matrix<Float64Array> {
-  return matrix(13, m, Float64Array.from({ length: 13 * m }, (_, i) => (i % 7) / 7));
+  return matrix(
+    13,
+    m,
+    Float64Array.from({ length: 13 * m }, (_, i) => (i % 7) / 7),
+  );
 }
 
 /** An X whose data disagrees with its shape, as a caller building `{ rows, cols, data }` by hand could make. */

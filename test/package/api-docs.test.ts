@@ -8,7 +8,15 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const ENTRIES = ['src/index.ts', 'src/browser.ts'];
 const program = ts.createProgram(
   ENTRIES.map((e) => resolve(ROOT, e)),
-  { allowImportingTsExtensions: true, noEmit: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [] },
+  {
+    allowImportingTsExtensions: true,
+    noEmit: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  },
 );
 const checker = program.getTypeChecker();
 
@@ -30,7 +38,10 @@ describe('the public API', () => {
   const node = exportsOf('src/index.ts');
   const browser = exportsOf('src/browser.ts');
 
-  for (const [entry, docs] of [['src/index.ts', node], ['src/browser.ts', browser]] as const) {
+  for (const [entry, docs] of [
+    ['src/index.ts', node],
+    ['src/browser.ts', browser],
+  ] as const) {
     it(`documents every export of ${entry}`, () => {
       expect(docs.size).toBeGreaterThan(10);
       expect([...docs].filter(([, doc]) => doc === '').map(([name]) => name)).toEqual([]);

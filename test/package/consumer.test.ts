@@ -16,10 +16,20 @@ import { launchChromium } from '../../tools/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const npm = (args: string[], cwd: string): string =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' } });
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
+  });
 
 /** The examples' input: X (13, m), a fixed pattern in [0, 1). */
-const exampleX = (m: number) => matrix(13, m, Float64Array.from({ length: 13 * m }, (_, i) => Math.fround(((i * 7919) % 1000) / 1000)));
+const exampleX = (m: number) =>
+  matrix(
+    13,
+    m,
+    Float64Array.from({ length: 13 * m }, (_, i) => Math.fround(((i * 7919) % 1000) / 1000)),
+  );
 const reference = (m: number): Float64Array => {
   const { cache } = feedForward(exampleX(m), initialization([13, 64, 32, 16, 1], { seed: 42, rng: 'numpy' }));
   return cache[cache.length - 1].data;
@@ -36,10 +46,17 @@ describe('the packed package, installed into a fresh project', () => {
   beforeAll(() => {
     project = mkdtempSync(join(tmpdir(), 'spotify-mlp-consumer-'));
     // prepack builds dist/; --ignore-scripts=false keeps that true under a global ignore-scripts setting.
-    const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts=false', '--pack-destination', project], ROOT)) as { filename: string; size: number; unpackedSize: number }[];
+    const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts=false', '--pack-destination', project], ROOT)) as {
+      filename: string;
+      size: number;
+      unpackedSize: number;
+    }[];
     tarball = join(project, packed[0].filename);
     console.log(`[package] ${packed[0].filename}: ${packed[0].size} bytes packed, ${packed[0].unpackedSize} unpacked`);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'spotify-mlp': `file:${tarball}` } }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'spotify-mlp': `file:${tarball}` } }),
+    );
     // From npm's cache: every dependency was fetched when this repository was installed.
     npm(['install', '--prefer-offline', '--no-package-lock'], project);
     cpSync(join(ROOT, 'examples'), join(project, 'examples'), { recursive: true, filter: (src) => !src.endsWith('package.json') });
@@ -57,10 +74,16 @@ describe('the packed package, installed into a fresh project', () => {
     expect(existsSync(join(pkg, 'shaders'))).toBe(false);
   });
 
-  it('runs examples/node/forward.mjs on WebGPU with the CPU reference\'s outputs', () => {
+  it("runs examples/node/forward.mjs on WebGPU with the CPU reference's outputs", () => {
     const run = spawnSync(process.execPath, ['examples/node/forward.mjs', '1000'], { cwd: project, encoding: 'utf8', timeout: 180_000 });
     expect(run.status, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { kind: string; out: number[]; firstMs: number; laterMs: number; description: string };
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      kind: string;
+      out: number[];
+      firstMs: number;
+      laterMs: number;
+      description: string;
+    };
     console.log(`[package] node forward on ${result.description}: first ${result.firstMs.toFixed(1)} ms, later ${result.laterMs.toFixed(1)} ms`);
     expect(result.kind).toBe('gpu');
     expectClose(result.out, reference(1000));

@@ -21,7 +21,18 @@ const LIB_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/local/lib', '
 function namespacesWork(): string | null {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'not root (mount namespaces need it)';
-  const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs none "$d" && mkdir "$d/u" "$d/w" && mount -t overlay overlay -o "lowerdir=/usr,upperdir=$d/u,workdir=$d/w" /usr'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'unshare',
+    [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'd=$(mktemp -d) && mount -t tmpfs none "$d" && mkdir "$d/u" "$d/w" && mount -t overlay overlay -o "lowerdir=/usr,upperdir=$d/u,workdir=$d/w" /usr',
+    ],
+    { encoding: 'utf8' },
+  );
   return r.status === 0 ? null : `unshare/overlay unavailable (${(r.stderr || r.error?.message || '').trim().split('\n')[0]})`;
 }
 
@@ -52,11 +63,14 @@ function setup(state: State, bundle: string): string {
   const hasLoader = LIB_DIRS.some((dir) => existsSync(`${dir}/libvulkan.so.1`));
   const lines = [
     'set -e',
-    'd=$(mktemp -d)', 'mount -t tmpfs none "$d"', 'mkdir "$d/u" "$d/w"',
+    'd=$(mktemp -d)',
+    'mount -t tmpfs none "$d"',
+    'mkdir "$d/u" "$d/w"',
     'mount -t overlay overlay -o "lowerdir=/usr,upperdir=$d/u,workdir=$d/w" /usr',
   ];
   if (!state.chromium) lines.push('rm -rf /usr/lib/chromium /usr/bin/chromium');
-  else if (!hasChromium) lines.push('mkdir -p /usr/lib/chromium', `cp ${bundle}/libvulkan.so.1 ${bundle}/libvk_swiftshader.so ${bundle}/vk_swiftshader_icd.json /usr/lib/chromium/`);
+  else if (!hasChromium)
+    lines.push('mkdir -p /usr/lib/chromium', `cp ${bundle}/libvulkan.so.1 ${bundle}/libvk_swiftshader.so ${bundle}/vk_swiftshader_icd.json /usr/lib/chromium/`);
   if (!state.libvulkan) lines.push(`rm -f ${LIB_DIRS.map((dir) => `${dir}/libvulkan.so.1*`).join(' ')}`);
   // libvulkan1 is the Khronos loader; the bundle's libvulkan.so.1 is a build of the same loader.
   else if (!hasLoader) lines.push(`cp ${bundle}/libvulkan.so.1 /usr/lib/x86_64-linux-gnu/libvulkan.so.1`);
@@ -69,7 +83,10 @@ function inState(state: State, bundle: string, args: readonly string[]): { code:
   delete env.VK_ICD_FILENAMES;
   delete env.VK_DRIVER_FILES;
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', process.execPath, BIN, ...args], {
-    encoding: 'utf8', cwd: work, env, timeout: 180_000,
+    encoding: 'utf8',
+    cwd: work,
+    env,
+    timeout: 180_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -86,7 +103,17 @@ describe.skipIf(why !== null)('every machine state, libraries hidden for real', 
       console.log(`[machine states] ${state.name}:\n${doctor.stdout.trim()}`);
 
       const out = join(work, state.name.replace(/\W+/g, '-'));
-      const forward = inState(state, bundle, ['forward', '--model', join(REFERENCE, 'model_numpy.json'), '--input', join(REFERENCE, 'sample_X.npy'), '--out', out, '--backend', 'gpu']);
+      const forward = inState(state, bundle, [
+        'forward',
+        '--model',
+        join(REFERENCE, 'model_numpy.json'),
+        '--input',
+        join(REFERENCE, 'sample_X.npy'),
+        '--out',
+        out,
+        '--backend',
+        'gpu',
+      ]);
       expect(forward.code, forward.stderr).toBe(0);
       expect(readdirSync(out)).toEqual(['A4.npy']);
       expectClose(loadNpy(out, 'A4.npy').data, referenceNpy('sample_A4.npy').data, f32Tolerance(64, 4), `A4 in state '${state.name}'`);
@@ -94,9 +121,13 @@ describe.skipIf(why !== null)('every machine state, libraries hidden for real', 
   }
 
   it('the host is untouched: what was hidden or added lived only in the namespace', () => {
-    const before = execFileSync('sh', ['-c', 'ls /usr/lib/chromium 2>/dev/null | wc -l; ls /usr/lib/x86_64-linux-gnu | grep -c libvulkan || true'], { encoding: 'utf8' });
+    const before = execFileSync('sh', ['-c', 'ls /usr/lib/chromium 2>/dev/null | wc -l; ls /usr/lib/x86_64-linux-gnu | grep -c libvulkan || true'], {
+      encoding: 'utf8',
+    });
     inState(STATES[0], bundle, ['--version']);
-    const after = execFileSync('sh', ['-c', 'ls /usr/lib/chromium 2>/dev/null | wc -l; ls /usr/lib/x86_64-linux-gnu | grep -c libvulkan || true'], { encoding: 'utf8' });
+    const after = execFileSync('sh', ['-c', 'ls /usr/lib/chromium 2>/dev/null | wc -l; ls /usr/lib/x86_64-linux-gnu | grep -c libvulkan || true'], {
+      encoding: 'utf8',
+    });
     expect(after).toBe(before);
   });
 });

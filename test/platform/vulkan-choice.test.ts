@@ -11,7 +11,11 @@ function probe(over: Partial<Omit<VulkanProbe, 'bundled'>> & { bundled?: SwiftSh
   let looks = 0;
   const bundled = over.bundled ?? BUNDLED;
   return {
-    force: 'auto', gpuDeviceNode: false, system: {}, chromium: NO_CHROMIUM, ...over,
+    force: 'auto',
+    gpuDeviceNode: false,
+    system: {},
+    chromium: NO_CHROMIUM,
+    ...over,
     bundled: () => {
       looks++;
       return bundled;
@@ -39,7 +43,7 @@ describe('chooseVulkan on each machine state', () => {
     expect(p.bundledLooks(), 'the bundle is not unpacked when an earlier source works').toBe(0);
   });
 
-  it('chromium with libvulkan1: the system loader (by name, nothing preloaded) with chromium\'s ICD', () => {
+  it("chromium with libvulkan1: the system loader (by name, nothing preloaded) with chromium's ICD", () => {
     const c = chooseVulkan(probe({ system: { loader: { path: 'libvulkan.so.1' }, icd: CHROMIUM.icd }, chromium: CHROMIUM }));
     expect(c).toMatchObject({ source: 'system', loaderPath: null, icd: CHROMIUM.icd!.path });
     expect(describeVulkan(c)).toMatch(/^Vulkan for Dawn: system \(system: taken/);
@@ -52,7 +56,10 @@ describe('chooseVulkan on each machine state', () => {
   });
 
   it('an ICD whose library is missing is not taken', () => {
-    const broken: SwiftShaderSeen = { loader: CHROMIUM.loader, icd: { path: CHROMIUM.icd!.path, problem: 'its library /usr/lib/chromium/libvk_swiftshader.so is missing' } };
+    const broken: SwiftShaderSeen = {
+      loader: CHROMIUM.loader,
+      icd: { path: CHROMIUM.icd!.path, problem: 'its library /usr/lib/chromium/libvk_swiftshader.so is missing' },
+    };
     const c = chooseVulkan(probe({ chromium: broken }));
     expect(c.source).toBe('bundled');
     expect(c.reasons[1]).toMatch(/^chromium: not taken, its SwiftShader ICD .* is unusable: its library .* is missing$/);
@@ -65,7 +72,9 @@ describe('chooseVulkan on each machine state', () => {
     expect(() => chooseVulkan(probe({ force: 'system' }))).toThrow(
       'SPOTIFY_MLP_SWIFTSHADER=system, but the system SwiftShader cannot be used (no Vulkan loader (libvulkan.so.1)); install it with "apt-get install -y chromium libvulkan1".',
     );
-    expect(() => chooseVulkan(probe({ force: 'bundled', bundled: { absent: '@sparticuz/chromium is not installed' } }))).toThrow(/npm install -D @sparticuz\/chromium/);
+    expect(() => chooseVulkan(probe({ force: 'bundled', bundled: { absent: '@sparticuz/chromium is not installed' } }))).toThrow(
+      /npm install -D @sparticuz\/chromium/,
+    );
   });
 
   it('nothing anywhere: none, with a reason per source', () => {

@@ -8,7 +8,11 @@ import { openNodeRuntime } from '../../src/platform/node-runtime.ts';
 import { createRuntime } from '../../src/runtime/runtime.ts';
 
 const params = () => initialization([3, 5, 1], { seed: 3 });
-const X = matrix(3, 4, Float64Array.from({ length: 12 }, (_, i) => i / 12));
+const X = matrix(
+  3,
+  4,
+  Float64Array.from({ length: 12 }, (_, i) => i / 12),
+);
 
 describe('a CPU runtime', () => {
   it('hands out CPU backends and trainers and refuses work once closed', async () => {

@@ -18,13 +18,25 @@ function randomProblem(dims: number[], m: number, seed: number) {
   const params = initialization(dims, { generator: rng });
   // A positive output bias keeps the output ReLU alive, so every layer has a gradient to check.
   params.b[params.b.length - 1].fill(0.5);
-  const X = matrix(dims[0], m, Float64Array.from({ length: dims[0] * m }, () => rng.uniform()));
-  const Y = matrix(dims[dims.length - 1], m, Float64Array.from({ length: dims[dims.length - 1] * m }, () => rng.uniform()));
+  const X = matrix(
+    dims[0],
+    m,
+    Float64Array.from({ length: dims[0] * m }, () => rng.uniform()),
+  );
+  const Y = matrix(
+    dims[dims.length - 1],
+    m,
+    Float64Array.from({ length: dims[dims.length - 1] * m }, () => rng.uniform()),
+  );
   return { params, X, Y };
 }
 
 describe('backward (CPU reference)', () => {
-  for (const [dims, m] of [[[4, 5, 3, 2], 7], [[13, 64, 32, 16, 1], 9], [[3, 1], 1]] as const) {
+  for (const [dims, m] of [
+    [[4, 5, 3, 2], 7],
+    [[13, 64, 32, 16, 1], 9],
+    [[3, 1], 1],
+  ] as const) {
     it(`matches central finite differences for dims [${dims.join(', ')}], m = ${m}`, () => {
       const { params, X, Y } = randomProblem([...dims], m, 7);
       const layout = paramLayout(dims);

@@ -13,10 +13,25 @@ const { dir, cleanup } = tempDir('spotify-mlp-train-');
 const modelPath = join(dir, 'model.json');
 
 // Columns in a different order than FEATURES, an id with a comma, and extra columns, as real files have.
-const HEADER = ['id', 'name', 'popularity', 'explicit', 'release_date', 'danceability', 'energy', 'key', 'loudness', 'mode',
-  'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'valence', 'tempo'];
-const good = (id: string, tempo: string) =>
-  [id, 'song', '', 'False', '1999-05-01', '0.5', '0.7', '5', '-7.5', '1', '0.05', '0.2', '0.0', '0.1', '0.6', tempo];
+const HEADER = [
+  'id',
+  'name',
+  'popularity',
+  'explicit',
+  'release_date',
+  'danceability',
+  'energy',
+  'key',
+  'loudness',
+  'mode',
+  'speechiness',
+  'acousticness',
+  'instrumentalness',
+  'liveness',
+  'valence',
+  'tempo',
+];
+const good = (id: string, tempo: string) => [id, 'song', '', 'False', '1999-05-01', '0.5', '0.7', '5', '-7.5', '1', '0.05', '0.2', '0.0', '0.1', '0.6', tempo];
 const ROWS = [
   good('a1', '120'),
   good('b2', ''), // missing tempo
@@ -38,7 +53,12 @@ describe('spotify-mlp train', () => {
   it('writes a model with its scaler, settings, metrics and one loss per epoch', () => {
     const model = parseModel(readFileSync(modelPath, 'utf8'));
     expect(model.scaler?.features).toEqual([...FEATURES]);
-    const t = model.training as { settings: { optimizer: { kind: string } }; run: { epochsRun: number }; history: { trainLoss: number[] }; metrics: { test: { model: { r2: number }; baseline: { r2: number } } } };
+    const t = model.training as {
+      settings: { optimizer: { kind: string } };
+      run: { epochsRun: number };
+      history: { trainLoss: number[] };
+      metrics: { test: { model: { r2: number }; baseline: { r2: number } } };
+    };
     expect(t.settings.optimizer.kind).toBe('adam');
     expect(t.history.trainLoss).toHaveLength(t.run.epochsRun + 1);
     expect(t.history.trainLoss[t.run.epochsRun]).toBeLessThan(t.history.trainLoss[0]);
@@ -64,8 +84,21 @@ describe('spotify-mlp predict', () => {
     // The scored rows equal the CPU reference on the same raw values.
     const model = parseModel(readFileSync(modelPath, 'utf8'));
     const raw = ['120', '95.5', '140'].map((tempo) => {
-      const row: Record<string, number> = { danceability: 0.5, energy: 0.7, key: 5, loudness: -7.5, mode: 1, speechiness: 0.05,
-        acousticness: 0.2, instrumentalness: 0, liveness: 0.1, valence: 0.6, tempo: Number(tempo), explicit: 0, year: 1999 };
+      const row: Record<string, number> = {
+        danceability: 0.5,
+        energy: 0.7,
+        key: 5,
+        loudness: -7.5,
+        mode: 1,
+        speechiness: 0.05,
+        acousticness: 0.2,
+        instrumentalness: 0,
+        liveness: 0.1,
+        valence: 0.6,
+        tempo: Number(tempo),
+        explicit: 0,
+        year: 1999,
+      };
       return FEATURES.map((f) => row[f]);
     });
     const X = matrix(FEATURES.length, 3, Float64Array.from(FEATURES.flatMap((_, j) => raw.map((r) => r[j]))));
@@ -78,7 +111,12 @@ describe('spotify-mlp predict', () => {
     writeFileSync(join(dir, 'empty.csv'), `${HEADER.join(',')}\n`);
     const run = await runCli(['predict', '--model', modelPath, '--csv', 'empty.csv', '--out', 'x.csv'], dir);
     expect(run.code).toBe(1);
-    expect(run.stderr.trim().split('\n').filter((l) => !/XDG/.test(l))).toHaveLength(1);
+    expect(
+      run.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !/XDG/.test(l)),
+    ).toHaveLength(1);
     expect(run.stderr).toMatch(/no data rows/);
   });
 

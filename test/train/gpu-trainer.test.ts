@@ -22,7 +22,12 @@ function problem(dims: number[], mTrain: number, mTest: number, seed: number): {
   // Positive biases (1 at the output) keep the ReLUs alive, so every gradient has something to compare.
   const b = p.b.map((v, l) => v.map(() => f32(l === p.b.length - 1 ? 1 : 0.1)));
   const params: Params = { dims, W: p.W.map((w) => matrix(w.rows, w.cols, w.data.map(f32))), b };
-  const mat = (rows: number, cols: number) => matrix(rows, cols, Float64Array.from({ length: rows * cols }, () => f32(rng.uniform())));
+  const mat = (rows: number, cols: number) =>
+    matrix(
+      rows,
+      cols,
+      Float64Array.from({ length: rows * cols }, () => f32(rng.uniform())),
+    );
   const L = dims.length - 1;
   return {
     params,

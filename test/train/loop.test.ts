@@ -38,7 +38,9 @@ describe('trainLoop', () => {
   it('lowers the train and test loss and reports every epoch, epoch 0 first', async () => {
     const reports: EpochReport[] = [];
     const out = await trainLoop(createCpuTrainer(startParams()), smoothData(200, 2), settings, {
-      epochs: 8, patience: 0, onEpoch: (r) => reports.push(r),
+      epochs: 8,
+      patience: 0,
+      onEpoch: (r) => reports.push(r),
     });
     expect(reports.map((r) => r.epoch)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(out.history).toEqual(reports);
@@ -81,7 +83,10 @@ describe('trainLoop', () => {
   it('stops between epochs when aborted and keeps the best parameters so far', async () => {
     const controller = new AbortController();
     const out = await trainLoop(createCpuTrainer(startParams()), smoothData(100, 5), settings, {
-      epochs: 50, patience: 0, signal: controller.signal, onEpoch: (r) => r.epoch === 2 && controller.abort(),
+      epochs: 50,
+      patience: 0,
+      signal: controller.signal,
+      onEpoch: (r) => r.epoch === 2 && controller.abort(),
     });
     expect(out.aborted).toBe(true);
     expect(out.epochsRun).toBe(2);

@@ -54,7 +54,11 @@ describe('trainModels', () => {
     }
     // Swapping the test set for garbage changes no choice.
     const garbage = { ...data, yTest: matrix(1, 40, new Float64Array(40).fill(5)) };
-    const again = await trainModels(new CpuMultiTrainer([start(1), start(2), start(3)]), garbage, settings, { epochs: 40, patience: 3, models: [{ lr: 0.01 }, { lr: 1e3 }, { lr: 0.003 }] });
+    const again = await trainModels(new CpuMultiTrainer([start(1), start(2), start(3)]), garbage, settings, {
+      epochs: 40,
+      patience: 3,
+      models: [{ lr: 0.01 }, { lr: 1e3 }, { lr: 0.003 }],
+    });
     expect(again.map((o) => o.bestEpoch)).toEqual(outcomes.map((o) => o.bestEpoch));
   });
 });

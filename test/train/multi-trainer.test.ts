@@ -27,7 +27,12 @@ function model(seed: number): Params {
 
 function data(mTrain: number, seed: number): TrainingData {
   const rng = createRng('numpy', seed);
-  const mat = (rows: number, cols: number) => matrix(rows, cols, Float64Array.from({ length: rows * cols }, () => f32(rng.uniform())));
+  const mat = (rows: number, cols: number) =>
+    matrix(
+      rows,
+      cols,
+      Float64Array.from({ length: rows * cols }, () => f32(rng.uniform())),
+    );
   return { xTrain: mat(13, mTrain), yTrain: mat(1, mTrain), xTest: mat(13, 20), yTest: mat(1, 20), xVal: mat(13, 15), yVal: mat(1, 15) };
 }
 
@@ -38,7 +43,11 @@ describe('K models in one trainer', () => {
   for (const kind of ['adam', 'momentum', 'sgd'] as const) {
     testWithDevice(`${kind}: each of 3 models trained together equals it trained alone, and the CPU reference`, async (ctx) => {
       const starts = [model(1), model(2), model(3)];
-      const own: ModelSettings[] = [{ lr: 1e-3, momentum: 0.9 }, { lr: 3e-3, momentum: 0.5 }, { lr: 5e-4, momentum: 0.8 }];
+      const own: ModelSettings[] = [
+        { lr: 1e-3, momentum: 0.9 },
+        { lr: 3e-3, momentum: 0.5 },
+        { lr: 5e-4, momentum: 0.8 },
+      ];
       const d = data(45, 4);
       const together = createGpuMultiTrainer(ctx, starts, 'fused');
       const cpu = new CpuMultiTrainer(starts);
@@ -64,7 +73,8 @@ describe('K models in one trainer', () => {
             alone.dispose();
           }
           expectClose(flat(await together.readParams(i)), flat(await cpu.readParams(i)), { atol: 2e-5, rtol: 2e-4 }, `model ${i} against the CPU reference`);
-          for (const key of ['trainLoss', 'testLoss', 'valLoss'] as const) expect(Math.abs(evals[i][key] - cpuEvals[i][key])).toBeLessThan(1e-4 * cpuEvals[i][key] + 1e-6);
+          for (const key of ['trainLoss', 'testLoss', 'valLoss'] as const)
+            expect(Math.abs(evals[i][key] - cpuEvals[i][key])).toBeLessThan(1e-4 * cpuEvals[i][key] + 1e-6);
         }
         // The models really differ: a batch of copies would pass the checks above trivially.
         expect(evals[0].trainLoss).not.toBe(evals[1].trainLoss);
@@ -129,7 +139,11 @@ describe('K models in one trainer', () => {
     const d = data(40, 8);
     const trainer = createGpuMultiTrainer(ctx, starts, 'fused');
     try {
-      await trainer.startTraining(d, settings('adam'), starts.map((_, i) => ({ lr: 1e-3 * (i + 1) })));
+      await trainer.startTraining(
+        d,
+        settings('adam'),
+        starts.map((_, i) => ({ lr: 1e-3 * (i + 1) })),
+      );
       await trainer.trainEpoch();
       const all = await trainer.readAllParams();
       expect(all).toHaveLength(4);

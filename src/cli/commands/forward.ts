@@ -40,13 +40,18 @@ export function register(program: Command): void {
 /** Loads the model and X, runs the forward pass on the chosen backend and writes the .npy files. */
 export async function runForward(options: ForwardCommandOptions): Promise<void> {
   const { params, members } = parseModel(readTextFile(options.model, 'the model file'), `the model file '${options.model}'`);
-  if (members && options.cache) throw new UserError(`The model file '${options.model}' is an ensemble of ${members.length}, whose average has no single cache; drop --cache, or run one member's model file.`);
+  if (members && options.cache)
+    throw new UserError(
+      `The model file '${options.model}' is an ensemble of ${members.length}, whose average has no single cache; drop --cache, or run one member's model file.`,
+    );
   const { matrix: X, shape } = readNpyArrayFile(options.input, 'the input');
   if (shape.length === 1) {
     // readNpy makes (n,) a (1, n) row, which would be reported as a transposed X; a 1-D array is its own mistake.
     const features = params.dims[0];
     const one = shape[0] === features ? `; for one example save X.reshape(${features}, 1)` : '';
-    throw new UserError(`The input '${options.input}' is 1-D, shape (${shape[0]},), but the model needs a 2-D X of shape (${features}, m), one column per example${one}.`);
+    throw new UserError(
+      `The input '${options.input}' is 1-D, shape (${shape[0]},), but the model needs a 2-D X of shape (${features}, m), one column per example${one}.`,
+    );
   }
   checkInput(X, params, options.input);
   const L = layerCount(params.dims);
@@ -54,7 +59,10 @@ export async function runForward(options: ForwardCommandOptions): Promise<void> 
   const names = options.cache ? Array.from({ length: 2 * L }, (_, i) => `${i % 2 === 0 ? 'Z' : 'A'}${(i >> 1) + 1}`) : [`A${L}`];
   const pathOf = (name: string): string => join(options.out, `${name}.npy`);
   const specs = names.map((name) => ({ path: pathOf(name), what: `the output file` }));
-  const inputs = [{ path: options.model, what: 'the model file' }, { path: options.input, what: 'the input' }];
+  const inputs = [
+    { path: options.model, what: 'the model file' },
+    { path: options.input, what: 'the input' },
+  ];
 
   const { written } = await withOutputs(specs, { force: options.force, inputs }, (outputs) =>
     withRuntime(options.backend, async (runtime) => {
@@ -70,7 +78,8 @@ export async function runForward(options: ForwardCommandOptions): Promise<void> 
         outputs.write(pathOf(names[0]), writeNpy(result.out, 'float32'));
       }
       process.stderr.write(`forward: m = ${X.cols} examples through dims [${params.dims.join(', ')}] in ${ms.toFixed(1)} ms\n`);
-    }));
+    }),
+  );
   process.stderr.write(`forward: wrote ${written.length === 1 ? written[0] : `${written.length} files to ${join(options.out, '')}`}\n`);
 }
 

@@ -23,7 +23,12 @@ export function register(program: Command): void {
     .description("write a freshly initialized model (the notebook's He init: W_l ~ randn·sqrt(2/n_{l-1}), b_l = 0)")
     .option('--dims <widths>', 'layer widths, input first', (v) => parseDims(v, '--dims'), [...NOTEBOOK_DIMS])
     .option('--seed <n>', 'seed of the random generator', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), 42)
-    .option('--rng <kind>', "random engine: 'numpy' reproduces np.random.seed(seed); np.random.randn bit for bit", choiceArg('--rng', RNG_KINDS), 'seedrandom' as RngKind)
+    .option(
+      '--rng <kind>',
+      "random engine: 'numpy' reproduces np.random.seed(seed); np.random.randn bit for bit",
+      choiceArg('--rng', RNG_KINDS),
+      'seedrandom' as RngKind,
+    )
     .option('--out <file>', "where to write the model ('-' for stdout)", 'model.json')
     .option('--force', 'overwrite --out if it exists', false)
     .action((options: InitCommandOptions) => runInit(options));
@@ -36,7 +41,5 @@ export async function runInit(options: InitCommandOptions): Promise<void> {
   if (out === '-') for (const line of lines()) process.stdout.write(`${line}\n`);
   else await withOutputs([{ path: out, what: 'the model file', example: 'model.json' }], { force }, (outputs) => outputs.write(out, lines()));
   const where = out === '-' ? 'stdout' : out;
-  process.stderr.write(
-    `init: wrote ${where}: dims [${dims.join(', ')}], ${parameterCount(dims)} parameters, He init with rng ${rng} seed ${seed}\n`,
-  );
+  process.stderr.write(`init: wrote ${where}: dims [${dims.join(', ')}], ${parameterCount(dims)} parameters, He init with rng ${rng} seed ${seed}\n`);
 }

@@ -10,13 +10,7 @@ import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { readTextFile } from '../io.ts';
 import { withOutputs } from '../outputs.ts';
 import { choiceArg } from '../options.ts';
-import {
-  assertFinitePredictions,
-  checkModelFeatures,
-  PREDICTION_COLUMN,
-  predictionsCsv,
-  rangeReport,
-} from '../../train/predictions.ts';
+import { assertFinitePredictions, checkModelFeatures, PREDICTION_COLUMN, predictionsCsv, rangeReport } from '../../train/predictions.ts';
 
 /** The options of `spotify-mlp predict` after parsing. */
 export interface PredictCommandOptions {
@@ -33,7 +27,7 @@ export function register(program: Command): void {
     .command('predict')
     .description('predict popularity for every row of a CSV with a model file written by train')
     .requiredOption('--model <file>', 'the model JSON written by spotify-mlp train (it must hold a "scaler")')
-    .requiredOption('--csv <file>', "the tracks to score (tracks.csv layout; popularity is not needed)")
+    .requiredOption('--csv <file>', 'the tracks to score (tracks.csv layout; popularity is not needed)')
     .requiredOption('--out <file>', `where to write the CSV: id (when the input has one), ${PREDICTION_COLUMN}, reason`)
     .option('--backend <kind>', `${BACKEND_HELP}; the float64 reference by default here`, choiceArg('--backend', BACKEND_KINDS), 'reference' as BackendChoice)
     .option('--force', 'overwrite --out if it exists', false)
@@ -44,7 +38,10 @@ export function register(program: Command): void {
 export async function runPredict(options: PredictCommandOptions): Promise<void> {
   const label = `the model file '${options.model}'`;
   const spec = { path: options.out, what: 'the predictions file', example: 'preds.csv' };
-  const inputs = [{ path: options.model, what: 'the model file' }, { path: options.csv, what: 'the CSV file' }];
+  const inputs = [
+    { path: options.model, what: 'the model file' },
+    { path: options.csv, what: 'the CSV file' },
+  ];
   const { result: table } = await withOutputs([spec], { force: options.force, inputs }, async (outputs) => {
     const model = parseModel(readTextFile(options.model, 'the model file'), label);
     const scaler = checkModelFeatures(model, label);

@@ -3,8 +3,17 @@ import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import {
-  type Dataset, DEFAULT_RNG, DEFAULT_SAMPLE, DEFAULT_SEED, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, type RowCounts,
-  type ScalerParams, SYNTHETIC_ROWS, syntheticDataset,
+  type Dataset,
+  DEFAULT_RNG,
+  DEFAULT_SAMPLE,
+  DEFAULT_SEED,
+  DEFAULT_TEST_SIZE,
+  describeDrops,
+  prepareDataset,
+  type RowCounts,
+  type ScalerParams,
+  SYNTHETIC_ROWS,
+  syntheticDataset,
 } from '../../data/index.ts';
 import { shapeOf } from '../../model/matrix.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
@@ -50,13 +59,18 @@ const PROGRESS_MIN_BYTES = 16 * 1024 * 1024;
 export function register(program: Command): void {
   program
     .command('prepare')
-    .description("clean, sample, scale and split tracks.csv as the notebook does, into x_train/y_train/x_test/y_test .npy files")
+    .description('clean, sample, scale and split tracks.csv as the notebook does, into x_train/y_train/x_test/y_test .npy files')
     .option('--csv <file>', "the tracks CSV (Kaggle's tracks.csv layout); without it, the built-in synthetic dataset")
     .requiredOption('--out <dir>', 'folder for the .npy files and prepare.json')
     .option('--seed <n>', 'seed of the sample and the split (random_state)', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), DEFAULT_SEED)
     .option('--rng <kind>', "random engine: 'numpy' draws what DataFrame.sample and train_test_split draw", choiceArg('--rng', RNG_KINDS), DEFAULT_RNG)
     .option('--sample <n>', 'keep at most this many rows, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
-    .option('--test-size <fraction>', 'fraction of rows in the test set', floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }), DEFAULT_TEST_SIZE)
+    .option(
+      '--test-size <fraction>',
+      'fraction of rows in the test set',
+      floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
+      DEFAULT_TEST_SIZE,
+    )
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .option('--force', 'overwrite arrays already in --out', false)
     .action((options: PrepareCommandOptions) => runPrepare(options));

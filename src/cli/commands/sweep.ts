@@ -48,7 +48,8 @@ export interface SweepCommandOptions {
 function listArg<T>(name: string, item: (text: string) => T): (value: string) => T[] {
   return (value) => {
     const parts = value.split(',').map((s) => s.trim());
-    if (parts.length === 0 || parts.some((p) => p === '')) throw new UserError(`${name} must be a comma-separated list such as 1,2,3, got '${value}'.`, { exitCode: 2 });
+    if (parts.length === 0 || parts.some((p) => p === ''))
+      throw new UserError(`${name} must be a comma-separated list such as 1,2,3, got '${value}'.`, { exitCode: 2 });
     return parts.map(item);
   };
 }
@@ -58,24 +59,55 @@ export function register(program: Command): void {
   const d = TRAIN_DEFAULTS;
   program
     .command('sweep')
-    .description('train a grid of seeds × learning rates as K models at once, rank them on validation rows, and write every model, the best, and an ensemble of the top N')
-    .option('--csv <file>', "the tracks CSV; without it, the built-in synthetic dataset")
+    .description(
+      'train a grid of seeds × learning rates as K models at once, rank them on validation rows, and write every model, the best, and an ensemble of the top N',
+    )
+    .option('--csv <file>', 'the tracks CSV; without it, the built-in synthetic dataset')
     .requiredOption('--out <dir>', 'the folder for model-<i>.json, best.json, ensemble.json and sweep.json')
     .option('--seeds <n>', 'train n init seeds: --seed, --seed + 1, …', intArg('--seeds', { min: 1 }))
-    .option('--seed-list <list>', 'the init seeds, e.g. 1,2,3 (instead of --seeds)', listArg('--seed-list', (s) => parseIntOption(s, '--seed-list', { min: 0, max: 2 ** 32 - 1 })))
-    .option('--lr <list>', 'the learning rates, e.g. 0.001,0.002,0.004', listArg('--lr', (s) => parseFloatOption(s, '--lr', { min: 0, minExclusive: true })), [0.001, 0.002, 0.004])
+    .option(
+      '--seed-list <list>',
+      'the init seeds, e.g. 1,2,3 (instead of --seeds)',
+      listArg('--seed-list', (s) => parseIntOption(s, '--seed-list', { min: 0, max: 2 ** 32 - 1 })),
+    )
+    .option(
+      '--lr <list>',
+      'the learning rates, e.g. 0.001,0.002,0.004',
+      listArg('--lr', (s) => parseFloatOption(s, '--lr', { min: 0, minExclusive: true })),
+      [0.001, 0.002, 0.004],
+    )
     .option('--optimizer <kind>', 'adam, momentum, sgd or gd, shared by every model', choiceArg('--optimizer', OPTIMIZER_KINDS), d.optimizer)
     .option('--epochs <n>', 'most passes over the training set', intArg('--epochs', { min: 1 }), d.epochs)
     .option('--batch <n>', 'examples per mini-batch, the same batches for every model', intArg('--batch', { min: 1 }), d.batchSize)
-    .option('--patience <n>', 'each model stops after this many epochs without a better validation loss (0: never)', intArg('--patience', { min: 0 }), d.patience)
+    .option(
+      '--patience <n>',
+      'each model stops after this many epochs without a better validation loss (0: never)',
+      intArg('--patience', { min: 0 }),
+      d.patience,
+    )
     .option('--top <n>', 'members of the ensemble: the best n by validation RMSE', intArg('--top', { min: 1 }), 5)
-    .option('--seed <n>', 'seed of the sample/split, the validation carve and the shuffling (and the first init seed of --seeds)', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), d.seed)
+    .option(
+      '--seed <n>',
+      'seed of the sample/split, the validation carve and the shuffling (and the first init seed of --seeds)',
+      intArg('--seed', { min: 0, max: 2 ** 32 - 1 }),
+      d.seed,
+    )
     .option('--rng <kind>', "random engine: 'numpy' reproduces the notebook's draws", choiceArg('--rng', RNG_KINDS), d.rng)
     .option('--output-init <kind>', "'mean' (default) or 'he', for every model", choiceArg('--output-init', OUTPUT_INITS), d.outputInit)
-    .option('--validation <fraction>', 'share of the training rows held out to rank the models and stop each one', floatArg('--validation', { min: 0, max: 1, minExclusive: true, maxExclusive: true }), DEFAULT_VALIDATION)
+    .option(
+      '--validation <fraction>',
+      'share of the training rows held out to rank the models and stop each one',
+      floatArg('--validation', { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
+      DEFAULT_VALIDATION,
+    )
     .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
     .option('--sample <n>', 'keep at most this many rows of the CSV, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
-    .option('--test-size <fraction>', 'fraction of rows held out for the test metrics (reported only)', floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }), DEFAULT_TEST_SIZE)
+    .option(
+      '--test-size <fraction>',
+      'fraction of rows held out for the test metrics (reported only)',
+      floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
+      DEFAULT_TEST_SIZE,
+    )
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .option('--force', 'overwrite files of an earlier sweep in --out', false)
     .action((options: SweepCommandOptions) => runSweepCommand(options));
@@ -94,9 +126,13 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
   const K = checkGrid(grid, Math.min(options.top, grid.seeds.length * grid.lrs.length));
   const top = Math.min(options.top, K);
   const names = [...Array.from({ length: K }, (_, i) => `model-${i}.json`), 'best.json', 'ensemble.json', 'sweep.json'];
-  const outputs = reserveOutputs(names.map((n) => ({ path: join(options.out, n), what: `the sweep's ${n}` })), {
-    force: options.force, inputs: [{ path: options.csv, what: 'the CSV file' }],
-  });
+  const outputs = reserveOutputs(
+    names.map((n) => ({ path: join(options.out, n), what: `the sweep's ${n}` })),
+    {
+      force: options.force,
+      inputs: [{ path: options.csv, what: 'the CSV file' }],
+    },
+  );
   const interrupt = onInterrupt({ command: 'sweep', firstDoes: 'the sweep stops after the current epoch and writes every model at its best so far' });
   try {
     const { seed, rng } = options;
@@ -104,11 +140,22 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
     const data = prepareDataset(table, { seed, rng, sample: options.sample, testSize: options.testSize });
     const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
     const c = data.counts;
-    process.stderr.write(`sweep: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train} (of which ${Math.ceil(options.validation * c.train)} validation), test ${c.test}\n`);
-    process.stderr.write(`sweep: ${K} models (${grid.seeds.length} seeds × ${grid.lrs.length} learning rates), ${options.optimizer}, batch ${options.batch}, at most ${options.epochs} epochs\n`);
+    process.stderr.write(
+      `sweep: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train} (of which ${Math.ceil(options.validation * c.train)} validation), test ${c.test}\n`,
+    );
+    process.stderr.write(
+      `sweep: ${K} models (${grid.seeds.length} seeds × ${grid.lrs.length} learning rates), ${options.optimizer}, batch ${options.batch}, at most ${options.epochs} epochs\n`,
+    );
     const train: TrainConfig = {
-      ...TRAIN_DEFAULTS, epochs: options.epochs, batchSize: options.batch, optimizer: options.optimizer, seed, rng,
-      patience: options.patience, outputInit: options.outputInit, validation: options.validation,
+      ...TRAIN_DEFAULTS,
+      epochs: options.epochs,
+      batchSize: options.batch,
+      optimizer: options.optimizer,
+      seed,
+      rng,
+      patience: options.patience,
+      outputInit: options.outputInit,
+      validation: options.validation,
     };
     const bar = createProgress('epochs', options.epochs);
     let context: RunContext = { backend: 'cpu', device: '', source, counts: data.counts };
@@ -116,28 +163,41 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
     try {
       result = await withRuntime(options.backend, (runtime) => {
         context = { ...context, backend: runtime.kind, device: runtime.description };
-        return runSweep(runtime, data, { train, grid, top }, {
-          signal: interrupt.signal,
-          beforeEpoch: () => new Promise((r) => setImmediate(r)),
-          onEpoch: (reports, active) => {
-            if (reports.length === 0) return;
-            const epoch = reports[0].epoch;
-            const best = Math.min(...reports.map((r) => r.valLoss));
-            const detail = `${active}/${K} models training; best val MSE (scaled) ${best.toFixed(5)}; ${(reports[0].ms / 1000).toFixed(2)} s/epoch`;
-            bar.update(epoch, detail);
-            if (!process.stderr.isTTY && epoch % 5 === 0) process.stderr.write(`epoch ${epoch}/${options.epochs}: ${detail}\n`);
+        return runSweep(
+          runtime,
+          data,
+          { train, grid, top },
+          {
+            signal: interrupt.signal,
+            beforeEpoch: () => new Promise((r) => setImmediate(r)),
+            onEpoch: (reports, active) => {
+              if (reports.length === 0) return;
+              const epoch = reports[0].epoch;
+              const best = Math.min(...reports.map((r) => r.valLoss));
+              const detail = `${active}/${K} models training; best val MSE (scaled) ${best.toFixed(5)}; ${(reports[0].ms / 1000).toFixed(2)} s/epoch`;
+              bar.update(epoch, detail);
+              if (!process.stderr.isTTY && epoch % 5 === 0) process.stderr.write(`epoch ${epoch}/${options.epochs}: ${detail}\n`);
+            },
           },
-        });
+        );
       });
     } finally {
       bar.stop();
     }
     await new Promise((r) => setImmediate(r));
     const extras = { scaler: data.scaler };
-    result.members.forEach((m) => outputs.write(join(options.out, `model-${m.index}.json`), modelLines(m.params, { ...extras, training: memberTrainingRecord(result, m, context) })));
+    result.members.forEach((m) =>
+      outputs.write(join(options.out, `model-${m.index}.json`), modelLines(m.params, { ...extras, training: memberTrainingRecord(result, m, context) })),
+    );
     const best = result.members[result.ranking[0]];
     outputs.write(join(options.out, 'best.json'), modelLines(best.params, { ...extras, training: memberTrainingRecord(result, best, context) }));
-    outputs.write(join(options.out, 'ensemble.json'), ensembleLines(result.ensemble.members.map((i) => result.members[i].params), { ...extras, training: ensembleTrainingRecord(result, context) }));
+    outputs.write(
+      join(options.out, 'ensemble.json'),
+      ensembleLines(
+        result.ensemble.members.map((i) => result.members[i].params),
+        { ...extras, training: ensembleTrainingRecord(result, context) },
+      ),
+    );
     outputs.write(join(options.out, 'sweep.json'), `${JSON.stringify(sweepJson(result, { train, top }, context), null, 2)}\n`);
     outputs.commit();
     print(rankedTable(result, options.out, context.device));
@@ -162,7 +222,9 @@ export function rankedTable(result: SweepResult, out: string, device: string): s
   result.ranking.forEach((i, r) => {
     const m = result.members[i];
     const v = m.metrics.validation.model;
-    lines.push(`  ${String(r + 1).padStart(4)}  ${String(i).padStart(5)}  ${String(m.seed).padStart(6)}  ${String(m.lr).padStart(8)}  ${String(m.outcome.bestEpoch).padStart(11)}  ${(m.outcome.stoppedBy ?? 'epochs').padEnd(13)}${f(v.rmse, 2, 10)}${f(v.mae, 2, 9)}${f(v.r2, 3, 9)}`);
+    lines.push(
+      `  ${String(r + 1).padStart(4)}  ${String(i).padStart(5)}  ${String(m.seed).padStart(6)}  ${String(m.lr).padStart(8)}  ${String(m.outcome.bestEpoch).padStart(11)}  ${(m.outcome.stoppedBy ?? 'epochs').padEnd(13)}${f(v.rmse, 2, 10)}${f(v.mae, 2, 9)}${f(v.r2, 3, 9)}`,
+    );
   });
   const best = result.members[result.ranking[0]];
   const e = result.ensemble.metrics;

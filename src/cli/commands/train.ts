@@ -1,9 +1,7 @@
 // `spotify-mlp train`: trains the notebook's MLP on tracks.csv (or the built-in synthetic data) and writes the
 // model file with its "scaler" and "training" record; a progress bar on a terminal and a final metrics table.
 import type { Command } from 'commander';
-import {
-  DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset,
-} from '../../data/index.ts';
+import { DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset } from '../../data/index.ts';
 import { modelLines } from '../../model/model-writer.ts';
 import type { BackendKind } from '../../model/backend.ts';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/optimizer.ts';
@@ -53,16 +51,41 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'most passes over the training set', intArg('--epochs', { min: 1 }), d.epochs)
     .option('--lr <x>', 'learning rate (default 0.002 for adam, 0.05 momentum, 0.2 sgd/gd)', floatArg('--lr', { min: 0, minExclusive: true }))
     .option('--batch <n>', 'examples per mini-batch (gd always uses the whole training set)', intArg('--batch', { min: 1 }), d.batchSize)
-    .option('--optimizer <kind>', 'adam, momentum, sgd (mini-batches) or gd (full batch, the notebook style)', choiceArg('--optimizer', OPTIMIZER_KINDS), d.optimizer)
+    .option(
+      '--optimizer <kind>',
+      'adam, momentum, sgd (mini-batches) or gd (full batch, the notebook style)',
+      choiceArg('--optimizer', OPTIMIZER_KINDS),
+      d.optimizer,
+    )
     .option('--seed <n>', 'seed of the init, the sample/split and the shuffling', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), d.seed)
     .option('--rng <kind>', "random engine: 'numpy' reproduces the notebook's draws", choiceArg('--rng', RNG_KINDS), d.rng)
-    .option('--patience <n>', 'stop after this many epochs without a better validation loss, keeping the best (0: never)', intArg('--patience', { min: 0 }), d.patience)
-    .option('--output-init <kind>', "'mean' starts the output at the mean target (W4 scaled by 0.1); 'he' is the notebook's init", choiceArg('--output-init', OUTPUT_INITS), d.outputInit)
+    .option(
+      '--patience <n>',
+      'stop after this many epochs without a better validation loss, keeping the best (0: never)',
+      intArg('--patience', { min: 0 }),
+      d.patience,
+    )
+    .option(
+      '--output-init <kind>',
+      "'mean' starts the output at the mean target (W4 scaled by 0.1); 'he' is the notebook's init",
+      choiceArg('--output-init', OUTPUT_INITS),
+      d.outputInit,
+    )
     .option('--output-bias <x>', 'start every output bias b4 at this value, e.g. 0.1 against a dead output', floatArg('--output-bias'))
     .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
     .option('--sample <n>', 'keep at most this many rows of the CSV, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
-    .option('--validation <fraction>', 'share of the training rows held out (seeded) to choose the best epoch; the test rows only report (0: none, then the training loss decides)', floatArg('--validation', { min: 0, max: 1, maxExclusive: true }), DEFAULT_VALIDATION)
-    .option('--test-size <fraction>', 'fraction of rows held out for the test loss and metrics', floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }), DEFAULT_TEST_SIZE)
+    .option(
+      '--validation <fraction>',
+      'share of the training rows held out (seeded) to choose the best epoch; the test rows only report (0: none, then the training loss decides)',
+      floatArg('--validation', { min: 0, max: 1, maxExclusive: true }),
+      DEFAULT_VALIDATION,
+    )
+    .option(
+      '--test-size <fraction>',
+      'fraction of rows held out for the test loss and metrics',
+      floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
+      DEFAULT_TEST_SIZE,
+    )
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .option('--force', 'overwrite --out if it exists', false)
     .action((options: TrainCommandOptions) => runTrain(options));
@@ -77,21 +100,30 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
   const { seed, rng } = options;
   // Before any work: a folder, an unwritable path or an existing model must not cost a whole training run.
   const outputs = reserveOutputs([{ path: options.out, what: 'the model file', example: 'model.json' }], {
-    force: options.force, inputs: [{ path: options.csv, what: 'the CSV file' }],
+    force: options.force,
+    inputs: [{ path: options.csv, what: 'the CSV file' }],
   });
   const interrupt = onInterrupt({ command: 'train', firstDoes: 'training stops after the current epoch and writes the best model so far' });
   try {
-    const table = options.csv === undefined
-      ? syntheticDataset({ rows: options.syntheticRows, seed, rng })
-      : await loadCsvFile(options.csv);
+    const table = options.csv === undefined ? syntheticDataset({ rows: options.syntheticRows, seed, rng }) : await loadCsvFile(options.csv);
     const data = prepareDataset(table, { seed, rng, sample: options.sample, testSize: options.testSize });
     const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
     const c = data.counts;
-    process.stderr.write(`train: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train}, test ${c.test}\n`);
+    process.stderr.write(
+      `train: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train}, test ${c.test}\n`,
+    );
 
     const config: TrainConfig = {
-      epochs: options.epochs, lr: options.lr, batchSize: options.batch, optimizer: options.optimizer, seed, rng,
-      patience: options.patience, outputInit: options.outputInit, outputBias: options.outputBias, validation: options.validation,
+      epochs: options.epochs,
+      lr: options.lr,
+      batchSize: options.batch,
+      optimizer: options.optimizer,
+      seed,
+      rng,
+      patience: options.patience,
+      outputInit: options.outputInit,
+      outputBias: options.outputBias,
+      validation: options.validation,
     };
     let device = '';
     let backend: BackendKind = 'cpu';
@@ -141,7 +173,11 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function summary(metrics: { test: MetricsReport; validation: MetricsReport | null; train: MetricsReport }, record: ReturnType<typeof trainingRecord>, out: string): string {
+function summary(
+  metrics: { test: MetricsReport; validation: MetricsReport | null; train: MetricsReport },
+  record: ReturnType<typeof trainingRecord>,
+  out: string,
+): string {
   const { run, settings } = record;
   const how = run.interrupted ? 'interrupted' : run.stoppedEarly ? 'stopped early' : 'all epochs';
   const f = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(8);

@@ -11,13 +11,9 @@ import type { GpuContext } from '../device.ts';
 import { encodePass } from '../dispatch.ts';
 import { runForward } from '../forward.ts';
 import { encodeFusedForward, type FusedParams, uploadFusedParams } from '../fused.ts';
-import {
-  batchRows, gradBlocks, packedBlocks, packFusedParams, packTransposed, transposedOffsets, updateMaps,
-} from '../layout.ts';
+import { batchRows, gradBlocks, packedBlocks, packFusedParams, packTransposed, transposedOffsets, updateMaps } from '../layout.ts';
 import { BackwardLayer, GradLayer } from '../structs.ts';
-import {
-  prepareBackwardFused, prepareFusedUpdate, prepareGather, prepareLossSum, prepareWeightGrad4,
-} from './kernels.ts';
+import { prepareBackwardFused, prepareFusedUpdate, prepareGather, prepareLossSum, prepareWeightGrad4 } from './kernels.ts';
 import type { ProgramRun, RunBuffers, StepProgram } from './program.ts';
 import { checkModelsFit, fusedBuffers } from './memory.ts';
 import { WEIGHT_GRAD_CHUNK } from './tuning.ts';
@@ -45,7 +41,13 @@ export class FusedProgram implements StepProgram {
   private readonly WT: GPUBuffer;
   private readonly models: number;
 
-  constructor(private readonly ctx: GpuContext, private readonly buffers: BufferManager, private readonly layout: ParamLayout, params: readonly Params[], flat: Float32Array) {
+  constructor(
+    private readonly ctx: GpuContext,
+    private readonly buffers: BufferManager,
+    private readonly layout: ParamLayout,
+    params: readonly Params[],
+    flat: Float32Array,
+  ) {
     this.models = params.length;
     this.fused = uploadFusedParams(buffers, params);
     this.WT = buffers.upload('W transposed', packAllTransposed(layout, flat, this.models));
@@ -60,7 +62,8 @@ export class FusedProgram implements StepProgram {
     queue.writeBuffer(this.WT, 0, packAllTransposed(this.layout, flat, this.models));
     const per = packedBlocks(this.layout.dims).size * 4;
     const P = new Float32Array(per * this.models);
-    for (let i = 0; i < this.models; i++) P.set(packFusedParams(unflatten(this.layout, flat.subarray(i * this.layout.size, (i + 1) * this.layout.size))).P, i * per);
+    for (let i = 0; i < this.models; i++)
+      P.set(packFusedParams(unflatten(this.layout, flat.subarray(i * this.layout.size, (i + 1) * this.layout.size))).P, i * per);
     queue.writeBuffer(this.fused.P, 0, P);
   }
 
@@ -91,34 +94,108 @@ export class FusedProgram implements StepProgram {
     const partial = run.storage('partial gradients', models * blocks.blocks * chunks * 16 * 4);
     const layers = dims.slice(1).map((n, i) => ({ n, k: dims[i] }));
     const cacheStride4 = rows.cacheRows * s4;
-    const gradTable = run.upload('weight_grad4 table', GradLayer.table(layers.map(({ n, k }, i) => ({
-      firstBlock: blocks.first[i], perRow: blocks.perRow[i], n, k,
-      aOffset: (i === 0 ? rows.x : rows.z[i - 1] + k) * s4, dzOffset: rows.dz[i] * s4, aStride: i === 0 ? 0 : cacheStride4,
-    }))));
-    const backTable = run.upload('backward_fused table', BackwardLayer.table(layers.map(({ n, k }, i) => ({
-      n, k, wOffset: wt[i], dzOffset: rows.dz[i] * s4, zOffset: rows.z[i] * s4, aOffset: (rows.z[i] + n) * s4,
-    }))));
+    const gradTable = run.upload(
+      'weight_grad4 table',
+      GradLayer.table(
+        layers.map(({ n, k }, i) => ({
+          firstBlock: blocks.first[i],
+          perRow: blocks.perRow[i],
+          n,
+          k,
+          aOffset: (i === 0 ? rows.x : rows.z[i - 1] + k) * s4,
+          dzOffset: rows.dz[i] * s4,
+          aStride: i === 0 ? 0 : cacheStride4,
+        })),
+      ),
+    );
+    const backTable = run.upload(
+      'backward_fused table',
+      BackwardLayer.table(
+        layers.map(({ n, k }, i) => ({
+          n,
+          k,
+          wOffset: wt[i],
+          dzOffset: rows.dz[i] * s4,
+          zOffset: rows.z[i] * s4,
+          aOffset: (rows.z[i] + n) * s4,
+        })),
+      ),
+    );
     const maps = run.upload('update maps', updateMaps(layout, chunks).buffer as ArrayBuffer);
     const gather = prepareGather(ctx, b, {
-      step: run.step, X: run.train.X, Y: run.train.Y, order: run.order, Xb, Yb, acts, n0, nL, srcCols: run.train.m, stride, xCopy: rows.x * stride,
+      step: run.step,
+      X: run.train.X,
+      Y: run.train.Y,
+      order: run.order,
+      Xb,
+      Yb,
+      acts,
+      n0,
+      nL,
+      srcCols: run.train.m,
+      stride,
+      xCopy: rows.x * stride,
     });
     const wtStride = this.copies[1].perModel / 4;
     const backward = [
       prepareBackwardFused(ctx, b, {
-        step: run.step, table: backTable, WT: this.WT, acts, Yb, dZ, layers: L, stride, models,
-        wtStride: wtStride / 4, actsStride: cacheStride4, dzStride: rows.dzRows * s4,
+        step: run.step,
+        table: backTable,
+        WT: this.WT,
+        acts,
+        Yb,
+        dZ,
+        layers: L,
+        stride,
+        models,
+        wtStride: wtStride / 4,
+        actsStride: cacheStride4,
+        dzStride: rows.dzRows * s4,
       }),
-      prepareWeightGrad4(ctx, b, { table: gradTable, acts, dZ, partial, stride, chunks, chunk4, layers: L, blocks: blocks.blocks, models, dzStride: rows.dzRows * s4 }),
+      prepareWeightGrad4(ctx, b, {
+        table: gradTable,
+        acts,
+        dZ,
+        partial,
+        stride,
+        chunks,
+        chunk4,
+        layers: L,
+        blocks: blocks.blocks,
+        models,
+        dzStride: rows.dzRows * s4,
+      }),
     ];
     const common = {
-      step: run.step, hyper: run.hyper, maps, partial, theta: run.theta, grad: run.grad, m1: run.m1, m2: run.m2, P: this.fused.P, WT: this.WT,
-      count: layout.size, chunks, models, partialStride: blocks.blocks * chunks * 16, pStride: this.copies[0].perModel / 4, wtStride,
+      step: run.step,
+      hyper: run.hyper,
+      maps,
+      partial,
+      theta: run.theta,
+      grad: run.grad,
+      m1: run.m1,
+      m2: run.m2,
+      P: this.fused.P,
+      WT: this.WT,
+      count: layout.size,
+      chunks,
+      models,
+      partialStride: blocks.blocks * chunks * 16,
+      pStride: this.copies[0].perModel / 4,
+      wtStride,
     };
-    const update = { update: prepareFusedUpdate(ctx, b, { ...common, kind: run.settings.optimizer.kind }), gradient: prepareFusedUpdate(ctx, b, { ...common, kind: 'none' }) };
+    const update = {
+      update: prepareFusedUpdate(ctx, b, { ...common, kind: run.settings.optimizer.kind }),
+      gradient: prepareFusedUpdate(ctx, b, { ...common, kind: 'none' }),
+    };
     // The loss runs the fused forward straight on each uploaded set: no gather, no step entry, one chunk per set.
-    const evals = run.sets.filter((s) => s.m > 0).map((s) => ({
-      X: s.X, m: s.m, loss: prepareLossSum(ctx, b, { A: out, Y: s.Y, acc: run.acc, rows: nL, cols: s.m, stride: s.m, slot: s.slot, models, modelStride: nL * s.m }),
-    }));
+    const evals = run.sets
+      .filter((s) => s.m > 0)
+      .map((s) => ({
+        X: s.X,
+        m: s.m,
+        loss: prepareLossSum(ctx, b, { A: out, Y: s.Y, acc: run.acc, rows: nL, cols: s.m, stride: s.m, slot: s.slot, models, modelStride: nL * s.m }),
+      }));
     return {
       fixedEntries: [],
       encodeStep: (encoder, mode) => {

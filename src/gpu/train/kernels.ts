@@ -4,9 +4,7 @@
 import type { BufferManager } from '../buffers.ts';
 import { type Binding, groupsFor, type Prepared, prepare } from '../dispatch.ts';
 import type { GpuContext } from '../device.ts';
-import {
-  BackwardSizes, GatherSizes, LayerSizes, LossSizes, OutputGradSizes, UpdateSizes, WeightGradSizes,
-} from '../structs.ts';
+import { BackwardSizes, GatherSizes, LayerSizes, LossSizes, OutputGradSizes, UpdateSizes, WeightGradSizes } from '../structs.ts';
 import type { OptimizerKind } from '../../model/optimizer.ts';
 import { BACKWARD_WORKGROUP, REDUCE_WORKGROUP, TRAIN_WORKGROUP, WEIGHT_GRAD_WORKGROUP } from './tuning.ts';
 
@@ -17,24 +15,65 @@ export function updateKind(kind: OptimizerKind | 'none'): number {
 
 /** Batch-gather: X and Y columns of one step into Xb, Yb (and X into the activation tail when `xCopy` is set). */
 export function prepareGather(
-  ctx: GpuContext, buffers: BufferManager,
-  a: { step: GPUBuffer; X: GPUBuffer; Y: GPUBuffer; order: GPUBuffer; Xb: GPUBuffer; Yb: GPUBuffer; acts?: GPUBuffer; n0: number; nL: number; srcCols: number; stride: number; xCopy?: number },
+  ctx: GpuContext,
+  buffers: BufferManager,
+  a: {
+    step: GPUBuffer;
+    X: GPUBuffer;
+    Y: GPUBuffer;
+    order: GPUBuffer;
+    Xb: GPUBuffer;
+    Yb: GPUBuffer;
+    acts?: GPUBuffer;
+    n0: number;
+    nL: number;
+    srcCols: number;
+    stride: number;
+    xCopy?: number;
+  },
 ): Prepared {
   const copyX = a.xCopy !== undefined && a.acts !== undefined;
   const sizes = buffers.uniform(GatherSizes.write({ n0: a.n0, nL: a.nL, srcCols: a.srcCols, stride: a.stride, xCopy: a.xCopy ?? 0, copyX: copyX ? 1 : 0 }));
-  return prepare(ctx, 'train_gather', [a.step, sizes, a.X, a.Y, a.order, a.Xb, a.Yb, copyX ? a.acts! : buffers.sink()],
-    [Math.ceil(a.stride / TRAIN_WORKGROUP), 1], { WG: TRAIN_WORKGROUP }, `gather (${a.stride} columns)`);
+  return prepare(
+    ctx,
+    'train_gather',
+    [a.step, sizes, a.X, a.Y, a.order, a.Xb, a.Yb, copyX ? a.acts! : buffers.sink()],
+    [Math.ceil(a.stride / TRAIN_WORKGROUP), 1],
+    { WG: TRAIN_WORKGROUP },
+    `gather (${a.stride} columns)`,
+  );
 }
 
 /** Partial [dW | db] blocks of every layer of K models over chunks of `chunk4` vec4 columns (weight_grad4). */
 export function prepareWeightGrad4(
-  ctx: GpuContext, buffers: BufferManager,
-  a: { table: GPUBuffer; acts: GPUBuffer; dZ: GPUBuffer; partial: GPUBuffer; stride: number; chunks: number; chunk4: number; layers: number; blocks: number; models: number; dzStride: number },
+  ctx: GpuContext,
+  buffers: BufferManager,
+  a: {
+    table: GPUBuffer;
+    acts: GPUBuffer;
+    dZ: GPUBuffer;
+    partial: GPUBuffer;
+    stride: number;
+    chunks: number;
+    chunk4: number;
+    layers: number;
+    blocks: number;
+    models: number;
+    dzStride: number;
+  },
 ): Prepared {
-  const sizes = buffers.uniform(WeightGradSizes.write({ stride4: a.stride / 4, chunks: a.chunks, chunk4: a.chunk4, layers: a.layers, blocks: a.blocks, dzStride: a.dzStride }));
+  const sizes = buffers.uniform(
+    WeightGradSizes.write({ stride4: a.stride / 4, chunks: a.chunks, chunk4: a.chunk4, layers: a.layers, blocks: a.blocks, dzStride: a.dzStride }),
+  );
   const [x, y] = groupsFor(ctx, a.blocks * a.chunks, WEIGHT_GRAD_WORKGROUP);
-  return prepare(ctx, 'weight_grad4', [sizes, a.table, a.acts, a.dZ, a.partial], [x, y, a.models],
-    { WG: WEIGHT_GRAD_WORKGROUP }, `dW, db (${a.models} × ${a.blocks} blocks × ${a.chunks} chunks)`);
+  return prepare(
+    ctx,
+    'weight_grad4',
+    [sizes, a.table, a.acts, a.dZ, a.partial],
+    [x, y, a.models],
+    { WG: WEIGHT_GRAD_WORKGROUP },
+    `dW, db (${a.models} × ${a.blocks} blocks × ${a.chunks} chunks)`,
+  );
 }
 
 /** The sizes of K flat vectors and their packed copies, for train_update. */
@@ -51,12 +90,31 @@ export interface UpdateShape {
 
 /** Gradient reduction, the optimizer update of all K models' parameters and the refresh of both packed copies. */
 export function prepareFusedUpdate(
-  ctx: GpuContext, buffers: BufferManager,
-  a: UpdateShape & { kind: OptimizerKind | 'none'; step: GPUBuffer; hyper: GPUBuffer; maps: GPUBuffer; partial: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; P: GPUBuffer; WT: GPUBuffer },
+  ctx: GpuContext,
+  buffers: BufferManager,
+  a: UpdateShape & {
+    kind: OptimizerKind | 'none';
+    step: GPUBuffer;
+    hyper: GPUBuffer;
+    maps: GPUBuffer;
+    partial: GPUBuffer;
+    theta: GPUBuffer;
+    grad: GPUBuffer;
+    m1: GPUBuffer;
+    m2: GPUBuffer;
+    P: GPUBuffer;
+    WT: GPUBuffer;
+  },
 ): Prepared {
   const sizes = buffers.uniform(UpdateSizes.write(a));
-  return prepare(ctx, 'train_update', [a.step, sizes, a.maps, a.partial, a.theta, a.grad, a.m1, a.m2, a.P, a.WT, a.hyper],
-    groupsFor(ctx, a.count * a.models, TRAIN_WORKGROUP), { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) }, `update (${a.kind}, ${a.models} models)`);
+  return prepare(
+    ctx,
+    'train_update',
+    [a.step, sizes, a.maps, a.partial, a.theta, a.grad, a.m1, a.m2, a.P, a.WT, a.hyper],
+    groupsFor(ctx, a.count * a.models, TRAIN_WORKGROUP),
+    { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) },
+    `update (${a.kind}, ${a.models} models)`,
+  );
 }
 
 /**
@@ -64,7 +122,8 @@ export function prepareFusedUpdate(
  * block stored `stride` wide, model i's A starting i·modelStride floats in (loss_sum; one workgroup per model).
  */
 export function prepareLossSum(
-  ctx: GpuContext, buffers: BufferManager,
+  ctx: GpuContext,
+  buffers: BufferManager,
   a: { A: Binding; Y: Binding; acc: GPUBuffer; rows: number; cols: number; stride: number; slot: number; models?: number; modelStride?: number },
 ): Prepared {
   const sizes = buffers.uniform(LossSizes.write({ rows: a.rows, cols: a.cols, stride: a.stride, slot: a.slot, modelStride: a.modelStride ?? 0 }));
@@ -73,51 +132,99 @@ export function prepareLossSum(
 
 /** dZ_L and every dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ reluMask(Z_{l-1}) of K models in one dispatch (backward_fused). */
 export function prepareBackwardFused(
-  ctx: GpuContext, buffers: BufferManager,
-  a: { step: GPUBuffer; table: GPUBuffer; WT: GPUBuffer; acts: GPUBuffer; Yb: GPUBuffer; dZ: GPUBuffer; layers: number; stride: number; models: number; wtStride: number; actsStride: number; dzStride: number },
+  ctx: GpuContext,
+  buffers: BufferManager,
+  a: {
+    step: GPUBuffer;
+    table: GPUBuffer;
+    WT: GPUBuffer;
+    acts: GPUBuffer;
+    Yb: GPUBuffer;
+    dZ: GPUBuffer;
+    layers: number;
+    stride: number;
+    models: number;
+    wtStride: number;
+    actsStride: number;
+    dzStride: number;
+  },
 ): Prepared {
   const s4 = a.stride / 4;
   const sizes = buffers.uniform(BackwardSizes.write({ layers: a.layers, stride4: s4, wtStride: a.wtStride, actsStride: a.actsStride, dzStride: a.dzStride }));
-  return prepare(ctx, 'backward_fused', [a.step, sizes, a.table, a.WT, a.acts, a.Yb, a.dZ],
-    [Math.ceil(s4 / BACKWARD_WORKGROUP), a.models], { WG: BACKWARD_WORKGROUP }, `dZ (${a.models} × ${a.layers} layers)`);
+  return prepare(
+    ctx,
+    'backward_fused',
+    [a.step, sizes, a.table, a.WT, a.acts, a.Yb, a.dZ],
+    [Math.ceil(s4 / BACKWARD_WORKGROUP), a.models],
+    { WG: BACKWARD_WORKGROUP },
+    `dZ (${a.models} × ${a.layers} layers)`,
+  );
 }
 
 /** dZ_L = 2(A_L − Y) ⊙ mask_L over (rows, stride), zero past the step's count (mse_grad). */
 export function prepareOutputGrad(
-  ctx: GpuContext, buffers: BufferManager,
+  ctx: GpuContext,
+  buffers: BufferManager,
   a: { step: GPUBuffer; mask: Binding; A: Binding; Y: Binding; dZ: Binding; rows: number; stride: number },
 ): Prepared {
-  return prepare(ctx, 'mse_grad', [a.step, buffers.uniform(OutputGradSizes.write({ rows: a.rows, stride: a.stride })), a.mask, a.A, a.Y, a.dZ],
-    groupsFor(ctx, a.rows * a.stride, TRAIN_WORKGROUP), { WG: TRAIN_WORKGROUP }, `dZ_L (${a.rows}x${a.stride})`);
+  return prepare(
+    ctx,
+    'mse_grad',
+    [a.step, buffers.uniform(OutputGradSizes.write({ rows: a.rows, stride: a.stride })), a.mask, a.A, a.Y, a.dZ],
+    groupsFor(ctx, a.rows * a.stride, TRAIN_WORKGROUP),
+    { WG: TRAIN_WORKGROUP },
+    `dZ_L (${a.rows}x${a.stride})`,
+  );
 }
 
 /** dW = dZ·Aprevᵀ/count and db = rowsum(dZ)/count for a layer of n units and k inputs (weight_grad). */
 export function prepareLayerGrad(
-  ctx: GpuContext, buffers: BufferManager,
+  ctx: GpuContext,
+  buffers: BufferManager,
   a: { step: GPUBuffer; dZ: Binding; Aprev: Binding; dW: Binding; db: Binding; n: number; k: number; m: number; label: string },
 ): Prepared {
-  return prepare(ctx, 'weight_grad', [a.step, buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), a.dZ, a.Aprev, a.dW, a.db],
-    groupsFor(ctx, a.n * (a.k + 1), TRAIN_WORKGROUP), { WG: TRAIN_WORKGROUP }, a.label);
+  return prepare(
+    ctx,
+    'weight_grad',
+    [a.step, buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), a.dZ, a.Aprev, a.dW, a.db],
+    groupsFor(ctx, a.n * (a.k + 1), TRAIN_WORKGROUP),
+    { WG: TRAIN_WORKGROUP },
+    a.label,
+  );
 }
 
 /** dZprev = (Wᵀ·dZ) ⊙ maskPrev, (k, m) (backprop_dz). */
 export function prepareBackpropDz(
-  ctx: GpuContext, buffers: BufferManager,
+  ctx: GpuContext,
+  buffers: BufferManager,
   a: { W: Binding; dZ: Binding; mask: Binding; dZprev: Binding; n: number; k: number; m: number; label: string },
 ): Prepared {
   const maxX = ctx.limits.maxComputeWorkgroupsPerDimension;
   const groups: [number, number] = [Math.ceil(a.m / TRAIN_WORKGROUP), a.k];
   if (groups[0] > maxX || groups[1] > maxX) throw new RangeError(`backprop_dz over (${a.k}, ${a.m}) needs more than ${maxX} workgroups in one dimension.`);
-  return prepare(ctx, 'backprop_dz', [buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), a.W, a.dZ, a.mask, a.dZprev],
-    groups, { WG: TRAIN_WORKGROUP }, a.label);
+  return prepare(
+    ctx,
+    'backprop_dz',
+    [buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), a.W, a.dZ, a.mask, a.dZprev],
+    groups,
+    { WG: TRAIN_WORKGROUP },
+    a.label,
+  );
 }
 
 /** The optimizer update of one model's whole flat vector from `grad` (update_flat); `hyper` holds its lr and μ. */
 export function prepareFlatUpdate(
-  ctx: GpuContext, buffers: BufferManager,
+  ctx: GpuContext,
+  buffers: BufferManager,
   a: { kind: OptimizerKind; step: GPUBuffer; hyper: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; count: number },
 ): Prepared {
   const sizes = buffers.uniform(UpdateSizes.write({ count: a.count, chunks: 0, models: 1, partialStride: 0, pStride: 0, wtStride: 0 }));
-  return prepare(ctx, 'update_flat', [a.step, sizes, a.theta, a.grad, a.m1, a.m2, a.hyper],
-    groupsFor(ctx, a.count, TRAIN_WORKGROUP), { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) }, `update (${a.kind})`);
+  return prepare(
+    ctx,
+    'update_flat',
+    [a.step, sizes, a.theta, a.grad, a.m1, a.m2, a.hyper],
+    groupsFor(ctx, a.count, TRAIN_WORKGROUP),
+    { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) },
+    `update (${a.kind})`,
+  );
 }

@@ -11,9 +11,7 @@ import { encodePass, type Prepared } from '../dispatch.ts';
 import { type LayerBuffers, runForward } from '../forward.ts';
 import { prepareElementwise, prepareMatmulBias } from '../kernels.ts';
 import { layeredRows } from '../layout.ts';
-import {
-  prepareBackpropDz, prepareFlatUpdate, prepareGather, prepareLayerGrad, prepareLossSum, prepareOutputGrad,
-} from './kernels.ts';
+import { prepareBackpropDz, prepareFlatUpdate, prepareGather, prepareLayerGrad, prepareLossSum, prepareOutputGrad } from './kernels.ts';
 import type { ProgramRun, RunBuffers, StepProgram, StepValues } from './program.ts';
 
 /** W_l and b_l of the flat vector in `flat`, as bindings of their ranges. */
@@ -32,7 +30,12 @@ export class LayeredProgram implements StepProgram {
   readonly copies: readonly { readonly buffer: GPUBuffer; readonly perModel: number }[] = [];
   private readonly layers: LayerBuffers[];
 
-  constructor(private readonly ctx: GpuContext, private readonly buffers: BufferManager, private readonly layout: ParamLayout, theta: GPUBuffer) {
+  constructor(
+    private readonly ctx: GpuContext,
+    private readonly buffers: BufferManager,
+    private readonly layout: ParamLayout,
+    theta: GPUBuffer,
+  ) {
     this.layers = flatLayers(theta, layout);
   }
 
@@ -59,20 +62,46 @@ export class LayeredProgram implements StepProgram {
     const grads = flatLayers(run.grad, layout);
     const input = (l: number) => (l === 0 ? Xb : at(A, l - 1));
 
-    const forward: Prepared[] = dims.slice(1).flatMap((n, l) => [
-      prepareMatmulBias(ctx, b, { ...this.layers[l], Aprev: input(l), Z: at(Z, l), n, k: dims[l], m: stride, epilogue: 'z', label: `layer ${l + 1}` }),
-      prepareElementwise(ctx, b, 'relu', at(Z, l), at(A, l), n * stride),
-    ]);
+    const forward: Prepared[] = dims
+      .slice(1)
+      .flatMap((n, l) => [
+        prepareMatmulBias(ctx, b, { ...this.layers[l], Aprev: input(l), Z: at(Z, l), n, k: dims[l], m: stride, epilogue: 'z', label: `layer ${l + 1}` }),
+        prepareElementwise(ctx, b, 'relu', at(Z, l), at(A, l), n * stride),
+      ]);
     const backward: Prepared[] = [
       prepareElementwise(ctx, b, 'relu_mask', Z, mask, rows.size),
       prepareOutputGrad(ctx, b, { step: run.step, mask: at(mask, L - 1), A: at(A, L - 1), Y: Yb, dZ: dZ[L - 1], rows: nL, stride }),
     ];
     for (let l = L - 1; l >= 0; l--) {
       const [n, k] = [dims[l + 1], dims[l]];
-      backward.push(prepareLayerGrad(ctx, b, { step: run.step, dZ: dZ[l], Aprev: input(l), dW: grads[l].W, db: grads[l].b, n, k, m: stride, label: `dW${l + 1}, db${l + 1}` }));
-      if (l > 0) backward.push(prepareBackpropDz(ctx, b, { W: this.layers[l].W, dZ: dZ[l], mask: at(mask, l - 1), dZprev: dZ[l - 1], n, k, m: stride, label: `dZ${l}` }));
+      backward.push(
+        prepareLayerGrad(ctx, b, {
+          step: run.step,
+          dZ: dZ[l],
+          Aprev: input(l),
+          dW: grads[l].W,
+          db: grads[l].b,
+          n,
+          k,
+          m: stride,
+          label: `dW${l + 1}, db${l + 1}`,
+        }),
+      );
+      if (l > 0)
+        backward.push(
+          prepareBackpropDz(ctx, b, { W: this.layers[l].W, dZ: dZ[l], mask: at(mask, l - 1), dZprev: dZ[l - 1], n, k, m: stride, label: `dZ${l}` }),
+        );
     }
-    const update = prepareFlatUpdate(ctx, b, { kind: run.settings.optimizer.kind, step: run.step, hyper: run.hyper, theta: run.theta, grad: run.grad, m1: run.m1, m2: run.m2, count: layout.size });
+    const update = prepareFlatUpdate(ctx, b, {
+      kind: run.settings.optimizer.kind,
+      step: run.step,
+      hyper: run.hyper,
+      theta: run.theta,
+      grad: run.grad,
+      m1: run.m1,
+      m2: run.m2,
+      count: layout.size,
+    });
     const gatherOf = (X: GPUBuffer, Y: GPUBuffer, srcCols: number) =>
       prepareGather(ctx, b, { step: run.step, X, Y, order: run.order, Xb, Yb, n0, nL, srcCols, stride });
     const gather = gatherOf(run.train.X, run.train.Y, run.train.m);

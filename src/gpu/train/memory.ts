@@ -19,7 +19,11 @@ export function fusedBuffers(layout: ParamLayout, stride: number, mMax: number, 
   return [
     // θ, the gradient, two optimizer states and the saved best, each one flat vector per model.
     { name: 'parameters, gradient, optimizer state and best weights', perModel: 5 * flat, shared: 0 },
-    { name: 'packed copies P and WT (and their best)', perModel: 2 * (packedBlocks(dims).size * 16 + Math.max(4, transposedOffsets(dims).size * 4) * 4), shared: 0 },
+    {
+      name: 'packed copies P and WT (and their best)',
+      perModel: 2 * (packedBlocks(dims).size * 16 + Math.max(4, transposedOffsets(dims).size * 4) * 4),
+      shared: 0,
+    },
     { name: 'activations (the cache of one batch)', perModel: rows.cacheRows * stride * 4, shared: dims[0] * stride * 4 },
     { name: 'dZ of one batch', perModel: rows.dzRows * stride * 4, shared: 0 },
     { name: 'partial weight gradients', perModel: gradBlocks(dims).blocks * chunks * 64, shared: 0 },

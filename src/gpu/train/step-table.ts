@@ -20,8 +20,14 @@ export function epochStepTable(plan: BatchPlan, settings: StepSettings, t: numbe
 /** Every matrix of `data` has the rows `dims` needs, and there is at least one training example. */
 export function checkTrainingData(dims: readonly number[], data: TrainingData): void {
   const [n0, nL] = [dims[0], dims[dims.length - 1]];
-  const named = [['xTrain', data.xTrain, n0], ['yTrain', data.yTrain, nL], ['xTest', data.xTest, n0], ['yTest', data.yTest, nL],
-    ['xVal', data.xVal, n0], ['yVal', data.yVal, nL]] as const;
+  const named = [
+    ['xTrain', data.xTrain, n0],
+    ['yTrain', data.yTrain, nL],
+    ['xTest', data.xTest, n0],
+    ['yTest', data.yTest, nL],
+    ['xVal', data.xVal, n0],
+    ['yVal', data.yVal, nL],
+  ] as const;
   for (const [name, x, rows] of named) {
     if (x && x.rows !== rows) throw new RangeError(`${name} has ${x.rows} rows; the model needs ${rows}.`);
   }

@@ -12,7 +12,13 @@ import { toFloat32 } from '../../model/matrix.ts';
 import { type Params } from '../../model/params.ts';
 import { checkDims } from '../../model/validate.ts';
 import {
-  type Evaluation, type ModelSettings, type MultiTrainer, singleModel, type StepSettings, type TrainableBackend, type TrainingData,
+  type Evaluation,
+  type ModelSettings,
+  type MultiTrainer,
+  singleModel,
+  type StepSettings,
+  type TrainableBackend,
+  type TrainingData,
 } from '../../model/trainable.ts';
 import { BufferManager } from '../buffers.ts';
 import { assertAlive, type GpuContext, withErrorScopes } from '../device.ts';
@@ -63,7 +69,11 @@ export class GpuTrainer implements MultiTrainer {
   private readonly best: { from: GPUBuffer; to: GPUBuffer; perModel: number }[];
   private run?: Run;
 
-  constructor(readonly ctx: GpuContext, params: readonly Params[], kernel: Exclude<TrainerKernel, 'auto'>) {
+  constructor(
+    readonly ctx: GpuContext,
+    params: readonly Params[],
+    kernel: Exclude<TrainerKernel, 'auto'>,
+  ) {
     if (params.length < 1 || params.length > MAX_MODELS) throw new RangeError(`A GPU trainer holds 1 to ${MAX_MODELS} models, not ${params.length}.`);
     checkDims(params[0].dims);
     if (params.some((p) => p.dims.join() !== params[0].dims.join())) throw new RangeError('Models trained together need the same dims.');
@@ -75,9 +85,8 @@ export class GpuTrainer implements MultiTrainer {
     const flat = this.flatOf(params);
     this.theta = this.buffers.upload('theta', flat);
     this.grad = this.buffers.storage('grad', flat.byteLength);
-    this.program = kernel === 'fused'
-      ? new FusedProgram(ctx, this.buffers, this.layout, params, flat)
-      : new LayeredProgram(ctx, this.buffers, this.layout, this.theta);
+    this.program =
+      kernel === 'fused' ? new FusedProgram(ctx, this.buffers, this.layout, params, flat) : new LayeredProgram(ctx, this.buffers, this.layout, this.theta);
     const parts = [{ buffer: this.theta, perModel: this.layout.size * 4 }, ...this.program.copies];
     this.best = parts.map(({ buffer, perModel }, i) => ({ from: buffer, to: this.buffers.storage(`best ${i}`, buffer.size), perModel }));
   }
@@ -102,27 +111,42 @@ export class GpuTrainer implements MultiTrainer {
     this.releaseRun();
     const [n0, nL] = [this.dims[0], this.dims[this.dims.length - 1]];
     checkTrainingData(this.dims, data);
-    if (models && models.length !== this.models) throw new RangeError(`startTraining got settings for ${models.length} models; the trainer holds ${this.models}.`);
+    if (models && models.length !== this.models)
+      throw new RangeError(`startTraining got settings for ${models.length} models; the trainer holds ${this.models}.`);
     const mTrain = data.xTrain.cols;
     const b = this.buffers;
     const owned: GPUBuffer[] = [];
     const keep = (buffer: GPUBuffer): GPUBuffer => (owned.push(buffer), buffer);
     const upload = (label: string, m: Matrix | undefined) => keep(b.upload(label, m && m.cols > 0 ? toFloat32(m).data : new Float32Array(1)));
-    const set = (name: string, X: Matrix | undefined, Y: Matrix | undefined, slot: number): DataSet =>
-      ({ X: upload(`X ${name}`, X), Y: upload(`Y ${name}`, Y), m: X?.cols ?? 0, slot });
+    const set = (name: string, X: Matrix | undefined, Y: Matrix | undefined, slot: number): DataSet => ({
+      X: upload(`X ${name}`, X),
+      Y: upload(`Y ${name}`, Y),
+      m: X?.cols ?? 0,
+      slot,
+    });
     const train = set('train', data.xTrain, data.yTrain, 0);
     const sets = [train, set('test', data.xTest, data.yTest, 1), set('validation', data.xVal, data.yVal, 2)];
     const plan = batchPlan(mTrain, settings);
     const hyper = Array.from({ length: this.models }, (_, i) => ({
-      lr: models?.[i]?.lr ?? settings.optimizer.lr, momentum: models?.[i]?.momentum ?? settings.optimizer.momentum,
+      lr: models?.[i]?.lr ?? settings.optimizer.lr,
+      momentum: models?.[i]?.momentum ?? settings.optimizer.momentum,
     }));
     const buffers: RunBuffers = {
-      layout: this.layout, settings, plan, stride: pad4(plan.batchSize), n0, nL, models: this.models, sets, train,
+      layout: this.layout,
+      settings,
+      plan,
+      stride: pad4(plan.batchSize),
+      n0,
+      nL,
+      models: this.models,
+      sets,
+      train,
       order: keep(b.create('epoch order', mTrain * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)),
       step: keep(b.create('step', Step.bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST)),
       hyper: keep(b.create('model settings', MAX_MODELS * ModelHyper.bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST)),
       acc: keep(b.storage('loss sums', this.models * 8 * 4)),
-      theta: this.theta, grad: this.grad,
+      theta: this.theta,
+      grad: this.grad,
       m1: keep(b.storage('optimizer state 1', this.theta.size)),
       m2: keep(b.storage('optimizer state 2', this.theta.size)),
       storage: (label, bytes) => keep(b.storage(label, bytes)),
@@ -172,7 +196,10 @@ export class GpuTrainer implements MultiTrainer {
       const [train, test, val] = run.buffers.sets;
       const loss = (sum: number, m: number) => (m > 0 ? sum / m : Number.NaN);
       return Array.from({ length: this.models }, (_, i) => ({
-        trainLoss: acc[8 * i] / train.m, testLoss: loss(acc[8 * i + 2], test.m), valLoss: loss(acc[8 * i + 4], val.m), liveOutputs: acc[8 * i + 1],
+        trainLoss: acc[8 * i] / train.m,
+        testLoss: loss(acc[8 * i + 2], test.m),
+        valLoss: loss(acc[8 * i + 4], val.m),
+        liveOutputs: acc[8 * i + 1],
       }));
     });
   }
@@ -184,7 +211,11 @@ export class GpuTrainer implements MultiTrainer {
 
   async restoreBest(): Promise<void> {
     this.requireRun();
-    this.copyModels(Array.from({ length: this.models }, (_, i) => i), 'restore best', (p) => [p.to, p.from]);
+    this.copyModels(
+      Array.from({ length: this.models }, (_, i) => i),
+      'restore best',
+      (p) => [p.to, p.from],
+    );
   }
 
   async batchGradients(batch: number, model: number): Promise<Float64Array> {
@@ -211,7 +242,7 @@ export class GpuTrainer implements MultiTrainer {
   async readAllParams(): Promise<Params[]> {
     assertAlive(this.ctx);
     const size = this.layout.size;
-    const all = await this.read(this.ctx.device.createCommandEncoder({ label: 'read every model\'s params' }), this.theta, this.models * size);
+    const all = await this.read(this.ctx.device.createCommandEncoder({ label: "read every model's params" }), this.theta, this.models * size);
     return Array.from({ length: this.models }, (_, i) => unflatten(this.layout, all.subarray(i * size, (i + 1) * size)));
   }
 
@@ -290,5 +321,9 @@ export function createGpuMultiTrainer(ctx: GpuContext, params: readonly Params[]
  */
 export function createGpuTrainer(ctx: GpuContext, params: Params, kernel: TrainerKernel = 'auto'): TrainableBackend {
   const trainer = new GpuTrainer(ctx, [params], programFor(params.dims, kernel));
-  return singleModel(trainer, (X, options) => trainer.forward(X, options), (p) => trainer.setParams(p));
+  return singleModel(
+    trainer,
+    (X, options) => trainer.forward(X, options),
+    (p) => trainer.setParams(p),
+  );
 }
