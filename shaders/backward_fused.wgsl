@@ -6,35 +6,11 @@
 //!include train_step
 
 // Layer l = 1…L of the table (src/gpu/structs.ts writes it); offsets in vec4s.
-struct BackwardLayer {
-  n: u32,
-  k: u32,
-  wOffset: u32,   // W_l in WT
-  dzOffset: u32,  // dZ_l in dZ
-  zOffset: u32,   // Z_l in acts
-  aOffset: u32,   // A_l in acts
-  _pad0: u32,
-  _pad1: u32,
-}
+//!struct BackwardLayer
 
-struct BackwardSizes {
-  layers: u32,      // L
-  stride4: u32,     // vec4s per row of every batch matrix
-  wtStride: u32,    // vec4s of WT per model (model = invocation y)
-  actsStride: u32,  // vec4s of the activations per model
-  dzStride: u32,    // vec4s of dZ per model
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
-}
+//!struct BackwardSizes
 
-@group(0) @binding(0) var<uniform> stepInfo: Step;
-@group(0) @binding(1) var<uniform> sizes: BackwardSizes;
-@group(0) @binding(2) var<storage, read> table: array<BackwardLayer>;
-@group(0) @binding(3) var<storage, read> WT: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> acts: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read> Yb: array<vec4<f32>>;      // (n_L, stride)
-@group(0) @binding(6) var<storage, read_write> dZ: array<vec4<f32>>;
+//!bindings
 
 override WG: u32 = 64u;
 

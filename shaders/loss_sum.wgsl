@@ -2,21 +2,9 @@
 // acc[2·slot + 1], for the fused trainer, whose batch matrices have padded rows (stride ≥ cols). One workgroup
 // reduces the chunk, so the adds never race.
 
-struct LossSizes {
-  rows: u32,         // n_L
-  cols: u32,         // examples in this chunk
-  stride: u32,       // columns per row in memory
-  slot: u32,         // 0 train, 1 test, 2 validation
-  modelStride: u32,  // f32s of A per model (model = workgroup y; each has 8 sums in acc)
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
-}
+//!struct LossSizes
 
-@group(0) @binding(0) var<uniform> sizes: LossSizes;
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> Y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> acc: array<f32>;
+//!bindings
 
 // A power of two: the tree below halves it.
 override WG: u32 = 256u;

@@ -2,19 +2,9 @@
 // columns. TILED stages W and A through workgroup memory (for real GPUs); without it every invocation reads
 // storage directly, which SwiftShader runs faster (no barriers). EPILOGUE also writes A = relu(Z), or A alone.
 
-struct LayerSizes {
-  n: u32,  // output units (rows of W and Z)
-  k: u32,  // input units (columns of W, rows of A_prev)
-  m: u32,  // examples (columns of A_prev and Z)
-  _pad: u32,
-}
+//!struct LayerSizes
 
-@group(0) @binding(0) var<uniform> sizes: LayerSizes;
-@group(0) @binding(1) var<storage, read> W: array<f32>;        // (n, k)
-@group(0) @binding(2) var<storage, read> b: array<f32>;        // (n)
-@group(0) @binding(3) var<storage, read> Aprev: array<f32>;    // (k, m)
-@group(0) @binding(4) var<storage, read_write> Z: array<f32>;  // (n, m)
-@group(0) @binding(5) var<storage, read_write> A: array<f32>;  // (n, m), relu(Z)
+//!bindings
 
 // Invocations per workgroup along m and along n, and the depth of one k step; set from src/gpu/tuning.ts.
 override WG_M: u32 = 16u;

@@ -2,22 +2,12 @@
 // every layer in private memory, so no activation touches a storage buffer between layers. Z and A go to the
 // cache only when WRITE_CACHE is set; otherwise only A_L is written.
 
-struct FusedSizes {
-  m: u32,            // examples
-  layers: u32,       // L
-  paramStride: u32,  // vec4s of P per model (model = workgroup y)
-  cacheStride: u32,  // f32s of the cache per model
-}
+//!struct FusedSizes
 
-@group(0) @binding(0) var<uniform> sizes: FusedSizes;
-// dims[0..L], then for each layer the offset (in vec4s) of its block in P, then of its Z_l in the cache (in f32s).
-@group(0) @binding(1) var<storage, read> shape: array<u32>;
-// Per layer, per group of 4 output units g: kPad = ceil(k/4)·4 vec4s (W[4g..4g+3][p] for p < kPad), then the 4
+//!bindings
+// `shape`: dims[0..L], then for each layer the offset (in vec4s) of its block in P, then of its Z_l in the cache
+// (in f32s). `P`, per layer, per group of 4 output units g: kPad = ceil(k/4)·4 vec4s (W[4g..4g+3][p] for p < kPad), then the 4
 // biases. Padded units and inputs have zero weights, so padded activations are exactly 0.
-@group(0) @binding(2) var<storage, read> P: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;                // (dims[0], m)
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;        // A_L, (dims[L], m)
-@group(0) @binding(5) var<storage, read_write> cache: array<f32>;      // [Z1, A1, …, ZL, AL], each (dims[l], m)
 
 override WG: u32 = 64u;
 override WRITE_CACHE: bool = false;

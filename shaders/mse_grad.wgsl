@@ -4,19 +4,9 @@
 
 //!include train_step
 
-struct OutputGradSizes {
-  rows: u32,    // n_L
-  stride: u32,  // columns per row
-  _pad0: u32,
-  _pad1: u32,
-}
+//!struct OutputGradSizes
 
-@group(0) @binding(0) var<uniform> stepInfo: Step;
-@group(0) @binding(1) var<uniform> sizes: OutputGradSizes;
-@group(0) @binding(2) var<storage, read> mask: array<f32>;
-@group(0) @binding(3) var<storage, read> A: array<f32>;
-@group(0) @binding(4) var<storage, read> Y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dZ: array<f32>;
+//!bindings
 
 override WG: u32 = 64u;
 

@@ -5,12 +5,7 @@
 // src/model/optimizer.ts, with lr = 1); each model's own learning rate and μ come from `hyper`.
 
 // One model's settings in a sweep: its learning rate (0 once it has stopped, so it no longer moves) and μ.
-struct ModelHyper {
-  lr: f32,
-  momentum: f32,
-  _pad0: f32,
-  _pad1: f32,
-}
+//!struct ModelHyper
 
 // The most models one trainer holds; the uniform array below is sized by it (16 KiB).
 const MAX_MODELS: u32 = 1024u;

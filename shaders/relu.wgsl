@@ -3,16 +3,9 @@
 //   MASK = 0: A = relu(Z), numpy's maximum(Z, 0), keeping -0.0 (NaN becomes 0 here);
 //   MASK = 1: the notebook's drelu, 1 where Z > 0, otherwise 0 (so 0 at Z = 0 and at -0.0).
 
-struct ElementwiseSizes {
-  count: u32,   // number of elements
-  rowStride: u32, // elements per dispatch row: num_workgroups.x * WG
-  _pad0: u32,
-  _pad1: u32,
-}
+//!struct ElementwiseSizes
 
-@group(0) @binding(0) var<uniform> sizes: ElementwiseSizes;
-@group(0) @binding(1) var<storage, read> Z: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+//!bindings
 
 override WG: u32 = 64u;
 override MASK: u32 = 0u;

@@ -5,25 +5,9 @@
 
 //!include train_step
 
-struct GatherSizes {
-  n0: u32,       // rows of X
-  nL: u32,       // rows of Y
-  srcCols: u32,  // columns of the whole data set
-  stride: u32,   // columns of the batch buffers (count rounded up to 4)
-  xCopy: u32,    // offset (f32s) of the X copy in acts
-  copyX: u32,
-  _pad0: u32,
-  _pad1: u32,
-}
+//!struct GatherSizes
 
-@group(0) @binding(0) var<uniform> stepInfo: Step;
-@group(0) @binding(1) var<uniform> sizes: GatherSizes;
-@group(0) @binding(2) var<storage, read> X: array<f32>;             // (n0, srcCols)
-@group(0) @binding(3) var<storage, read> Y: array<f32>;             // (nL, srcCols)
-@group(0) @binding(4) var<storage, read> order: array<u32>;
-@group(0) @binding(5) var<storage, read_write> Xb: array<f32>;      // (n0, stride)
-@group(0) @binding(6) var<storage, read_write> Yb: array<f32>;      // (nL, stride)
-@group(0) @binding(7) var<storage, read_write> acts: array<f32>;
+//!bindings
 
 override WG: u32 = 64u;
 

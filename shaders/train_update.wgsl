@@ -6,33 +6,14 @@
 //!include train_step
 //!include optimizer
 
-struct UpdateSizes {
-  count: u32,          // length of one model's flat vector
-  chunks: u32,         // partial sums per gradient entry
-  models: u32,         // K
-  partialStride: u32,  // f32s of partial sums per model
-  pStride: u32,        // f32s of P per model
-  wtStride: u32,       // f32s of WT per model
-  _pad0: u32,
-  _pad1: u32,
-}
+//!struct UpdateSizes
 
 const NONE: u32 = 0xffffffffu;
 
-@group(0) @binding(0) var<uniform> stepInfo: Step;
-@group(0) @binding(1) var<uniform> sizes: UpdateSizes;
-@group(0) @binding(10) var<uniform> hyper: array<ModelHyper, MAX_MODELS>;
-// Per flat entry: where its first partial sum is (f32s; the next chunk's is 16 further), its index in the packed
+//!bindings
+// `maps`, per flat entry: where its first partial sum is (f32s; the next chunk's is 16 further), its index in the packed
 // copy P, and in the transposed copy WT; NONE where there is none (padding; biases have no WT entry). One buffer,
 // so the kernel stays within 8 storage buffers, the WebGPU default per stage.
-@group(0) @binding(2) var<storage, read> maps: array<vec4<u32>>;
-@group(0) @binding(3) var<storage, read> partial: array<f32>;
-@group(0) @binding(4) var<storage, read_write> theta: array<f32>;
-@group(0) @binding(5) var<storage, read_write> grad: array<f32>;
-@group(0) @binding(6) var<storage, read_write> m1: array<f32>;     // velocity, or Adam's first moment
-@group(0) @binding(7) var<storage, read_write> m2: array<f32>;     // Adam's second moment
-@group(0) @binding(8) var<storage, read_write> P: array<f32>;
-@group(0) @binding(9) var<storage, read_write> WT: array<f32>;   // backward_fused's transposed copy of W
 
 override WG: u32 = 64u;
 override KIND: u32 = 0u;

@@ -4,24 +4,9 @@
 //!include train_step
 //!include optimizer
 
-struct UpdateSizes {
-  count: u32,          // length of the flat vector
-  chunks: u32,         // unused here (train_update's partial sums), as are the strides below
-  models: u32,         // 1: the layered trainer holds one model
-  partialStride: u32,
-  pStride: u32,
-  wtStride: u32,
-  _pad0: u32,
-  _pad1: u32,
-}
+//!struct UpdateSizes
 
-@group(0) @binding(0) var<uniform> stepInfo: Step;
-@group(0) @binding(1) var<uniform> sizes: UpdateSizes;
-@group(0) @binding(6) var<uniform> hyper: array<ModelHyper, MAX_MODELS>;
-@group(0) @binding(2) var<storage, read_write> theta: array<f32>;
-@group(0) @binding(3) var<storage, read> grad: array<f32>;
-@group(0) @binding(4) var<storage, read_write> m1: array<f32>;  // velocity, or Adam's first moment
-@group(0) @binding(5) var<storage, read_write> m2: array<f32>;  // Adam's second moment
+//!bindings
 
 override WG: u32 = 64u;
 override KIND: u32 = 1u;

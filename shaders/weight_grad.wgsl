@@ -4,19 +4,9 @@
 
 //!include train_step
 
-struct LayerSizes {
-  n: u32,  // units of layer l (rows of dZ and dW)
-  k: u32,  // units of layer l-1 (rows of A_prev, columns of dW)
-  m: u32,  // columns of the batch matrices
-  _pad: u32,
-}
+//!struct LayerSizes
 
-@group(0) @binding(0) var<uniform> stepInfo: Step;
-@group(0) @binding(1) var<uniform> sizes: LayerSizes;
-@group(0) @binding(2) var<storage, read> dZ: array<f32>;         // (n, m)
-@group(0) @binding(3) var<storage, read> Aprev: array<f32>;      // (k, m)
-@group(0) @binding(4) var<storage, read_write> dW: array<f32>;   // (n, k)
-@group(0) @binding(5) var<storage, read_write> db: array<f32>;   // (n)
+//!bindings
 
 override WG: u32 = 64u;
 

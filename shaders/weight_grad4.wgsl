@@ -3,34 +3,14 @@
 // product with a row of ones) and writes the partial block; train_update adds the chunks and divides by m.
 // 4 units × 4 inputs × 4 examples per step: 8 vec4 loads feed 64 multiply-adds, in named accumulators.
 
-struct WeightGradSizes {
-  stride4: u32,  // vec4s per row of every batch matrix
-  chunks: u32,   // chunks of columns per block
-  chunk4: u32,   // vec4s per chunk
-  layers: u32,
-  blocks: u32,   // 4×4 blocks over all layers
-  dzStride: u32, // vec4s of dZ per model (model = invocation z)
-  _pad0: u32,
-  _pad1: u32,
-}
+//!struct WeightGradSizes
 
-// One layer of the table (src/gpu/structs.ts writes it).
-struct GradLayer {
-  firstBlock: u32,  // its first 4×4 block
-  perRow: u32,      // blocks per row of units: ceil((k+1)/4)
-  n: u32,
-  k: u32,
-  aOffset: u32,     // A_{l-1} in acts (vec4s)
-  dzOffset: u32,    // dZ_l in dZ (vec4s)
-  aStride: u32,     // vec4s of acts per model for A_{l-1}: 0 for layer 1, whose input X all models share
-  _pad0: u32,
-}
+// One layer of the table: its first 4×4 block, blocks per row of units (ceil((k+1)/4)), n, k, the vec4 offsets
+// of A_{l-1} in acts and of dZ_l in dZ, and the vec4s of acts per model for A_{l-1} (0 for layer 1, whose input X
+// all models share).
+//!struct GradLayer
 
-@group(0) @binding(0) var<uniform> sizes: WeightGradSizes;
-@group(0) @binding(1) var<storage, read> table: array<GradLayer>;
-@group(0) @binding(2) var<storage, read> acts: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> dZ: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> partial: array<vec4<f32>>;  // (blocks, chunks, 4 rows)
+//!bindings
 
 override WG: u32 = 64u;
 

@@ -1,5 +1,6 @@
 // One compute dispatch, prepared once (pipeline, bind group, workgroup counts) and encoded many times, and the
 // split of a long 1-D dispatch over two dimensions under the device's per-dimension limit.
+import { type BindingsOf, INTERFACES, type KernelInterface, type KernelName } from './interfaces.ts';
 import { UserError } from '../errors.ts';
 import type { GpuContext } from './device.ts';
 import { getPipeline } from './pipelines.ts';
@@ -64,7 +65,7 @@ export function checkDispatch(ctx: GpuContext, groups: Prepared['groups'], bindi
   }
 }
 
-/** A dispatch of `pipeline` over `bindings` (in binding order; `null` skips a binding number). */
+/** A dispatch of `pipeline` over `bindings` in binding order (an interface's entries(); `null` skips a number). */
 export function prepareWith(
   ctx: GpuContext,
   pipeline: GPUComputePipeline,
@@ -81,16 +82,17 @@ export function prepareWith(
   return { pipeline, bindGroup, groups };
 }
 
-/** A dispatch of library kernel `shader` over `bindings`, with override constants. */
-export function prepare(
+/** A dispatch of library kernel `shader` over its bindings, given by name (interfaces.ts), with override constants. */
+export function prepare<K extends KernelName>(
   ctx: GpuContext,
-  shader: string,
-  bindings: readonly (Binding | null)[],
+  shader: K,
+  bindings: Readonly<Record<BindingsOf<K>, Binding | null>>,
   groups: Prepared['groups'],
   constants: Record<string, number>,
   label: string,
 ): Prepared {
-  return prepareWith(ctx, getPipeline(ctx, { shader, constants }), bindings, groups, label);
+  const iface = INTERFACES[shader] as KernelInterface<BindingsOf<K>>;
+  return prepareWith(ctx, getPipeline(ctx, { shader, constants }), iface.entries(bindings), groups, label);
 }
 
 /** Splits `groups` workgroups into (x, y) so neither exceeds the per-dimension limit; shaders fold y back in. */

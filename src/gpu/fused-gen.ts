@@ -1,5 +1,7 @@
 // Generates the whole-MLP kernel for one set of dims, with each layer's loop over its INPUTS unrolled, so every
 // activation read has a compile-time index (SwiftShader turns dynamic private-array indices into gathers).
+import { INTERFACES } from './interfaces.ts';
+import { FusedSizes, wgslDeclaration } from './structs.ts';
 import { cacheRowOffsets, packedBlocks, pad4 } from './layout.ts';
 
 /** Widest layer, in units, the generated kernel takes; wider layers would make the unrolled body too big. */
@@ -22,12 +24,9 @@ export function generatedSupports(dims: readonly number[]): boolean {
 const header = (cache: boolean, aligned: boolean) => {
   const t = aligned ? 'vec4<f32>' : 'f32';
   const lines = [
-    'struct FusedSizes { m: u32, layers: u32, paramStride: u32, cacheStride: u32 }',
-    '@group(0) @binding(0) var<uniform> sizes: FusedSizes;',
-    '@group(0) @binding(2) var<storage, read> P: array<vec4<f32>>;',
-    `@group(0) @binding(3) var<storage, read> X: array<${t}>;`,
-    `@group(0) @binding(4) var<storage, read_write> out: array<${t}>;`,
-    ...(cache ? [`@group(0) @binding(5) var<storage, read_write> cache: array<${t}>;`] : []),
+    wgslDeclaration(FusedSizes),
+    // The cache binding is declared always; without a cache nothing reads it, so the pipeline leaves it out.
+    INTERFACES.mlp_fused_generated.wgsl({ X: `array<${t}>`, out: `array<${t}>`, cache: `array<${t}>` }),
     'override WG: u32 = 64u;',
     '',
     "// numpy's maximum(z, 0): select keeps -0.0 as numpy does.",

@@ -5,7 +5,8 @@ import type { GpuContext } from './device.ts';
 import { generatedSupports, generateFusedKernel } from './fused-gen.ts';
 import { cacheRowOffsets, packedBlocks, packFusedParams } from './layout.ts';
 import { FusedSizes } from './structs.ts';
-import { checkDispatch } from './dispatch.ts';
+import { prepareWith } from './dispatch.ts';
+import { INTERFACES } from './interfaces.ts';
 import { getPipeline } from './pipelines.ts';
 import { FUSED } from './tuning.ts';
 
@@ -113,33 +114,16 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
   const { variant, workgroup } = shape;
   const pipeline = fusedPipeline(ctx, f.params.dims, shape, !!f.cache, f.m);
   const L = f.params.dims.length - 1;
-  const bindGroup = ctx.device.createBindGroup({
-    label: `mlp_fused (${variant}) m=${f.m}${f.cache ? ' with cache' : ''}`,
-    layout: pipeline.getBindGroupLayout(0),
-    // The generated kernel has the layout baked in, and binds the cache only when it writes it.
-    entries: [
-      {
-        binding: 0,
-        resource: {
-          buffer: buffers.uniform(
-            FusedSizes.write({
-              m: f.m,
-              layers: L,
-              paramStride: packedBlocks(f.params.dims).size,
-              cacheStride: cacheRowOffsets(f.params.dims).total * f.m,
-            }),
-          ),
-        },
-      },
-      ...(variant === 'loop' ? [{ binding: 1, resource: { buffer: f.params.layout } }] : []),
-      { binding: 2, resource: { buffer: f.params.P } },
-      { binding: 3, resource: { buffer: f.X } },
-      { binding: 4, resource: { buffer: f.out } },
-      ...(variant === 'loop' || f.cache ? [{ binding: 5, resource: { buffer: f.cache ?? buffers.sink() } }] : []),
-    ],
-  });
+  const sizes = buffers.uniform(
+    FusedSizes.write({ m: f.m, layers: L, paramStride: packedBlocks(f.params.dims).size, cacheStride: cacheRowOffsets(f.params.dims).total * f.m }),
+  );
+  // The generated kernel has the shape baked in, and binds the cache only when it writes it.
+  const entries =
+    variant === 'loop'
+      ? INTERFACES.mlp_fused.entries({ sizes, shape: f.params.layout, P: f.params.P, X: f.X, out: f.out, cache: f.cache ?? buffers.sink() })
+      : INTERFACES.mlp_fused_generated.entries({ sizes, P: f.params.P, X: f.X, out: f.out, cache: f.cache ?? null });
   const groups = [Math.ceil(f.m / (4 * fusedCols(variant) * workgroup)), f.params.models] as const;
-  checkDispatch(ctx, groups, [f.params.P, f.X, f.out, ...(f.cache ? [f.cache] : [])], `forward (fused) of ${f.m} examples`);
+  const { bindGroup } = prepareWith(ctx, pipeline, entries, groups, `forward (fused, ${variant}) of ${f.m} examples${f.cache ? ' with cache' : ''}`);
   const pass = encoder.beginComputePass({ label: `forward (fused, ${variant}) m=${f.m}` });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);

@@ -1,6 +1,7 @@
 // The forward kernels of the design, matmul_bias, relu and relu_mask: prepared as dispatches (the layered trainer
 // prepares them once per run) or encoded at once into a pass (the layered forward).
 import type { BufferManager } from './buffers.ts';
+import { INTERFACES } from './interfaces.ts';
 import { type Binding, dispatch1d, encodePrepared, type Prepared, prepareWith } from './dispatch.ts';
 import type { GpuContext } from './device.ts';
 import { getPipeline } from './pipelines.ts';
@@ -58,7 +59,14 @@ export function prepareMatmulBias(ctx: GpuContext, buffers: BufferManager, args:
   return prepareWith(
     ctx,
     matmulBiasPipeline(ctx, tiling, args.epilogue),
-    [sizes, args.W, args.b, args.Aprev, needZ ? args.Z! : buffers.sink(), needA ? args.A! : buffers.sink()],
+    INTERFACES.matmul_bias.entries({
+      sizes,
+      W: args.W,
+      b: args.b,
+      Aprev: args.Aprev,
+      Z: needZ ? args.Z! : buffers.sink(),
+      A: needA ? args.A! : buffers.sink(),
+    }),
     [Math.ceil(args.m / tileM(tiling)), Math.ceil(args.n / tileN(tiling))],
     label,
   );
@@ -87,7 +95,7 @@ export function prepareElementwise(
   const pipeline = getPipeline(ctx, { shader: 'relu', constants: { WG: ELEMENTWISE_WORKGROUP, MASK: op === 'relu_mask' ? 1 : 0 } });
   const [x, y] = dispatch1d(Math.ceil(count / ELEMENTWISE_WORKGROUP), ctx.limits.maxComputeWorkgroupsPerDimension);
   const sizes = buffers.uniform(ElementwiseSizes.write({ count, rowStride: x * ELEMENTWISE_WORKGROUP }));
-  return prepareWith(ctx, pipeline, [sizes, input, output], [x, y], `${op} (${count})`);
+  return prepareWith(ctx, pipeline, INTERFACES.relu.entries({ sizes, Z: input, out: output }), [x, y], `${op} (${count})`);
 }
 
 /** Encodes A = relu(Z) over `count` elements. */

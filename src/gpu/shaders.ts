@@ -1,4 +1,10 @@
-// The WGSL sources as one library (kernel name → text), and the one interface through which a platform loads them.
+// The WGSL sources as one library (kernel name → text), the one interface through which a platform loads them, and
+// the expansion of the library's three directives (WGSL comments, so a missed expansion fails at compile time):
+//   //!include NAME   the text of shaders/NAME.wgsl (shared code: train_step, optimizer);
+//   //!struct NAME    the declaration of host-shared struct NAME from structs.ts, its one definition;
+//   //!bindings       the kernel's binding declarations from interfaces.ts, its one definition.
+import { interfaceOf } from './interfaces.ts';
+import { STRUCTS, wgslDeclaration } from './structs.ts';
 
 /** The kernels in shaders/, one per file, keyed by file name without `.wgsl` (e.g. `matmul_bias`). */
 export type ShaderLibrary = Readonly<Record<string, string>>;
@@ -21,9 +27,28 @@ export function libraryFromFiles(files: Readonly<Record<string, string>>): Shade
   return Object.freeze(lib);
 }
 
-/** The WGSL text of kernel `name`; a missing kernel is a packaging bug, so it is not a UserError. */
+/** The WGSL text of kernel `name`, directives expanded; a missing kernel is a packaging bug, so it is not a UserError. */
 export function shaderSource(lib: ShaderLibrary, name: string): string {
-  return expandIncludes(lib, name, rawSource(lib, name), [name]);
+  const text = expandIncludes(lib, name, rawSource(lib, name), [name]);
+  return expandDeclarations(name, text);
+}
+
+const STRUCT = /^\/\/!struct ([A-Za-z0-9_]+)[ \t]*$/gm;
+const BINDINGS = /^\/\/!bindings[ \t]*$/gm;
+
+/** `//!struct NAME` and `//!bindings` in `text` (kernel `name`, includes already expanded) replaced by their WGSL. */
+export function expandDeclarations(name: string, text: string): string {
+  return text
+    .replace(STRUCT, (_line, struct: string) => {
+      const found = STRUCTS.find((s) => s.name === struct);
+      if (!found) throw new Error(`Shader '${name}' asks for struct '${struct}', which src/gpu/structs.ts does not define.`);
+      return wgslDeclaration(found);
+    })
+    .replace(BINDINGS, () => {
+      const iface = interfaceOf(name);
+      if (!iface) throw new Error(`Shader '${name}' asks for its bindings, but src/gpu/interfaces.ts has no interface for it.`);
+      return iface.wgsl();
+    });
 }
 
 function rawSource(lib: ShaderLibrary, name: string): string {

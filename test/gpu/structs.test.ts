@@ -1,10 +1,14 @@
-// Every host-shared struct of src/gpu/structs.ts against its WGSL declarations: same fields, same order, same types,
-// in every shader that declares it (and in the generated forward kernel), so a writer cannot drift from its struct.
+// The kernel interfaces have one definition each: structs.ts declares every host-shared struct and interfaces.ts
+// every kernel's bindings; shaders say `//!struct NAME` and `//!bindings`, and shaders.ts writes the WGSL. These
+// tests check that no shader declares either by hand (so nothing can drift), that every directive resolves, and
+// that host and shader number the bindings alike.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateFusedKernel } from '../../src/gpu/fused-gen.ts';
-import { BackwardLayer, LossSizes, Step, STRUCTS } from '../../src/gpu/structs.ts';
+import { INTERFACES, interfaceOf } from '../../src/gpu/interfaces.ts';
+import { expandDeclarations, shaderSource } from '../../src/gpu/shaders.ts';
+import { BackwardLayer, LossSizes, Step, STRUCTS, wgslDeclaration } from '../../src/gpu/structs.ts';
 
 const SHADERS = join(import.meta.dirname, '../../shaders');
 const library = Object.fromEntries(
@@ -12,50 +16,61 @@ const library = Object.fromEntries(
     .filter((f) => f.endsWith('.wgsl'))
     .map((f) => [f.slice(0, -5), readFileSync(join(SHADERS, f), 'utf8')]),
 );
+const kernels = Object.keys(library).filter((name) => /@compute/.test(library[name]));
 
-/** Every `struct NAME { field: type, … }` in `code`, fields in order. */
-function declarations(code: string): Map<string, [string, string][]> {
-  const out = new Map<string, [string, string][]>();
-  for (const m of code.replace(/\/\/[^\n]*/g, '').matchAll(/struct\s+(\w+)\s*\{([^}]*)\}/g)) {
-    const fields = m[2]
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean)
-      .map((f) => f.split(':').map((s) => s.trim()) as [string, string]);
-    out.set(m[1], fields);
-  }
-  return out;
+/** What a shader file declares by hand that has one definition elsewhere: host-shared structs and bindings. */
+function handWritten(code: string): string[] {
+  const host = new Set(STRUCTS.map((s) => s.name));
+  const structs = [...code.matchAll(/^struct\s+(\w+)/gm)].map((m) => m[1]).filter((n) => host.has(n));
+  const bindings = [...code.matchAll(/@binding\(\d+\)[^;]*;/g)].map((m) => m[0]);
+  return [...structs.map((n) => `struct ${n}`), ...bindings];
 }
 
-describe('host-shared WGSL structs', () => {
-  const sources: [string, string][] = [
-    ...Object.entries(library),
-    ['generated forward', generateFusedKernel([13, 64, 32, 16, 1], { cache: true, cols: 3, aligned: true })],
-  ];
-
-  it.each(STRUCTS.map((s) => [s.name, s] as const))('%s matches every declaration of it', (_name, struct) => {
-    let found = 0;
-    for (const [file, code] of sources) {
-      const fields = declarations(code).get(struct.name);
-      if (!fields) continue;
-      found++;
-      expect(fields, `${struct.name} in ${file}`).toEqual(struct.fields.map(([n, t]) => [n, t]));
-    }
-    for (const file of struct.shaders) expect(declarations(library[file]).has(struct.name), `${file}.wgsl declares ${struct.name}`).toBe(true);
-    expect(found).toBeGreaterThanOrEqual(struct.shaders.length);
-    expect(struct.bytes % 16 === 0 || struct.name.endsWith('Layer')).toBe(true);
+describe('one definition per kernel interface', () => {
+  it('no shader file declares a host-shared struct or a binding by hand', () => {
+    const found = Object.entries(library).flatMap(([file, code]) => handWritten(code).map((d) => `${file}.wgsl: ${d}`));
+    expect(found).toEqual([]);
   });
 
-  it('every struct a kernel binds as a uniform or table is one of them', () => {
-    const known = new Set(STRUCTS.map((s) => s.name));
-    const unknown: string[] = [];
-    for (const [file, code] of sources) {
-      for (const m of code.matchAll(/var<(?:uniform|storage, read)>\s+\w+\s*:\s*(?:array<)?(\w+)>?;/g)) {
-        if (/^(f32|u32|i32|vec4)$/.test(m[1])) continue;
-        if (!known.has(m[1])) unknown.push(`${file}: ${m[1]}`);
-      }
+  it('the check can fail: it sees a hand-written struct and binding', () => {
+    expect(handWritten('struct Step {\n  start: u32,\n}\n@group(0) @binding(3) var<storage, read> X: array<f32>;')).toEqual([
+      'struct Step',
+      '@binding(3) var<storage, read> X: array<f32>;',
+    ]);
+  });
+
+  it.each(kernels)('%s: has an interface, and its expanded source declares each binding once, numbered in order', (name) => {
+    const iface = interfaceOf(name);
+    expect(iface, `src/gpu/interfaces.ts defines ${name}`).toBeDefined();
+    const code = shaderSource(library, name);
+    expect(code).not.toMatch(/^\/\/!(struct|bindings|include)/m);
+    const declared = [...code.matchAll(/@group\(0\) @binding\((\d+)\) var<[^>]+> (\w+):/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(declared).toEqual(iface!.bindings.map(([n], i) => [i, n]));
+    for (const struct of STRUCTS) {
+      const count = code.split(wgslDeclaration(struct)).length - 1;
+      expect(count, `${struct.name} in ${name}`).toBeLessThanOrEqual(1);
     }
-    expect(unknown).toEqual([]);
+  });
+
+  it('the generated forward kernel takes its struct and bindings from the same definitions', () => {
+    const code = generateFusedKernel([13, 64, 32, 16, 1], { cache: true, cols: 3, aligned: true });
+    const bindings = INTERFACES.mlp_fused_generated.wgsl({ X: 'array<vec4<f32>>', out: 'array<vec4<f32>>', cache: 'array<vec4<f32>>' });
+    const sizes = wgslDeclaration(STRUCTS.find((s) => s.name === 'FusedSizes')!);
+    expect(code).toContain(bindings);
+    expect(code).toContain(sizes);
+    expect(handWritten(code.replace(bindings, '').replace(sizes, '')), 'nothing else declared by hand').toEqual([]);
+  });
+
+  it('a directive that names nothing is refused in one sentence, not compiled as a comment', () => {
+    expect(() => expandDeclarations('relu', '//!struct Nope')).toThrow("Shader 'relu' asks for struct 'Nope', which src/gpu/structs.ts does not define.");
+    expect(() => expandDeclarations('optimizer', '//!bindings')).toThrow(/has no interface for it/);
+  });
+
+  it('entries() orders buffers by the definition and refuses a missing or unknown name', () => {
+    const [a, b, c] = [{ label: 'a' }, { label: 'b' }, { label: 'c' }] as unknown as GPUBuffer[];
+    expect(INTERFACES.relu.entries({ out: c, sizes: a, Z: b })).toEqual([a, b, c]);
+    expect(() => INTERFACES.relu.entries({ sizes: a, Z: b } as never)).toThrow('relu: bindings out (missing).');
+    expect(() => INTERFACES.relu.entries({ sizes: a, Z: b, out: c, extra: a } as never)).toThrow('relu: bindings extra (unknown).');
   });
 
   it('write puts u32 and f32 fields at their offsets and rejects values a field cannot hold', () => {

@@ -37,7 +37,7 @@ export function prepareGather(
   return prepare(
     ctx,
     'train_gather',
-    [a.step, sizes, a.X, a.Y, a.order, a.Xb, a.Yb, copyX ? a.acts! : buffers.sink()],
+    { stepInfo: a.step, sizes, X: a.X, Y: a.Y, order: a.order, Xb: a.Xb, Yb: a.Yb, acts: copyX ? a.acts! : buffers.sink() },
     [Math.ceil(a.stride / TRAIN_WORKGROUP), 1],
     { WG: TRAIN_WORKGROUP },
     `gather (${a.stride} columns)`,
@@ -69,7 +69,7 @@ export function prepareWeightGrad4(
   return prepare(
     ctx,
     'weight_grad4',
-    [sizes, a.table, a.acts, a.dZ, a.partial],
+    { sizes, table: a.table, acts: a.acts, dZ: a.dZ, partial: a.partial },
     [x, y, a.models],
     { WG: WEIGHT_GRAD_WORKGROUP },
     `dW, db (${a.models} × ${a.blocks} blocks × ${a.chunks} chunks)`,
@@ -110,7 +110,7 @@ export function prepareFusedUpdate(
   return prepare(
     ctx,
     'train_update',
-    [a.step, sizes, a.maps, a.partial, a.theta, a.grad, a.m1, a.m2, a.P, a.WT, a.hyper],
+    { stepInfo: a.step, sizes, maps: a.maps, partial: a.partial, theta: a.theta, grad: a.grad, m1: a.m1, m2: a.m2, P: a.P, WT: a.WT, hyper: a.hyper },
     groupsFor(ctx, a.count * a.models, TRAIN_WORKGROUP),
     { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) },
     `update (${a.kind}, ${a.models} models)`,
@@ -127,7 +127,7 @@ export function prepareLossSum(
   a: { A: Binding; Y: Binding; acc: GPUBuffer; rows: number; cols: number; stride: number; slot: number; models?: number; modelStride?: number },
 ): Prepared {
   const sizes = buffers.uniform(LossSizes.write({ rows: a.rows, cols: a.cols, stride: a.stride, slot: a.slot, modelStride: a.modelStride ?? 0 }));
-  return prepare(ctx, 'loss_sum', [sizes, a.A, a.Y, a.acc], [1, a.models ?? 1], { WG: REDUCE_WORKGROUP }, `loss (${a.cols}, slot ${a.slot})`);
+  return prepare(ctx, 'loss_sum', { sizes, A: a.A, Y: a.Y, acc: a.acc }, [1, a.models ?? 1], { WG: REDUCE_WORKGROUP }, `loss (${a.cols}, slot ${a.slot})`);
 }
 
 /** dZ_L and every dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ reluMask(Z_{l-1}) of K models in one dispatch (backward_fused). */
@@ -154,7 +154,7 @@ export function prepareBackwardFused(
   return prepare(
     ctx,
     'backward_fused',
-    [a.step, sizes, a.table, a.WT, a.acts, a.Yb, a.dZ],
+    { stepInfo: a.step, sizes, table: a.table, WT: a.WT, acts: a.acts, Yb: a.Yb, dZ: a.dZ },
     [Math.ceil(s4 / BACKWARD_WORKGROUP), a.models],
     { WG: BACKWARD_WORKGROUP },
     `dZ (${a.models} × ${a.layers} layers)`,
@@ -170,7 +170,7 @@ export function prepareOutputGrad(
   return prepare(
     ctx,
     'mse_grad',
-    [a.step, buffers.uniform(OutputGradSizes.write({ rows: a.rows, stride: a.stride })), a.mask, a.A, a.Y, a.dZ],
+    { stepInfo: a.step, sizes: buffers.uniform(OutputGradSizes.write({ rows: a.rows, stride: a.stride })), mask: a.mask, A: a.A, Y: a.Y, dZ: a.dZ },
     groupsFor(ctx, a.rows * a.stride, TRAIN_WORKGROUP),
     { WG: TRAIN_WORKGROUP },
     `dZ_L (${a.rows}x${a.stride})`,
@@ -186,7 +186,7 @@ export function prepareLayerGrad(
   return prepare(
     ctx,
     'weight_grad',
-    [a.step, buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), a.dZ, a.Aprev, a.dW, a.db],
+    { stepInfo: a.step, sizes: buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), dZ: a.dZ, Aprev: a.Aprev, dW: a.dW, db: a.db },
     groupsFor(ctx, a.n * (a.k + 1), TRAIN_WORKGROUP),
     { WG: TRAIN_WORKGROUP },
     a.label,
@@ -205,7 +205,7 @@ export function prepareBackpropDz(
   return prepare(
     ctx,
     'backprop_dz',
-    [buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), a.W, a.dZ, a.mask, a.dZprev],
+    { sizes: buffers.uniform(LayerSizes.write({ n: a.n, k: a.k, m: a.m })), W: a.W, dZ: a.dZ, mask: a.mask, dZprev: a.dZprev },
     groups,
     { WG: TRAIN_WORKGROUP },
     a.label,
@@ -222,7 +222,7 @@ export function prepareFlatUpdate(
   return prepare(
     ctx,
     'update_flat',
-    [a.step, sizes, a.theta, a.grad, a.m1, a.m2, a.hyper],
+    { stepInfo: a.step, sizes, theta: a.theta, grad: a.grad, m1: a.m1, m2: a.m2, hyper: a.hyper },
     groupsFor(ctx, a.count, TRAIN_WORKGROUP),
     { WG: TRAIN_WORKGROUP, KIND: updateKind(a.kind) },
     `update (${a.kind})`,
