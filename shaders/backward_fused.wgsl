@@ -24,9 +24,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let s4 = sizes.stride4;
   if (gid.x >= s4) { return; }
   // Model gid.y: its own W, activations and dZ; Y is shared. The offsets below fold the model in.
-  let wm = gid.y * sizes.wtStride;
-  let am = gid.y * sizes.actsStride;
-  let dm = gid.y * sizes.dzStride;
+  let wm = gid.y * sizes.wtStride4;
+  let am = gid.y * sizes.actsStride4;
+  let dm = gid.y * sizes.dzStride4;
   let c = gid.x;
   let L = sizes.layers;
   let top = table[L - 1u];

@@ -14,7 +14,7 @@ var<workgroup> live: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3<u32>) {
-  let base = wg.y * sizes.modelStride;
+  let base = wg.y * sizes.modelStrideF;
   var s = 0.0;
   var c = 0.0;
   let count = sizes.rows * sizes.cols;

@@ -50,8 +50,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let col = gid.x * 4u;
   if (col >= m) { return; }
   // K models in one dispatch: model gid.y has its own parameters, output rows and cache; X is shared.
-  let pm = gid.y * sizes.paramStride;
-  let cm = gid.y * sizes.cacheStride;
+  let pm = gid.y * sizes.paramStride4;
+  let cm = gid.y * sizes.cacheStrideF;
   let om = gid.y * shape[L] * m;
   let full = col + 4u <= m;
 

@@ -27,7 +27,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let e = idx % sizes.count;
   let map = maps[e];
   if (map.x == NONE) { return; }
-  let src = model * sizes.partialStride + map.x;
+  let src = model * sizes.partialStrideF + map.x;
   let i = idx;
   var s = 0.0;
   for (var c = 0u; c < sizes.chunks; c++) { s += partial[src + 16u * c]; }
@@ -43,6 +43,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (states >= 2u) { m2[i] = y.s2; }
   let t = y.theta;
   theta[i] = t;
-  if (map.y != NONE) { P[model * sizes.pStride + map.y] = t; }
-  if (map.z != NONE) { WT[model * sizes.wtStride + map.z] = t; }
+  if (map.y != NONE) { P[model * sizes.pStrideF + map.y] = t; }
+  if (map.z != NONE) { WT[model * sizes.wtStrideF + map.z] = t; }
 }

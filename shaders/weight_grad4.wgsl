@@ -39,7 +39,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let p0 = (local % perRow) * 4u;
   let s4 = sizes.stride4;
   // Rows past n are read clamped and never kept; input p == k is the ones row (db), past it zeros.
-  let dz = model * sizes.dzStride + layer.dzOffset;
+  let dz = model * sizes.dzStride4 + layer.dzOffset;
   let d0 = dz + min(j0, n - 1u) * s4;
   let d1 = dz + min(j0 + 1u, n - 1u) * s4;
   let d2 = dz + min(j0 + 2u, n - 1u) * s4;

@@ -39,7 +39,7 @@ export interface OpenRuntimeOptions {
  */
 export async function openRuntime(choice: BackendChoice = 'auto', options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const { runtime, fallbackReason } = await openBrowserRuntime(choice);
-  if (fallbackReason !== null) (options.log ?? console.warn)(`spotify-mlp: ${fallbackReason} Running on the CPU reference instead.`);
+  if (fallbackReason !== null) (options.log ?? console.warn)(`spotify-mlp: ${fallbackReason} Running on the fast CPU backend (float32, WebAssembly SIMD) instead.`);
   return runtime;
 }
 

@@ -102,7 +102,7 @@ function generate(dims: readonly number[], { cache, cols, aligned }: GenOptions)
   lines.push('@compute @workgroup_size(WG)', 'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {');
   lines.push('  let m = sizes.m;', `  let col = gid.x * ${u(4 * cols)};`, '  if (col >= m) { return; }');
   // K models in one dispatch: model gid.y has its own parameters, output rows and cache; X is shared.
-  lines.push('  let pm = gid.y * sizes.paramStride;', '  let cm = gid.y * sizes.cacheStride;', `  let om = gid.y * ${u(dims[L])} * m;`);
+  lines.push('  let pm = gid.y * sizes.paramStride4;', '  let cm = gid.y * sizes.cacheStrideF;', `  let om = gid.y * ${u(dims[L])} * m;`);
   // Column block c starts at col + 4c and holds count_c (0 to 4) real examples.
   for (const c of C) lines.push(`  let col${c} = col + ${u(4 * c)};`, `  let count${c} = min(4u, max(m, col${c}) - col${c});`);
   // Layer 0's activations are named values: loaded once, read with no index at all.

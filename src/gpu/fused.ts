@@ -115,7 +115,7 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
   const pipeline = fusedPipeline(ctx, f.params.dims, shape, !!f.cache, f.m);
   const L = f.params.dims.length - 1;
   const sizes = buffers.uniform(
-    FusedSizes.write({ m: f.m, layers: L, paramStride: packedBlocks(f.params.dims).size, cacheStride: cacheRowOffsets(f.params.dims).total * f.m }),
+    FusedSizes.write({ m: f.m, layers: L, paramStride4: packedBlocks(f.params.dims).size, cacheStrideF: cacheRowOffsets(f.params.dims).total * f.m }),
   );
   // The generated kernel has the shape baked in, and binds the cache only when it writes it.
   const entries =

@@ -65,9 +65,9 @@ export const GatherSizes = wgslStruct<'n0' | 'nL' | 'srcCols' | 'stride' | 'xCop
 );
 
 /** weight_grad4's sizes. */
-export const WeightGradSizes = wgslStruct<'stride4' | 'chunks' | 'chunk4' | 'layers' | 'blocks' | 'dzStride'>(
+export const WeightGradSizes = wgslStruct<'stride4' | 'chunks' | 'chunk4' | 'layers' | 'blocks' | 'dzStride4'>(
   'WeightGradSizes',
-  u32s('stride4', 'chunks', 'chunk4', 'layers', 'blocks', 'dzStride', '_pad0', '_pad1'),
+  u32s('stride4', 'chunks', 'chunk4', 'layers', 'blocks', 'dzStride4', '_pad0', '_pad1'),
 );
 
 /**
@@ -80,9 +80,9 @@ export const GradLayer = wgslStruct<'firstBlock' | 'perRow' | 'n' | 'k' | 'aOffs
 );
 
 /** backward_fused's sizes. */
-export const BackwardSizes = wgslStruct<'layers' | 'stride4' | 'wtStride' | 'actsStride' | 'dzStride'>(
+export const BackwardSizes = wgslStruct<'layers' | 'stride4' | 'wtStride4' | 'actsStride4' | 'dzStride4'>(
   'BackwardSizes',
-  u32s('layers', 'stride4', 'wtStride', 'actsStride', 'dzStride', '_pad0', '_pad1', '_pad2'),
+  u32s('layers', 'stride4', 'wtStride4', 'actsStride4', 'dzStride4', '_pad0', '_pad1', '_pad2'),
 );
 
 /** One layer of backward_fused's table: n, k, and vec4 offsets of W_l in WT, of dZ_l, of Z_l and A_l in the activations. */
@@ -92,9 +92,9 @@ export const BackwardLayer = wgslStruct<'n' | 'k' | 'wOffset' | 'dzOffset' | 'zO
 );
 
 /** The update kernels' sizes: one model's flat length, partial sums per entry, K, and the per-model strides (f32s). */
-export const UpdateSizes = wgslStruct<'count' | 'chunks' | 'models' | 'partialStride' | 'pStride' | 'wtStride'>(
+export const UpdateSizes = wgslStruct<'count' | 'chunks' | 'models' | 'partialStrideF' | 'pStrideF' | 'wtStrideF'>(
   'UpdateSizes',
-  u32s('count', 'chunks', 'models', 'partialStride', 'pStride', 'wtStride', '_pad0', '_pad1'),
+  u32s('count', 'chunks', 'models', 'partialStrideF', 'pStrideF', 'wtStrideF', '_pad0', '_pad1'),
 );
 
 /** One model's own optimizer settings in a sweep (an array of MAX_MODELS in a uniform); lr 0 freezes a stopped model. */
@@ -109,9 +109,9 @@ export const ModelHyper = wgslStruct<'lr' | 'momentum'>('ModelHyper', [
 export const MAX_MODELS = 1024;
 
 /** loss_sum's sizes: a (rows, cols) block stored `stride` wide per model, added to acc slot `slot` of each model. */
-export const LossSizes = wgslStruct<'rows' | 'cols' | 'stride' | 'slot' | 'modelStride'>(
+export const LossSizes = wgslStruct<'rows' | 'cols' | 'stride' | 'slot' | 'modelStrideF'>(
   'LossSizes',
-  u32s('rows', 'cols', 'stride', 'slot', 'modelStride', '_pad0', '_pad1', '_pad2'),
+  u32s('rows', 'cols', 'stride', 'slot', 'modelStrideF', '_pad0', '_pad1', '_pad2'),
 );
 
 /** One layer's sizes: n units, k inputs, m columns (matmul_bias, weight_grad, backprop_dz). */
@@ -124,7 +124,7 @@ export const ElementwiseSizes = wgslStruct<'count' | 'rowStride'>('ElementwiseSi
 export const OutputGradSizes = wgslStruct<'rows' | 'stride'>('OutputGradSizes', u32s('rows', 'stride', '_pad0', '_pad1'));
 
 /** The fused forward kernels' sizes (mlp_fused.wgsl and the generated kernel). */
-export const FusedSizes = wgslStruct<'m' | 'layers' | 'paramStride' | 'cacheStride'>('FusedSizes', u32s('m', 'layers', 'paramStride', 'cacheStride'));
+export const FusedSizes = wgslStruct<'m' | 'layers' | 'paramStride4' | 'cacheStrideF'>('FusedSizes', u32s('m', 'layers', 'paramStride4', 'cacheStrideF'));
 
 /** The WGSL declaration of `struct`, as shaders.ts writes it for `//!struct NAME`. */
 export function wgslDeclaration(struct: WgslStruct<string>): string {

@@ -139,9 +139,9 @@ describe('backward_fused', () => {
           layers: L,
           stride,
           models: 1,
-          wtStride: 0,
-          actsStride: 0,
-          dzStride: 0,
+          wtStride4: 0,
+          actsStride4: 0,
+          dzStride4: 0,
         });
         const [got] = await rig.run([p], [dZ]);
         // The float64 reference, layer by layer from the output down.
@@ -212,7 +212,7 @@ describe('weight_grad4', () => {
           layers: dims.length - 1,
           blocks: blocks.blocks,
           models: 1,
-          dzStride: 0,
+          dzStride4: 0,
         });
         const [got] = await rig.run([p], [partial]);
         const layout = paramLayout(dims);
@@ -284,9 +284,9 @@ describe('train_update', () => {
             kind,
             hyper,
             models: 1,
-            partialStride: 0,
-            pStride: 0,
-            wtStride: 0,
+            partialStrideF: 0,
+            pStrideF: 0,
+            wtStrideF: 0,
           };
           const [g1, t1, p1, w1] = await rig.run(
             [prepareFusedUpdate(ctx, rig.buffers, { ...common, step: stepAt(1) }), prepareFusedUpdate(ctx, rig.buffers, { ...common, step: stepAt(2) })],

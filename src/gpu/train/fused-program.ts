@@ -136,7 +136,7 @@ export class FusedProgram implements StepProgram {
       stride,
       xCopy: rows.x * stride,
     });
-    const wtStride = this.copies[1].perModel / 4;
+    const wtStrideF = this.copies[1].perModel / 4;
     const backward = [
       prepareBackwardFused(ctx, b, {
         step: run.step,
@@ -148,9 +148,9 @@ export class FusedProgram implements StepProgram {
         layers: L,
         stride,
         models,
-        wtStride: wtStride / 4,
-        actsStride: cacheStride4,
-        dzStride: rows.dzRows * s4,
+        wtStride4: wtStrideF / 4,
+        actsStride4: cacheStride4,
+        dzStride4: rows.dzRows * s4,
       }),
       prepareWeightGrad4(ctx, b, {
         table: gradTable,
@@ -163,7 +163,7 @@ export class FusedProgram implements StepProgram {
         layers: L,
         blocks: blocks.blocks,
         models,
-        dzStride: rows.dzRows * s4,
+        dzStride4: rows.dzRows * s4,
       }),
     ];
     const common = {
@@ -180,9 +180,9 @@ export class FusedProgram implements StepProgram {
       count: layout.size,
       chunks,
       models,
-      partialStride: blocks.blocks * chunks * 16,
-      pStride: this.copies[0].perModel / 4,
-      wtStride,
+      partialStrideF: blocks.blocks * chunks * 16,
+      pStrideF: this.copies[0].perModel / 4,
+      wtStrideF,
     };
     const update = {
       update: prepareFusedUpdate(ctx, b, { ...common, kind: run.settings.optimizer.kind }),
@@ -194,7 +194,7 @@ export class FusedProgram implements StepProgram {
       .map((s) => ({
         X: s.X,
         m: s.m,
-        loss: prepareLossSum(ctx, b, { A: out, Y: s.Y, acc: run.acc, rows: nL, cols: s.m, stride: s.m, slot: s.slot, models, modelStride: nL * s.m }),
+        loss: prepareLossSum(ctx, b, { A: out, Y: s.Y, acc: run.acc, rows: nL, cols: s.m, stride: s.m, slot: s.slot, models, modelStrideF: nL * s.m }),
       }));
     return {
       fixedEntries: [],

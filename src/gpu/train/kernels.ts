@@ -59,11 +59,11 @@ export function prepareWeightGrad4(
     layers: number;
     blocks: number;
     models: number;
-    dzStride: number;
+    dzStride4: number;
   },
 ): Prepared {
   const sizes = buffers.uniform(
-    WeightGradSizes.write({ stride4: a.stride / 4, chunks: a.chunks, chunk4: a.chunk4, layers: a.layers, blocks: a.blocks, dzStride: a.dzStride }),
+    WeightGradSizes.write({ stride4: a.stride / 4, chunks: a.chunks, chunk4: a.chunk4, layers: a.layers, blocks: a.blocks, dzStride4: a.dzStride4 }),
   );
   const [x, y] = groupsFor(ctx, a.blocks * a.chunks, WEIGHT_GRAD_WORKGROUP);
   return prepare(
@@ -83,9 +83,9 @@ export interface UpdateShape {
   readonly chunks: number;
   readonly models: number;
   /** f32s per model of the partial sums, of P and of WT. */
-  readonly partialStride: number;
-  readonly pStride: number;
-  readonly wtStride: number;
+  readonly partialStrideF: number;
+  readonly pStrideF: number;
+  readonly wtStrideF: number;
 }
 
 /** Gradient reduction, the optimizer update of all K models' parameters and the refresh of both packed copies. */
@@ -119,14 +119,14 @@ export function prepareFusedUpdate(
 
 /**
  * For each of K models: acc[8·model + 2·slot] += Σ(A − Y)², acc[8·model + 2·slot + 1] += #(A > 0) over a (rows, cols)
- * block stored `stride` wide, model i's A starting i·modelStride floats in (loss_sum; one workgroup per model).
+ * block stored `stride` wide, model i's A starting i·modelStrideF floats in (loss_sum; one workgroup per model).
  */
 export function prepareLossSum(
   ctx: GpuContext,
   buffers: BufferManager,
-  a: { A: Binding; Y: Binding; acc: GPUBuffer; rows: number; cols: number; stride: number; slot: number; models?: number; modelStride?: number },
+  a: { A: Binding; Y: Binding; acc: GPUBuffer; rows: number; cols: number; stride: number; slot: number; models?: number; modelStrideF?: number },
 ): Prepared {
-  const sizes = buffers.uniform(LossSizes.write({ rows: a.rows, cols: a.cols, stride: a.stride, slot: a.slot, modelStride: a.modelStride ?? 0 }));
+  const sizes = buffers.uniform(LossSizes.write({ rows: a.rows, cols: a.cols, stride: a.stride, slot: a.slot, modelStrideF: a.modelStrideF ?? 0 }));
   return prepare(ctx, 'loss_sum', { sizes, A: a.A, Y: a.Y, acc: a.acc }, [1, a.models ?? 1], { WG: REDUCE_WORKGROUP }, `loss (${a.cols}, slot ${a.slot})`);
 }
 
@@ -144,13 +144,15 @@ export function prepareBackwardFused(
     layers: number;
     stride: number;
     models: number;
-    wtStride: number;
-    actsStride: number;
-    dzStride: number;
+    wtStride4: number;
+    actsStride4: number;
+    dzStride4: number;
   },
 ): Prepared {
   const s4 = a.stride / 4;
-  const sizes = buffers.uniform(BackwardSizes.write({ layers: a.layers, stride4: s4, wtStride: a.wtStride, actsStride: a.actsStride, dzStride: a.dzStride }));
+  const sizes = buffers.uniform(
+    BackwardSizes.write({ layers: a.layers, stride4: s4, wtStride4: a.wtStride4, actsStride4: a.actsStride4, dzStride4: a.dzStride4 }),
+  );
   return prepare(
     ctx,
     'backward_fused',
@@ -218,7 +220,7 @@ export function prepareFlatUpdate(
   buffers: BufferManager,
   a: { kind: OptimizerKind; step: GPUBuffer; hyper: GPUBuffer; theta: GPUBuffer; grad: GPUBuffer; m1: GPUBuffer; m2: GPUBuffer; count: number },
 ): Prepared {
-  const sizes = buffers.uniform(UpdateSizes.write({ count: a.count, chunks: 0, models: 1, partialStride: 0, pStride: 0, wtStride: 0 }));
+  const sizes = buffers.uniform(UpdateSizes.write({ count: a.count, chunks: 0, models: 1, partialStrideF: 0, pStrideF: 0, wtStrideF: 0 }));
   return prepare(
     ctx,
     'update_flat',
