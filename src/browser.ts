@@ -6,24 +6,8 @@ import type { ModelFile } from './model/model-file.ts';
 import { openBrowserRuntime } from './platform/browser-runtime.ts';
 import type { BackendChoice, Runtime } from './runtime/runtime.ts';
 
-export {
-  createMatrix,
-  createModel,
-  type CreateModelOptions,
-  DIMS,
-  forward,
-  type ForwardPassOptions,
-  loadModel,
-  type Predictions,
-  predictTable,
-  prepareTable,
-  saveModel,
-  syntheticData,
-  type SyntheticDataOptions,
-  train,
-  type TrainOptions,
-  type TrainResult,
-} from './api/common.ts';
+// The same API in Node and in pages: everything of api/common.ts, and the types of api/types.ts.
+export * from './api/common.ts';
 export type * from './api/types.ts';
 
 /** Options of {@link openRuntime}. */
@@ -39,7 +23,8 @@ export interface OpenRuntimeOptions {
  */
 export async function openRuntime(choice: BackendChoice = 'auto', options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const { runtime, fallbackReason } = await openBrowserRuntime(choice);
-  if (fallbackReason !== null) (options.log ?? console.warn)(`spotify-mlp: ${fallbackReason} Running on the fast CPU backend (float32, WebAssembly SIMD) instead.`);
+  if (fallbackReason !== null)
+    (options.log ?? console.warn)(`spotify-mlp: ${fallbackReason} Running on the fast CPU backend (float32, WebAssembly SIMD) instead.`);
   return runtime;
 }
 

@@ -8,24 +8,8 @@ import { loadCsvFile } from './platform/node-csv.ts';
 import { openNodeRuntime } from './platform/node-runtime.ts';
 import type { BackendChoice, Runtime } from './runtime/runtime.ts';
 
-export {
-  createMatrix,
-  createModel,
-  type CreateModelOptions,
-  DIMS,
-  forward,
-  type ForwardPassOptions,
-  loadModel,
-  type Predictions,
-  predictTable,
-  prepareTable,
-  saveModel,
-  syntheticData,
-  type SyntheticDataOptions,
-  train,
-  type TrainOptions,
-  type TrainResult,
-} from './api/common.ts';
+// The same API in Node and in pages: everything of api/common.ts, and the types of api/types.ts.
+export * from './api/common.ts';
 export type * from './api/types.ts';
 
 /** Options of {@link openRuntime}. */
