@@ -47,7 +47,7 @@ export class GpuBackend implements MlpBackend {
     this.assertUsable();
     checkDims(params.dims);
     for (const b of this.layers.flatMap((l) => [l.W, l.b])) this.buffers.destroy(b);
-    if (this.fused) for (const b of [this.fused.P, this.fused.layout]) this.buffers.destroy(b);
+    if (this.fused) for (const b of [this.fused.P, this.fused.shape]) this.buffers.destroy(b);
     this.layers = uploadParams(this.buffers, params);
     this.fused = fusedSupports(params.dims) ? uploadFusedParams(this.buffers, params) : undefined;
     this.currentDims = [...params.dims];

@@ -51,7 +51,7 @@ export class GpuEnsemble implements EnsembleBackend {
   /** Replaces every member. */
   replace(members: readonly Params[]): void {
     assertAlive(this.ctx);
-    if (this.ownsParams) for (const b of [this.fused.P, this.fused.layout]) this.buffers.destroy(b);
+    if (this.ownsParams) for (const b of [this.fused.P, this.fused.shape]) this.buffers.destroy(b);
     this.fused = uploadFusedParams(this.buffers, members);
     this.ownsParams = true;
     (this as { members: number }).members = members.length;

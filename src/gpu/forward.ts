@@ -8,7 +8,7 @@ import type { Binding } from './dispatch.ts';
 import { assertAlive, type GpuContext, lostErrorAfterFailure, withErrorScopes } from './device.ts';
 import { encodeMatmulBias, encodeRelu, maxMatmulColumns } from './kernels.ts';
 import { encodeFusedForward, type FusedParams, type FusedVariant } from './fused.ts';
-import { cacheRowOffsets } from './layout.ts';
+import { cacheRowOffsets } from './packing.ts';
 import { DEFAULT_MAX_CHUNK_COLUMNS, type MatmulTiling } from './tuning.ts';
 
 /** One layer's parameters on the GPU, in float32: W_l (dims[l], dims[l-1]) and b_l (dims[l]). */

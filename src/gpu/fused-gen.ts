@@ -2,7 +2,7 @@
 // activation read has a compile-time index (SwiftShader turns dynamic private-array indices into gathers).
 import { INTERFACES } from './interfaces.ts';
 import { FusedSizes, wgslDeclaration } from './structs.ts';
-import { cacheRowOffsets, packedBlocks, pad4 } from './layout.ts';
+import { cacheRowOffsets, packedBlocks, pad4 } from './packing.ts';
 
 /** Widest layer, in units, the generated kernel takes; wider layers would make the unrolled body too big. */
 export const GEN_MAX_WIDTH = 64;

@@ -3,7 +3,7 @@ import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { generatedSupports, generateFusedKernel } from './fused-gen.ts';
-import { cacheRowOffsets, packedBlocks, packFusedParams } from './layout.ts';
+import { cacheRowOffsets, packedBlocks, packFusedParams } from './packing.ts';
 import { FusedSizes } from './structs.ts';
 import { prepareWith } from './dispatch.ts';
 import { INTERFACES } from './interfaces.ts';
@@ -16,7 +16,7 @@ export interface FusedParams {
   /** Per layer and group of 4 output units: ceil(k/4)·4 vec4s of weights, then a vec4 of biases. */
   readonly P: GPUBuffer;
   /** dims[0..L], each layer's block offset in P (vec4s), each Z_l's row offset in the packed cache. */
-  readonly layout: GPUBuffer;
+  readonly shape: GPUBuffer;
   /** Models packed back to back in P (K of a sweep or an ensemble; 1 for one network). */
   readonly models: number;
 }
@@ -35,11 +35,11 @@ export function uploadFusedParams(buffers: BufferManager, params: Params | reado
   const stride = packedBlocks(dims).size * 4;
   const P = new Float32Array(stride * list.length);
   packed.forEach((p, i) => P.set(p.P, i * stride));
-  const layout = packed[0].layout;
-  const layoutBuffer = buffers.create('fused layout', layout.byteLength, GPUBufferUsage.STORAGE, true);
-  new Uint32Array(layoutBuffer.getMappedRange()).set(layout);
-  layoutBuffer.unmap();
-  return { dims: [...dims], P: buffers.upload('fused params', P), layout: layoutBuffer, models: list.length };
+  const shape = packed[0].shape;
+  const shapeBuffer = buffers.create('fused shape', shape.byteLength, GPUBufferUsage.STORAGE, true);
+  new Uint32Array(shapeBuffer.getMappedRange()).set(shape);
+  shapeBuffer.unmap();
+  return { dims: [...dims], P: buffers.upload('fused params', P), shape: shapeBuffer, models: list.length };
 }
 
 /**
@@ -120,7 +120,7 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
   // The generated kernel has the shape baked in, and binds the cache only when it writes it.
   const entries =
     variant === 'loop'
-      ? INTERFACES.mlp_fused.entries({ sizes, shape: f.params.layout, P: f.params.P, X: f.X, out: f.out, cache: f.cache ?? buffers.sink() })
+      ? INTERFACES.mlp_fused.entries({ sizes, shape: f.params.shape, P: f.params.P, X: f.X, out: f.out, cache: f.cache ?? buffers.sink() })
       : INTERFACES.mlp_fused_generated.entries({ sizes, P: f.params.P, X: f.X, out: f.out, cache: f.cache ?? null });
   const groups = [Math.ceil(f.m / (4 * fusedCols(variant) * workgroup)), f.params.models] as const;
   const { bindGroup } = prepareWith(ctx, pipeline, entries, groups, `forward (fused, ${variant}) of ${f.m} examples${f.cache ? ' with cache' : ''}`);

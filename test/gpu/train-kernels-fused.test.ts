@@ -18,7 +18,7 @@ import {
   transposedDestinations,
   transposedOffsets,
   updateMaps,
-} from '../../src/gpu/layout.ts';
+} from '../../src/gpu/packing.ts';
 import { BackwardLayer, GradLayer, Step } from '../../src/gpu/structs.ts';
 import { prepareBackwardFused, prepareFusedUpdate, prepareGather, prepareLossSum, prepareWeightGrad4 } from '../../src/gpu/train/kernels.ts';
 import { WEIGHT_GRAD_CHUNK } from '../../src/gpu/train/tuning.ts';

@@ -7,7 +7,7 @@ import { feedForward } from '../../src/reference/forward.ts';
 import { initialization } from '../../src/reference/init.ts';
 import { FlatOptimizer } from '../../src/model/flat-optimizer.ts';
 import { encodeFusedForward, uploadFusedParams } from '../../src/gpu/fused.ts';
-import { cacheRowOffsets } from '../../src/gpu/layout.ts';
+import { cacheRowOffsets } from '../../src/gpu/packing.ts';
 import { Step } from '../../src/gpu/structs.ts';
 import { prepareBackpropDz, prepareFlatUpdate, prepareLayerGrad, prepareOutputGrad } from '../../src/gpu/train/kernels.ts';
 import { flatten, paramLayout } from '../../src/model/flat-layout.ts';

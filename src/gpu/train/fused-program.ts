@@ -11,7 +11,7 @@ import type { GpuContext } from '../device.ts';
 import { encodePass } from '../dispatch.ts';
 import { runForward } from '../forward.ts';
 import { encodeFusedForward, type FusedParams, uploadFusedParams } from '../fused.ts';
-import { batchRows, gradBlocks, packedBlocks, packFusedParams, packTransposed, transposedOffsets, updateMaps } from '../layout.ts';
+import { batchRows, gradBlocks, packedBlocks, packFusedParams, packTransposed, transposedOffsets, updateMaps } from '../packing.ts';
 import { BackwardLayer, GradLayer } from '../structs.ts';
 import { prepareBackwardFused, prepareFusedUpdate, prepareGather, prepareLossSum, prepareWeightGrad4 } from './kernels.ts';
 import type { ProgramRun, RunBuffers, StepProgram } from './program.ts';

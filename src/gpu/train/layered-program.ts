@@ -10,7 +10,7 @@ import type { GpuContext } from '../device.ts';
 import { encodePass, type Prepared } from '../dispatch.ts';
 import { type LayerBuffers, runForward } from '../forward.ts';
 import { prepareElementwise, prepareMatmulBias } from '../kernels.ts';
-import { layeredRows } from '../layout.ts';
+import { layeredRows } from '../packing.ts';
 import { prepareBackpropDz, prepareFlatUpdate, prepareGather, prepareLayerGrad, prepareLossSum, prepareOutputGrad } from './kernels.ts';
 import type { ProgramRun, RunBuffers, StepProgram, StepValues } from './program.ts';
 

@@ -1,6 +1,6 @@
 // What K models cost on the device, buffer by buffer, and the one-sentence refusal of a K that does not fit.
 import { UserError } from '../../errors.ts';
-import { batchRows, gradBlocks, packedBlocks, transposedOffsets } from '../layout.ts';
+import { batchRows, gradBlocks, packedBlocks, transposedOffsets } from '../packing.ts';
 import type { ParamLayout } from '../../model/flat-layout.ts';
 
 /** One buffer of a run: bytes per model and bytes shared by all models. */

@@ -23,7 +23,7 @@ import {
 import { BufferManager } from '../buffers.ts';
 import { assertAlive, type GpuContext, withErrorScopes } from '../device.ts';
 import { GpuEnsemble } from '../ensemble.ts';
-import { pad4 } from '../layout.ts';
+import { pad4 } from '../packing.ts';
 import { MAX_MODELS, ModelHyper, Step } from '../structs.ts';
 import { FusedProgram } from './fused-program.ts';
 import { LayeredProgram } from './layered-program.ts';

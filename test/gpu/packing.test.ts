@@ -17,7 +17,7 @@ import {
   transposedDestinations,
   transposedOffsets,
   updateMaps,
-} from '../../src/gpu/layout.ts';
+} from '../../src/gpu/packing.ts';
 import { flatten, paramLayout, unflatten } from '../../src/model/flat-layout.ts';
 
 const DIMS = [

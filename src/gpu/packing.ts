@@ -43,7 +43,7 @@ function packedIndex(dims: readonly number[], blocks: readonly number[], l: numb
 }
 
 /** The parameters in the packed layout (zeros in padding), and the shape table mlp_fused.wgsl reads. */
-export function packFusedParams(params: Params): { P: Float32Array<ArrayBuffer>; layout: Uint32Array } {
+export function packFusedParams(params: Params): { P: Float32Array<ArrayBuffer>; shape: Uint32Array } {
   const { dims } = params;
   const { offsets, size } = packedBlocks(dims);
   const P = new Float32Array(size * 4);
@@ -55,7 +55,7 @@ export function packFusedParams(params: Params): { P: Float32Array<ArrayBuffer>;
       P[packedIndex(dims, offsets, l, j, k)] = params.b[l - 1][j];
     }
   }
-  return { P, layout: Uint32Array.from([...dims, ...offsets, ...cacheRowOffsets(dims).offsets]) };
+  return { P, shape: Uint32Array.from([...dims, ...offsets, ...cacheRowOffsets(dims).offsets]) };
 }
 
 /** For each flat entry (model/flat-layout.ts), its f32 index in the packed blocks; NONE for padding. */
