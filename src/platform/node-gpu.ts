@@ -48,12 +48,7 @@ function quietenVulkanLoader(): void {
  */
 export async function openNodeGpu(opts: RequestGpuOptions = {}): Promise<GpuContext> {
   quietenVulkanLoader();
-  let choice: VulkanChoice;
-  try {
-    choice = prepareVulkan();
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
+  const choice = prepareVulkan(); // a forced source that is not there is a UserError already
   const message = noNodeAdapter(choice);
   if (choice.source === 'none') throw new UserError(message);
   const first = await tryAdapter(opts, message);

@@ -3,6 +3,7 @@
 // system → Chromium's own loader beside its SwiftShader → the one @sparticuz/chromium ships. Pure: tested on
 // every machine state with made-up probes (test/platform/vulkan-choice.test.ts) and on real ones with hidden
 // libraries (test/platform/machine-states.test.ts).
+import { UserError } from '../errors.ts';
 
 /** Where a Vulkan loader and SwiftShader can come from; `hardware` is a GPU's own driver through the system loader. */
 export type VulkanSource = 'hardware' | 'system' | 'chromium' | 'bundled';
@@ -78,7 +79,7 @@ export function forcedMissing(source: Exclude<VulkanSource, 'hardware'>, why: st
 }
 
 /**
- * The choice for a probed machine. A forced source that cannot be used throws one sentence; otherwise the result
+ * The choice for a probed machine. A forced source that cannot be used throws one sentence (a UserError); otherwise the result
  * may be `none`, whose reasons say what each source lacked.
  */
 export function chooseVulkan(probe: VulkanProbe): VulkanChoice {
@@ -86,7 +87,7 @@ export function chooseVulkan(probe: VulkanProbe): VulkanChoice {
   if (probe.force !== 'auto') {
     const seen = probe.force === 'bundled' ? probe.bundled() : probe[probe.force];
     const problem = usable(seen);
-    if (problem) throw new Error(forcedMissing(probe.force, problem));
+    if (problem) throw new UserError(forcedMissing(probe.force, problem));
     reasons.push(`forced by SPOTIFY_MLP_SWIFTSHADER=${probe.force}`);
     return taken(probe.force, seen, reasons);
   }

@@ -5,6 +5,7 @@
 import { existsSync, openSync, readdirSync, readFileSync, readSync, closeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
+import { UserError } from '../errors.ts';
 import { bundledSwiftShaderDir } from './swiftshader-bundle.ts';
 import { chooseVulkan, type Found, type SwiftShaderSeen, type VulkanChoice, type VulkanForce, type VulkanProbe } from './vulkan-choice.ts';
 
@@ -101,7 +102,7 @@ export function vulkanForce(value = process.env.SPOTIFY_MLP_SWIFTSHADER): Vulkan
   const v = (value ?? 'auto').trim().toLowerCase();
   if (v === '' || v === 'auto') return 'auto';
   if (v === 'system' || v === 'chromium' || v === 'bundled') return v;
-  throw new Error(`SPOTIFY_MLP_SWIFTSHADER=${value} is not one of auto, system, chromium, bundled.`);
+  throw new UserError(`SPOTIFY_MLP_SWIFTSHADER=${value} is not one of auto, system, chromium, bundled.`);
 }
 
 /**
