@@ -53,9 +53,18 @@ describe('the packed package, installed into a fresh project', () => {
     }[];
     tarball = join(project, packed[0].filename);
     console.log(`[package] ${packed[0].filename}: ${packed[0].size} bytes packed, ${packed[0].unpackedSize} unpacked`);
+    // As the README tells a user on a machine without a GPU or Debian's chromium: @sparticuz/chromium beside the
+    // package gives Dawn its SwiftShader, which the package finds and loads by itself (no environment to set).
+    const sparticuz = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@sparticuz/chromium/package.json'), 'utf8')) as { version: string }).version;
     writeFileSync(
       join(project, 'package.json'),
-      JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'spotify-mlp': `file:${tarball}` } }),
+      JSON.stringify({
+        name: 'consumer',
+        private: true,
+        type: 'module',
+        dependencies: { 'spotify-mlp': `file:${tarball}` },
+        devDependencies: { '@sparticuz/chromium': sparticuz },
+      }),
     );
     // From npm's cache: every dependency was fetched when this repository was installed.
     npm(['install', '--prefer-offline', '--no-package-lock'], project);
