@@ -1,6 +1,5 @@
 // Launches headless Chromium through puppeteer-core, with or without WebGPU on SwiftShader: Debian's chromium
 // where it is installed, else the one @sparticuz/chromium ships (SPOTIFY_MLP_CHROMIUM=system|bundled forces one).
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { bundledChromiumDir } from '../src/platform/swiftshader-bundle.ts';
 
 /** Where Debian's chromium package puts the browser. */
-export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
 /** A headless Chromium to launch, and the environment it needs. */
 export interface ChromiumLocation {
@@ -19,7 +18,7 @@ export interface ChromiumLocation {
 }
 
 /** `SPOTIFY_MLP_CHROMIUM`: `system` or `bundled` forces a browser; unset or `auto` prefers the system's. */
-export function chromiumChoice(value = process.env.SPOTIFY_MLP_CHROMIUM): 'auto' | 'system' | 'bundled' {
+function chromiumChoice(value = process.env.SPOTIFY_MLP_CHROMIUM): 'auto' | 'system' | 'bundled' {
   const v = (value ?? 'auto').trim().toLowerCase();
   if (v === '' || v === 'auto') return 'auto';
   if (v === 'system' || v === 'bundled') return v;
@@ -27,7 +26,7 @@ export function chromiumChoice(value = process.env.SPOTIFY_MLP_CHROMIUM): 'auto'
 }
 
 /** `dir` in front of a colon-separated path list, once. */
-export function prependPath(dir: string, list: string | undefined): string {
+function prependPath(dir: string, list: string | undefined): string {
   const parts = (list ?? '').split(':').filter((p) => p !== '' && p !== dir);
   return [dir, ...parts].join(':');
 }
@@ -53,15 +52,6 @@ export function findChromium(choice = chromiumChoice()): ChromiumLocation {
     executablePath: join(dir, 'chromium'),
     env: { LD_LIBRARY_PATH: prependPath(join(dir, 'lib'), prependPath(dir, process.env.LD_LIBRARY_PATH)) },
   };
-}
-
-/** Chromium's version line (e.g. "Chromium 153.0…"), or the error in one line; for test logs. */
-export function chromiumVersion(location: ChromiumLocation): string {
-  try {
-    return execFileSync(location.executablePath, ['--version'], { env: { ...process.env, ...location.env }, encoding: 'utf8', timeout: 20_000 }).trim();
-  } catch (e) {
-    return `(no version: ${String((e as Error).message).split('\n')[0]})`;
-  }
 }
 
 /**

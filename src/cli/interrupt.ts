@@ -10,9 +10,6 @@ export const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 /** One of {@link SIGNALS}. */
 export type StopSignal = keyof typeof SIGNALS;
 
-/** The exit code of a process ended by SIGINT, as shells report it (128 + 2). */
-export const EXIT_INTERRUPTED = 128 + SIGNALS.SIGINT;
-
 /** The exit code a signal ends a command with: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP. */
 export const exitCodeOf = (signal: StopSignal): number => 128 + SIGNALS[signal];
 

@@ -46,7 +46,7 @@ export function* ensembleLines(members: readonly Params[], extras: ModelExtras =
 }
 
 /** Lines joined with newlines and a final newline, built without spreading them into a call. */
-export function joinLines(lines: Iterable<string>): string {
+function joinLines(lines: Iterable<string>): string {
   const all: string[] = [];
   for (const line of lines) all.push(line);
   all.push('');

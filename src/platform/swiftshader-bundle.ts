@@ -6,7 +6,7 @@ import { dirname, join, normalize, sep } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 
 /** The installed @sparticuz/chromium package folder, or null when it is not installed (it is a devDependency). */
-export function sparticuzDir(): string | null {
+function sparticuzDir(): string | null {
   try {
     const entry = createRequire(import.meta.url).resolve('@sparticuz/chromium');
     let dir = dirname(entry);

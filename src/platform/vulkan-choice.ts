@@ -12,7 +12,7 @@ export type VulkanSource = 'hardware' | 'system' | 'chromium' | 'bundled';
 export type VulkanForce = 'auto' | 'system' | 'chromium' | 'bundled';
 
 /** The order `auto` tries the SwiftShader sources in. */
-export const SWIFTSHADER_ORDER: readonly Exclude<VulkanSource, 'hardware'>[] = ['system', 'chromium', 'bundled'];
+const SWIFTSHADER_ORDER: readonly Exclude<VulkanSource, 'hardware'>[] = ['system', 'chromium', 'bundled'];
 
 /** A loader (libvulkan.so.1) or ICD that was looked for: where, and whether it loads; `problem` says why not. */
 export interface Found {
@@ -69,7 +69,7 @@ const taken = (source: Exclude<VulkanSource, 'hardware'>, seen: SwiftShaderSeen,
 };
 
 /** The sentence that names the install commands, for a forced source that is not there. */
-export function forcedMissing(source: Exclude<VulkanSource, 'hardware'>, why: string): string {
+function forcedMissing(source: Exclude<VulkanSource, 'hardware'>, why: string): string {
   const fix = {
     system: 'install it with "apt-get install -y chromium libvulkan1"',
     chromium: 'install it with "apt-get install -y chromium"',

@@ -10,7 +10,7 @@ import { bundledSwiftShaderDir } from './swiftshader-bundle.ts';
 import { chooseVulkan, type Found, type SwiftShaderSeen, type VulkanChoice, type VulkanForce, type VulkanProbe } from './vulkan-choice.ts';
 
 /** Where Debian's chromium package puts its own Vulkan loader, its SwiftShader and that one's ICD. */
-export const CHROMIUM_LIB_DIR = '/usr/lib/chromium';
+const CHROMIUM_LIB_DIR = '/usr/lib/chromium';
 
 /** The folders a system-wide Vulkan ICD is registered in. */
 const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
@@ -24,7 +24,7 @@ const RTLD_NODELETE = 0x1000;
 const LOADED_BUT_NOT_AN_ADDON = /did not self-register|Module did not|not a valid Win32|undefined symbol: napi_register/i;
 
 /** Loads `file` (a path, or a name the dynamic linker looks up) and keeps it loaded; the problem, or null. */
-export function loadLibrary(file: string): string | null {
+function loadLibrary(file: string): string | null {
   try {
     process.dlopen({ exports: {} }, file, constants.dlopen.RTLD_NOW | RTLD_NODELETE);
     return null;
@@ -57,7 +57,7 @@ const fileFound = (path: string): Found | undefined => {
 };
 
 /** The ICD JSON at `path` with the library it names checked; undefined when the JSON does not exist. */
-export function icdFound(path: string): Found | undefined {
+function icdFound(path: string): Found | undefined {
   if (!existsSync(path)) return undefined;
   try {
     const doc = JSON.parse(readFileSync(path, 'utf8')) as { ICD?: { library_path?: string } };
@@ -86,7 +86,7 @@ function registeredSwiftShaderIcd(): Found | undefined {
 }
 
 /** True when the machine shows a device node that a hardware Vulkan driver could open (DRM render node or NVIDIA's). */
-export function hasGpuDeviceNode(): boolean {
+function hasGpuDeviceNode(): boolean {
   const list = (dir: string): string[] => {
     try {
       return readdirSync(dir);
