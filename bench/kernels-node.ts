@@ -4,7 +4,7 @@
 import { feedForward } from '../src/reference/forward.ts';
 import { initialization } from '../src/reference/init.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../src/gpu/backend.ts';
-import { MATMUL_TILINGS } from '../src/gpu/tuning.ts';
+import { MATMUL_TILINGS } from '../src/gpu/kernels/matmul-bias.ts';
 import { matrix } from '../src/model/matrix.ts';
 import { forwardFlops, NOTEBOOK_DIMS } from '../src/model/params.ts';
 import { closeNodeGpu, openNodeGpu } from '../src/platform/node-gpu.ts';

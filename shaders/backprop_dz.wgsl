@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/backprop-dz.ts. CPU twin: the dZ chain of backward in src/reference/backward.ts.
 // dZ_{l-1} = (W_lᵀ · dZ_l) ⊙ mask_{l-1}, with mask_{l-1} = relu_mask(Z_{l-1}): dA_{l-1} fused with the mask
 // multiply, so dA is never stored. One invocation per (unit p of layer l-1, example j).
 

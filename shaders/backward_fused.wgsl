@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/backward-fused.ts. CPU twin: the dZ chain of backward in src/reference/backward.ts.
 // The whole chain of dZ for the fused trainer in one dispatch: each invocation owns 4 examples (a vec4) and walks
 // dZ_L = 2·(A_L − Y) ⊙ reluMask(Z_L), then dZ_{l-1} = (W_lᵀ · dZ_l) ⊙ reluMask(Z_{l-1}) down to dZ_1, storing
 // each in dZ and reading it back (its own columns only, so no other invocation is waited for). W_l comes from

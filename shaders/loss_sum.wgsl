@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/loss-sum.ts. CPU twin: mseLoss in src/reference/loss.ts.
 // Adds Σ (A_L − Y)² and the count of positive outputs over one evaluation chunk to acc[2·slot] and
 // acc[2·slot + 1], for the fused trainer, whose batch matrices have padded rows (stride ≥ cols). One workgroup
 // reduces the chunk, so the adds never race.

@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/matmul-bias.ts. CPU twin: matmulBias in src/reference/matmul.ts.
 // Z = W·A + b for one layer in the notebook's (units, m) row-major layout; each invocation computes 4 rows × 4
 // columns. TILED stages W and A through workgroup memory (for real GPUs); without it every invocation reads
 // storage directly, which SwiftShader runs faster (no barriers). EPILOGUE also writes A = relu(Z), or A alone.
@@ -6,7 +7,7 @@
 
 //!bindings
 
-// Invocations per workgroup along m and along n, and the depth of one k step; set from src/gpu/tuning.ts.
+// Invocations per workgroup along m and along n, and the depth of one k step; set from MATMUL_TILINGS in src/gpu/kernels/matmul-bias.ts.
 override WG_M: u32 = 16u;
 override WG_N: u32 = 4u;
 override TILE_K: u32 = 16u;

@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/mlp-fused.ts. CPU twin: feedForward in src/reference/forward.ts.
 // The whole MLP in one kernel (tiny-cuda-nn style): each invocation carries 4 examples (one vec4 per unit) through
 // every layer in private memory, so no activation touches a storage buffer between layers. Z and A go to the
 // cache only when WRITE_CACHE is set; otherwise only A_L is written.
@@ -13,7 +14,7 @@ override WG: u32 = 64u;
 override WRITE_CACHE: bool = false;
 
 // Widest layer (rounded up to 4) the private arrays hold. Function-scope arrays need a const size, so
-// src/gpu/kernels.ts rewrites this number from src/gpu/tuning.ts (its one substitution mechanism).
+// src/gpu/kernels/mlp-fused.ts rewrites this number from FUSED.maxWidth (the one `const` substitution).
 const MAX_WIDTH: u32 = 64u;
 
 // numpy's maximum(z, 0): select keeps -0.0 as numpy does.

@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/mse-grad.ts. CPU twin: mseGradient in src/reference/loss.ts.
 // The start of back-propagation at the output: dZ_L = dA_L ⊙ mask_L with dA_L = 2·(A_L − Y), the derivative of
 // m·MSE (the 1/m is applied once, in weight_grad), and mask_L = relu_mask(Z_L). Over the (n_L, stride) batch
 // matrices; columns past the step's count are padding and get dZ = 0.

@@ -1,3 +1,4 @@
+// Its rule number and workgroup: src/gpu/kernels/optimizer-rule.ts.
 // Shared code (not a kernel): the four update rules for one parameter, written once for every GPU trainer and
 // pulled in by `//!include optimizer` after `//!include train_step`. The CPU twin is src/model/flat-optimizer.ts.
 // Rules: 0 leaves θ alone (gradient only), 1 θ −= lr·g (gd, sgd), 2 heavy-ball momentum v = μ·v + g, θ −= lr·v,

@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/train-gather.ts. CPU twin: gatherColumns in src/reference/trainer.ts.
 // Copies one mini-batch (or evaluation chunk) of X and Y into column-padded batch buffers for the fused trainer:
 // column j < count is data column order[start + j] (or start + j); columns count..stride-1 are zero, so the
 // backward pass can run on whole vec4s. With COPY_X it also writes X into the activation buffer's tail, where

@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/train-update.ts. CPU twin: src/model/flat-optimizer.ts.
 // The gradient and the optimizer update of every parameter in one dispatch, over the flat vector W1, b1, W2, …:
 // adds weight_grad4's partial sums over the chunks, divides by m, applies the rule KIND (optimizer.wgsl; 0 only
 // stores the gradient), and writes θ to the flat vector, to the fused forward kernel's packed

@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/update-flat.ts. CPU twin: src/model/flat-optimizer.ts.
 // The layered trainer's optimizer update over the whole flat vector W1, b1, W2, … in one dispatch: the gradient
 // is already in `grad` (weight_grad wrote it, divided by m); KIND is optimizer.wgsl's rule.
 

@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/weight-grad.ts. CPU twin: the dW, db of backward in src/reference/backward.ts.
 // dW_l = dZ_l · A_{l-1}ᵀ / count and db_l = rowsum(dZ_l) / count in one kernel, count being the step's examples
 // (the batch matrices are `m` columns wide; columns past count are padding): A_{l-1} is read as if it had an
 // extra row of ones, whose column of the product is the row sum. One invocation per entry of [dW | db].

@@ -1,3 +1,4 @@
+// Interface, tuning and dispatch: src/gpu/kernels/weight-grad4.ts. CPU twin: the dW, db of backward in src/reference/backward.ts.
 // The weight and bias gradients of every layer in one dispatch, split over the examples: invocation (block,
 // chunk) sums dZ_l · [A_{l-1}; 1]ᵀ over one chunk of columns for a 4×4 block of [dW_l | db_l] (the bias is the
 // product with a row of ones) and writes the partial block; train_update adds the chunks and divides by m.

@@ -7,7 +7,7 @@ import { UserError } from '../errors.ts';
 import { BufferManager } from './buffers.ts';
 import { assertAlive, type GpuContext } from './device.ts';
 import { type KernelChoice, type OwnedLayerBuffers, runForward, uploadParams } from './forward.ts';
-import { type FusedParams, fusedSupports, uploadFusedParams } from './fused.ts';
+import { type FusedParams, fusedSupports, uploadFusedParams } from './kernels/mlp-fused.ts';
 
 /** Backend options beyond the common interface; tests use them to force chunking and each kernel variant. */
 export interface GpuBackendOptions extends KernelChoice {

@@ -1,6 +1,6 @@
 // One compute dispatch, prepared once (pipeline, bind group, workgroup counts) and encoded many times, and the
 // split of a long 1-D dispatch over two dimensions under the device's per-dimension limit.
-import { type BindingsOf, INTERFACES, type KernelInterface, type KernelName } from './interfaces.ts';
+import type { BindingsOf, KernelInterface } from './kernel-interface.ts';
 import { UserError } from '../errors.ts';
 import type { GpuContext } from './device.ts';
 import { getPipeline } from './pipelines.ts';
@@ -82,17 +82,17 @@ export function prepareWith(
   return { pipeline, bindGroup, groups };
 }
 
-/** A dispatch of library kernel `shader` over its bindings, given by name (interfaces.ts), with override constants. */
-export function prepare<K extends KernelName>(
+/** A dispatch of library kernel `iface` over its bindings, given by name, with override constants. */
+export function prepare<I extends KernelInterface>(
   ctx: GpuContext,
-  shader: K,
-  bindings: Readonly<Record<BindingsOf<K>, Binding | null>>,
+  iface: I,
+  bindings: Readonly<Record<BindingsOf<I>, Binding | null>>,
   groups: Prepared['groups'],
   constants: Record<string, number>,
   label: string,
 ): Prepared {
-  const iface = INTERFACES[shader] as KernelInterface<BindingsOf<K>>;
-  return prepareWith(ctx, getPipeline(ctx, { shader, constants }), iface.entries(bindings), groups, label);
+  const pipeline = getPipeline(ctx, { shader: iface.kernel, bindings: iface, constants });
+  return prepareWith(ctx, pipeline, iface.entries(bindings), groups, label);
 }
 
 /** Splits `groups` workgroups into (x, y) so neither exceeds the per-dimension limit; shaders fold y back in. */

@@ -7,7 +7,7 @@ import { checkInputShape } from '../model/validate.ts';
 import { BufferManager } from './buffers.ts';
 import { assertAlive, type GpuContext, lostErrorAfterFailure, withErrorScopes } from './device.ts';
 import { maxChunkColumns } from './forward.ts';
-import { encodeFusedForward, type FusedParams, fusedSupports, uploadFusedParams } from './fused.ts';
+import { encodeFusedForward, type FusedParams, fusedSupports, uploadFusedParams } from './kernels/mlp-fused.ts';
 
 /** Whether K members of these dims run in one dispatch (the fused kernels hold them). */
 export function ensembleFitsOneDispatch(dims: readonly number[]): boolean {

@@ -6,10 +6,10 @@ import type { Params } from '../model/params.ts';
 import type { BufferManager } from './buffers.ts';
 import type { Binding } from './dispatch.ts';
 import { assertAlive, type GpuContext, lostErrorAfterFailure, withErrorScopes } from './device.ts';
-import { encodeMatmulBias, encodeRelu, maxMatmulColumns } from './kernels.ts';
-import { encodeFusedForward, type FusedParams, type FusedVariant } from './fused.ts';
+import { encodeMatmulBias, maxMatmulColumns, type MatmulTiling } from './kernels/matmul-bias.ts';
+import { encodeRelu } from './kernels/relu.ts';
+import { encodeFusedForward, type FusedParams, type FusedVariant } from './kernels/mlp-fused.ts';
 import { cacheRowOffsets } from './packing.ts';
-import { DEFAULT_MAX_CHUNK_COLUMNS, type MatmulTiling } from './tuning.ts';
 
 /** One layer's parameters on the GPU, in float32: W_l (dims[l], dims[l-1]) and b_l (dims[l]). */
 export interface LayerBuffers {
@@ -109,6 +109,12 @@ export interface ForwardReadback {
   readonly out: Matrix<Float32Array>;
   readonly cache?: Matrix<Float32Array>[];
 }
+
+/**
+ * Most examples (columns) one forward chunk takes, even where the binding limits allow more: it bounds the GPU
+ * memory a huge X needs (the cache costs 4·2·Σdims bytes per column, plus as much again for read-back).
+ */
+export const DEFAULT_MAX_CHUNK_COLUMNS = 1 << 17;
 
 /**
  * Largest chunk of examples whose widest buffer fits the binding and buffer limits and one dispatch; the fused

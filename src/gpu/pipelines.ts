@@ -1,11 +1,14 @@
 // Compiles WGSL from shaders/ (or generated code) into compute pipelines, once per device and code-shaping key.
 import { assertAlive, type GpuContext } from './device.ts';
+import type { KernelInterface } from './kernel-interface.ts';
 import { shaderSource } from './shaders.ts';
 
 /** Everything that shapes one pipeline's code; two equal specs share one pipeline. */
 export interface PipelineSpec {
   /** Kernel name in the shader library (its file name in shaders/ without `.wgsl`). */
   readonly shader: string;
+  /** The kernel's interface, whose bindings replace its `//!bindings` line (src/gpu/kernels/). */
+  readonly bindings?: KernelInterface;
   /** WGSL `override` values, passed through the pipeline's `constants:`. */
   readonly constants?: Readonly<Record<string, number>>;
   /**
@@ -81,7 +84,7 @@ export function getPipeline(ctx: GpuContext, spec: PipelineSpec): GPUComputePipe
   const key = pipelineKey(spec);
   let pipeline = cache.get(key);
   if (!pipeline) {
-    const code = applySubstitutions(spec.source ?? shaderSource(ctx.shaders, spec.shader), spec.substitutions);
+    const code = applySubstitutions(spec.source ?? shaderSource(ctx.shaders, spec.shader, spec.bindings), spec.substitutions);
     if (printShaders) console.log(`[spotify-mlp] WGSL for ${key}:\n${code}`);
     const module = ctx.device.createShaderModule({ label: `${spec.shader} module`, code });
     pipeline = ctx.device.createComputePipeline({

@@ -2,8 +2,8 @@
 // the expansion of the library's three directives (WGSL comments, so a missed expansion fails at compile time):
 //   //!include NAME   the text of shaders/NAME.wgsl (shared code: train_step, optimizer);
 //   //!struct NAME    the declaration of host-shared struct NAME from structs.ts, its one definition;
-//   //!bindings       the kernel's binding declarations from interfaces.ts, its one definition.
-import { interfaceOf } from './interfaces.ts';
+//   //!bindings       the kernel's binding declarations from its interface (src/gpu/kernels/), its one definition.
+import type { KernelInterface } from './kernel-interface.ts';
 import { STRUCTS, wgslDeclaration } from './structs.ts';
 
 /** The kernels in shaders/, one per file, keyed by file name without `.wgsl` (e.g. `matmul_bias`). */
@@ -27,17 +27,20 @@ export function libraryFromFiles(files: Readonly<Record<string, string>>): Shade
   return Object.freeze(lib);
 }
 
-/** The WGSL text of kernel `name`, directives expanded; a missing kernel is a packaging bug, so it is not a UserError. */
-export function shaderSource(lib: ShaderLibrary, name: string): string {
+/**
+ * The WGSL text of kernel `name`, directives expanded, its bindings from `iface`; a missing kernel is a packaging
+ * bug, so it is not a UserError.
+ */
+export function shaderSource(lib: ShaderLibrary, name: string, iface?: KernelInterface): string {
   const text = expandIncludes(lib, name, rawSource(lib, name), [name]);
-  return expandDeclarations(name, text);
+  return expandDeclarations(name, text, iface);
 }
 
 const STRUCT = /^\/\/!struct ([A-Za-z0-9_]+)[ \t]*$/gm;
 const BINDINGS = /^\/\/!bindings[ \t]*$/gm;
 
 /** `//!struct NAME` and `//!bindings` in `text` (kernel `name`, includes already expanded) replaced by their WGSL. */
-export function expandDeclarations(name: string, text: string): string {
+export function expandDeclarations(name: string, text: string, iface?: KernelInterface): string {
   return text
     .replace(STRUCT, (_line, struct: string) => {
       const found = STRUCTS.find((s) => s.name === struct);
@@ -45,8 +48,7 @@ export function expandDeclarations(name: string, text: string): string {
       return wgslDeclaration(found);
     })
     .replace(BINDINGS, () => {
-      const iface = interfaceOf(name);
-      if (!iface) throw new Error(`Shader '${name}' asks for its bindings, but src/gpu/interfaces.ts has no interface for it.`);
+      if (!iface) throw new Error(`Shader '${name}' asks for its bindings, but it was compiled without its interface (src/gpu/kernels/).`);
       return iface.wgsl();
     });
 }

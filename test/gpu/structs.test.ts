@@ -1,12 +1,13 @@
-// The kernel interfaces have one definition each: structs.ts declares every host-shared struct and interfaces.ts
+// The kernel interfaces have one definition each: structs.ts declares every host-shared struct and src/gpu/kernels/
 // every kernel's bindings; shaders say `//!struct NAME` and `//!bindings`, and shaders.ts writes the WGSL. These
 // tests check that no shader declares either by hand (so nothing can drift), that every directive resolves, and
 // that host and shader number the bindings alike.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateFusedKernel } from '../../src/gpu/fused-gen.ts';
-import { INTERFACES, interfaceOf } from '../../src/gpu/interfaces.ts';
+import { KERNEL_INTERFACES } from '../../src/gpu/kernels/index.ts';
+import { generateFusedKernel, MLP_FUSED_GENERATED } from '../../src/gpu/kernels/mlp-fused-gen.ts';
+import { RELU } from '../../src/gpu/kernels/relu.ts';
 import { expandDeclarations, shaderSource } from '../../src/gpu/shaders.ts';
 import { BackwardLayer, LossSizes, Step, STRUCTS, wgslDeclaration } from '../../src/gpu/structs.ts';
 
@@ -40,12 +41,12 @@ describe('one definition per kernel interface', () => {
   });
 
   it.each(kernels)('%s: has an interface, and its expanded source declares each binding once, numbered in order', (name) => {
-    const iface = interfaceOf(name);
-    expect(iface, `src/gpu/interfaces.ts defines ${name}`).toBeDefined();
-    const code = shaderSource(library, name);
+    const iface = KERNEL_INTERFACES[name];
+    expect(iface, `src/gpu/kernels/ defines ${name}`).toBeDefined();
+    const code = shaderSource(library, name, iface);
     expect(code).not.toMatch(/^\/\/!(struct|bindings|include)/m);
     const declared = [...code.matchAll(/@group\(0\) @binding\((\d+)\) var<[^>]+> (\w+):/g)].map((m) => [Number(m[1]), m[2]]);
-    expect(declared).toEqual(iface!.bindings.map(([n], i) => [i, n]));
+    expect(declared).toEqual(iface.bindings.map(([n], i) => [i, n]));
     for (const struct of STRUCTS) {
       const count = code.split(wgslDeclaration(struct)).length - 1;
       expect(count, `${struct.name} in ${name}`).toBeLessThanOrEqual(1);
@@ -54,7 +55,7 @@ describe('one definition per kernel interface', () => {
 
   it('the generated forward kernel takes its struct and bindings from the same definitions', () => {
     const code = generateFusedKernel([13, 64, 32, 16, 1], { cache: true, cols: 3, aligned: true });
-    const bindings = INTERFACES.mlp_fused_generated.wgsl({ X: 'array<vec4<f32>>', out: 'array<vec4<f32>>', cache: 'array<vec4<f32>>' });
+    const bindings = MLP_FUSED_GENERATED.wgsl({ X: 'array<vec4<f32>>', out: 'array<vec4<f32>>', cache: 'array<vec4<f32>>' });
     const sizes = wgslDeclaration(STRUCTS.find((s) => s.name === 'FusedSizes')!);
     expect(code).toContain(bindings);
     expect(code).toContain(sizes);
@@ -63,14 +64,14 @@ describe('one definition per kernel interface', () => {
 
   it('a directive that names nothing is refused in one sentence, not compiled as a comment', () => {
     expect(() => expandDeclarations('relu', '//!struct Nope')).toThrow("Shader 'relu' asks for struct 'Nope', which src/gpu/structs.ts does not define.");
-    expect(() => expandDeclarations('optimizer', '//!bindings')).toThrow(/has no interface for it/);
+    expect(() => expandDeclarations('optimizer', '//!bindings')).toThrow(/compiled without its interface/);
   });
 
   it('entries() orders buffers by the definition and refuses a missing or unknown name', () => {
     const [a, b, c] = [{ label: 'a' }, { label: 'b' }, { label: 'c' }] as unknown as GPUBuffer[];
-    expect(INTERFACES.relu.entries({ out: c, sizes: a, Z: b })).toEqual([a, b, c]);
-    expect(() => INTERFACES.relu.entries({ sizes: a, Z: b } as never)).toThrow('relu: bindings out (missing).');
-    expect(() => INTERFACES.relu.entries({ sizes: a, Z: b, out: c, extra: a } as never)).toThrow('relu: bindings extra (unknown).');
+    expect(RELU.entries({ out: c, sizes: a, Z: b })).toEqual([a, b, c]);
+    expect(() => RELU.entries({ sizes: a, Z: b } as never)).toThrow('relu: bindings out (missing).');
+    expect(() => RELU.entries({ sizes: a, Z: b, out: c, extra: a } as never)).toThrow('relu: bindings extra (unknown).');
   });
 
   it('write puts u32 and f32 fields at their offsets and rejects values a field cannot hold', () => {

@@ -20,8 +20,11 @@ import {
   updateMaps,
 } from '../../src/gpu/packing.ts';
 import { BackwardLayer, GradLayer, Step } from '../../src/gpu/structs.ts';
-import { prepareBackwardFused, prepareFusedUpdate, prepareGather, prepareLossSum, prepareWeightGrad4 } from '../../src/gpu/train/kernels.ts';
-import { WEIGHT_GRAD_CHUNK } from '../../src/gpu/train/tuning.ts';
+import { prepareBackwardFused } from '../../src/gpu/kernels/backward-fused.ts';
+import { prepareLossSum } from '../../src/gpu/kernels/loss-sum.ts';
+import { prepareGather } from '../../src/gpu/kernels/train-gather.ts';
+import { prepareFusedUpdate } from '../../src/gpu/kernels/train-update.ts';
+import { prepareWeightGrad4, WEIGHT_GRAD_CHUNK } from '../../src/gpu/kernels/weight-grad4.ts';
 import { flatten, paramLayout } from '../../src/model/flat-layout.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { adamStepScale, OPTIMIZER_DEFAULTS, type OptimizerKind } from '../../src/model/optimizer.ts';

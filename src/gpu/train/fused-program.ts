@@ -10,13 +10,16 @@ import type { BufferManager } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
 import { encodePass } from '../dispatch.ts';
 import { runForward } from '../forward.ts';
-import { encodeFusedForward, type FusedParams, uploadFusedParams } from '../fused.ts';
+import { encodeFusedForward, type FusedParams, uploadFusedParams } from '../kernels/mlp-fused.ts';
 import { batchRows, gradBlocks, packedBlocks, packFusedParams, packTransposed, transposedOffsets, updateMaps } from '../packing.ts';
 import { BackwardLayer, GradLayer } from '../structs.ts';
-import { prepareBackwardFused, prepareFusedUpdate, prepareGather, prepareLossSum, prepareWeightGrad4 } from './kernels.ts';
+import { prepareBackwardFused } from '../kernels/backward-fused.ts';
+import { prepareLossSum } from '../kernels/loss-sum.ts';
+import { prepareGather } from '../kernels/train-gather.ts';
+import { prepareFusedUpdate } from '../kernels/train-update.ts';
+import { prepareWeightGrad4, WEIGHT_GRAD_CHUNK } from '../kernels/weight-grad4.ts';
 import type { ProgramRun, RunBuffers, StepProgram } from './program.ts';
 import { checkModelsFit, fusedBuffers } from './memory.ts';
-import { WEIGHT_GRAD_CHUNK } from './tuning.ts';
 
 /** K models' transposed copies back to back, each `wtFloats` long. */
 function packAllTransposed(layout: ParamLayout, flat: ArrayLike<number>, models: number): Float32Array<ArrayBuffer> {

@@ -9,9 +9,15 @@ import type { BufferManager } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
 import { encodePass, type Prepared } from '../dispatch.ts';
 import { type LayerBuffers, runForward } from '../forward.ts';
-import { prepareElementwise, prepareMatmulBias } from '../kernels.ts';
+import { prepareBackpropDz } from '../kernels/backprop-dz.ts';
+import { prepareLossSum } from '../kernels/loss-sum.ts';
+import { prepareMatmulBias } from '../kernels/matmul-bias.ts';
+import { prepareOutputGrad } from '../kernels/mse-grad.ts';
+import { prepareElementwise } from '../kernels/relu.ts';
+import { prepareGather } from '../kernels/train-gather.ts';
+import { prepareFlatUpdate } from '../kernels/update-flat.ts';
+import { prepareLayerGrad } from '../kernels/weight-grad.ts';
 import { layeredRows } from '../packing.ts';
-import { prepareBackpropDz, prepareFlatUpdate, prepareGather, prepareLayerGrad, prepareLossSum, prepareOutputGrad } from './kernels.ts';
 import type { ProgramRun, RunBuffers, StepProgram, StepValues } from './program.ts';
 
 /** W_l and b_l of the flat vector in `flat`, as bindings of their ranges. */

@@ -1,7 +1,7 @@
 // What a GPU step program is: the part of training that differs between the fused kernels and the layered
 // kernels. The trainer (trainer.ts) owns the lifecycle, the flat buffers and the step table; a program builds the
 // dispatches of one mini-batch step and of the evaluation on top of them.
-import { type FusedParams, fusedSupports } from '../fused.ts';
+import { type FusedParams, fusedSupports } from '../kernels/mlp-fused.ts';
 import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
 import type { BatchPlan } from '../../model/batches.ts';
 import type { ParamLayout } from '../../model/flat-layout.ts';

@@ -1,8 +1,18 @@
 // Generates the whole-MLP kernel for one set of dims, with each layer's loop over its INPUTS unrolled, so every
 // activation read has a compile-time index (SwiftShader turns dynamic private-array indices into gathers).
-import { INTERFACES } from './interfaces.ts';
-import { FusedSizes, wgslDeclaration } from './structs.ts';
-import { cacheRowOffsets, packedBlocks, pad4 } from './packing.ts';
+// Its dispatch is mlp-fused.ts's; CPU twin: feedForward in src/reference/forward.ts.
+import { F32S, kernelInterface, VEC4S } from '../kernel-interface.ts';
+import { cacheRowOffsets, packedBlocks, pad4 } from '../packing.ts';
+import { FusedSizes, wgslDeclaration } from '../structs.ts';
+
+/** The generated kernel's bindings: the shape is baked in; X, out and cache may be vec4s. */
+export const MLP_FUSED_GENERATED = kernelInterface('mlp_fused_generated', [
+  ['sizes', 'uniform', 'FusedSizes'],
+  ['P', 'read', VEC4S],
+  ['X', 'read', F32S],
+  ['out', 'read_write', F32S],
+  ['cache', 'read_write', F32S],
+]);
 
 /** Widest layer, in units, the generated kernel takes; wider layers would make the unrolled body too big. */
 export const GEN_MAX_WIDTH = 64;
@@ -26,7 +36,7 @@ const header = (cache: boolean, aligned: boolean) => {
   const lines = [
     wgslDeclaration(FusedSizes),
     // The cache binding is declared always; without a cache nothing reads it, so the pipeline leaves it out.
-    INTERFACES.mlp_fused_generated.wgsl({ X: `array<${t}>`, out: `array<${t}>`, cache: `array<${t}>` }),
+    MLP_FUSED_GENERATED.wgsl({ X: `array<${t}>`, out: `array<${t}>`, cache: `array<${t}>` }),
     'override WG: u32 = 64u;',
     '',
     "// numpy's maximum(z, 0): select keeps -0.0 as numpy does.",

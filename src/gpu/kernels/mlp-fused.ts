@@ -1,14 +1,41 @@
-// The whole-MLP kernel's side: packs the parameters into its vec4 layout and encodes one dispatch for all layers.
-import type { Params } from '../model/params.ts';
-import type { BufferManager } from './buffers.ts';
-import type { GpuContext } from './device.ts';
-import { generatedSupports, generateFusedKernel } from './fused-gen.ts';
-import { cacheRowOffsets, packedBlocks, packFusedParams } from './packing.ts';
-import { FusedSizes } from './structs.ts';
-import { prepareWith } from './dispatch.ts';
-import { INTERFACES } from './interfaces.ts';
-import { getPipeline } from './pipelines.ts';
-import { FUSED } from './tuning.ts';
+// mlp_fused: the whole MLP forward in one dispatch, 4 examples (a vec4) per invocation through every layer in
+// private memory; packs the parameters into its vec4 layout. The default kernel is generated for the exact dims
+// (mlp-fused-gen.ts); the WGSL file (the 'loop' variant) takes any widths up to FUSED.maxWidth.
+// WGSL: shaders/mlp_fused.wgsl. CPU twin: feedForward in src/reference/forward.ts.
+import type { Params } from '../../model/params.ts';
+import type { BufferManager } from '../buffers.ts';
+import type { GpuContext } from '../device.ts';
+import { prepareWith } from '../dispatch.ts';
+import { F32S, kernelInterface, VEC4S } from '../kernel-interface.ts';
+import { cacheRowOffsets, packedBlocks, packFusedParams } from '../packing.ts';
+import { getPipeline } from '../pipelines.ts';
+import { FusedSizes } from '../structs.ts';
+import { generatedSupports, generateFusedKernel, MLP_FUSED_GENERATED } from './mlp-fused-gen.ts';
+
+export const MLP_FUSED = kernelInterface('mlp_fused', [
+  ['sizes', 'uniform', 'FusedSizes'],
+  ['shape', 'read', 'array<u32>'], // dims, each layer's block offset in P, each Z_l's row offset in the cache
+  ['P', 'read', VEC4S],
+  ['X', 'read', F32S], // (dims[0], m)
+  ['out', 'read_write', F32S], // A_L, (dims[L], m)
+  ['cache', 'read_write', F32S], // [Z1, A1, …, ZL, AL], each (dims[l], m)
+]);
+
+/** The kernel's workgroup size, and the widest layer its private arrays hold. */
+export const FUSED = {
+  /** Invocations per workgroup; each carries 4 examples. */
+  workgroup: 64,
+  /** Widest layer, in units (a multiple of 4), the kernel is compiled for; wider nets use the layered kernels. */
+  maxWidth: 64,
+  /**
+   * Fewer workgroups than this at `workgroup` (a training mini-batch of 128 makes one) and the dispatch runs with
+   * `smallWorkgroup` invocations of 4 examples each instead, so a small m still spreads over the device's cores:
+   * SwiftShader runs each workgroup on one thread, 4 lanes wide. Measured on the Adam epoch at m = 24 000,
+   * batch 128 (bench/TRAINING.md): one workgroup of 64, 540–560 ms; workgroups of 4, 450–485 ms.
+   */
+  minWorkgroups: 8,
+  smallWorkgroup: 4,
+} as const;
 
 /** The parameters in mlp_fused.wgsl's layout, on the GPU. */
 export interface FusedParams {
@@ -58,7 +85,7 @@ export interface FusedEncoding {
 }
 
 /**
- * 'unrolled' is generated for the exact dims (fused-gen.ts: inputs unrolled, constant activation indices) with 4
+ * 'unrolled' is generated for the exact dims (mlp-fused-gen.ts: inputs unrolled, constant activation indices) with 4
  * examples per invocation; 'unrolled3' the same with 12 (3 vec4s, so one weight load feeds 12 multiply-adds and
  * the 12 accumulators still fit 16 SIMD registers); 'loop' is mlp_fused.wgsl, for any widths up to FUSED.maxWidth.
  */
@@ -92,7 +119,8 @@ export function pickFusedShape(dims: readonly number[], m: number, forced?: Fuse
 function fusedPipeline(ctx: GpuContext, dims: readonly number[], { variant, workgroup }: FusedShape, cache: boolean, m: number): GPUComputePipeline {
   if (variant === 'loop') {
     return getPipeline(ctx, {
-      shader: 'mlp_fused',
+      shader: MLP_FUSED.kernel,
+      bindings: MLP_FUSED,
       substitutions: { MAX_WIDTH: FUSED.maxWidth },
       constants: { WG: workgroup, WRITE_CACHE: cache ? 1 : 0 },
     });
@@ -120,8 +148,8 @@ export function encodeFusedForward(ctx: GpuContext, buffers: BufferManager, enco
   // The generated kernel has the shape baked in, and binds the cache only when it writes it.
   const entries =
     variant === 'loop'
-      ? INTERFACES.mlp_fused.entries({ sizes, shape: f.params.shape, P: f.params.P, X: f.X, out: f.out, cache: f.cache ?? buffers.sink() })
-      : INTERFACES.mlp_fused_generated.entries({ sizes, P: f.params.P, X: f.X, out: f.out, cache: f.cache ?? null });
+      ? MLP_FUSED.entries({ sizes, shape: f.params.shape, P: f.params.P, X: f.X, out: f.out, cache: f.cache ?? buffers.sink() })
+      : MLP_FUSED_GENERATED.entries({ sizes, P: f.params.P, X: f.X, out: f.out, cache: f.cache ?? null });
   const groups = [Math.ceil(f.m / (4 * fusedCols(variant) * workgroup)), f.params.models] as const;
   const { bindGroup } = prepareWith(ctx, pipeline, entries, groups, `forward (fused, ${variant}) of ${f.m} examples${f.cache ? ' with cache' : ''}`);
   const pass = encoder.beginComputePass({ label: `forward (fused, ${variant}) m=${f.m}` });

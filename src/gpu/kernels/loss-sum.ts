@@ -1,0 +1,31 @@
+// loss_sum: Σ(A − Y)² and the count of positive outputs over one evaluation chunk, one workgroup per model.
+// WGSL: shaders/loss_sum.wgsl. CPU twin: mseLoss in src/reference/loss.ts.
+import type { BufferManager } from '../buffers.ts';
+import type { GpuContext } from '../device.ts';
+import { type Binding, type Prepared, prepare } from '../dispatch.ts';
+import { F32S, kernelInterface } from '../kernel-interface.ts';
+import { LossSizes } from '../structs.ts';
+
+export const LOSS_SUM = kernelInterface('loss_sum', [
+  ['sizes', 'uniform', 'LossSizes'],
+  ['A', 'read', F32S],
+  ['Y', 'read', F32S],
+  ['acc', 'read_write', F32S],
+]);
+
+/** Invocations of the one workgroup that reduces a chunk; a power of two. */
+export const REDUCE_WORKGROUP = 256;
+
+/**
+ * For each of K models: acc[8·model + 2·slot] += Σ(A − Y)², acc[8·model + 2·slot + 1] += #(A > 0) over a (rows, cols)
+ * block stored `stride` wide, model i's A starting i·modelStrideF floats in.
+ */
+export function prepareLossSum(
+  ctx: GpuContext,
+  buffers: BufferManager,
+  a: { A: Binding; Y: Binding; acc: GPUBuffer; rows: number; cols: number; stride: number; slot: number; models?: number; modelStrideF?: number },
+): Prepared {
+  const sizes = buffers.uniform(LossSizes.write({ rows: a.rows, cols: a.cols, stride: a.stride, slot: a.slot, modelStrideF: a.modelStrideF ?? 0 }));
+  const label = `loss (${a.cols}, slot ${a.slot})`;
+  return prepare(ctx, LOSS_SUM, { sizes, A: a.A, Y: a.Y, acc: a.acc }, [1, a.models ?? 1], { WG: REDUCE_WORKGROUP }, label);
+}
