@@ -48,7 +48,9 @@ for (const m of sizes.length ? sizes : [24_000, 100_000, 600_000]) {
   names.forEach((n, i) => {
     const moved = dist(r[i], s[i]);
     console.log(
-      `${n.padEnd(6)}  ${moved.toPrecision(3).padStart(8)}  ${(dist(f[i], r[i]) / moved).toExponential(2).padStart(12)}  ${(dist(g[i], r[i]) / moved).toExponential(2).padStart(12)}  ${(dist(g[i], f[i]) / moved).toExponential(2).padStart(11)}  ${(dist(rn[i], r[i]) / moved).toExponential(2).padStart(12)}`,
+      `${n.padEnd(6)}  ${moved.toPrecision(3).padStart(8)}  ${(dist(f[i], r[i]) / moved).toExponential(2).padStart(12)} ` +
+        ` ${(dist(g[i], r[i]) / moved).toExponential(2).padStart(12)} ` +
+        ` ${(dist(g[i], f[i]) / moved).toExponential(2).padStart(11)}  ${(dist(rn[i], r[i]) / moved).toExponential(2).padStart(12)}`,
     );
   });
   const [lr, lrn, lf, lg] = [ref, refNudged, fast, gpu].map((p) => trainingLoss(p, data));

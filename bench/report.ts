@@ -100,7 +100,8 @@ export function chartHtml(records: BenchRecord[], info: RunInfo, chartJs: string
 <style>body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto}canvas{margin-bottom:2em}</style>
 <script>${chartJs.replace(/<\/script/gi, '<\\/script')}</script></head><body>
 <h1>spotify-mlp benchmark</h1>
-<p>${info.date}; ${escapeHtml(info.browser)}; adapter ${escapeHtml(info.browserAdapter)}; Node adapter ${escapeHtml(info.nodeAdapter)}; ${escapeHtml(info.timing)}.</p>
+<p>${info.date}; ${escapeHtml(info.browser)}; adapter ${escapeHtml(info.browserAdapter)}; 
+Node adapter ${escapeHtml(info.nodeAdapter)}; ${escapeHtml(info.timing)}.</p>
 <div id="charts"></div>
 <script>
 const series = ${JSON.stringify(series)};

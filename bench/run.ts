@@ -66,7 +66,8 @@ async function main(): Promise<void> {
   console.log(`# spotify-mlp benchmark, ${new Date().toISOString()}`);
   if (page)
     console.log(
-      `chromium: ${page.browser}; adapter: ${page.info.adapter}; timestamp-query: ${page.info.timestampQuery}; cross-origin isolated: ${page.info.crossOriginIsolated} (${page.info.threads} wasm threads)`,
+      `chromium: ${page.browser}; adapter: ${page.info.adapter}; timestamp-query: ${page.info.timestampQuery}; ` +
+        `cross-origin isolated: ${page.info.crossOriginIsolated} (${page.info.threads} wasm threads)`,
     );
   console.log(`node: ${process.version}; Dawn adapter: ${node.adapter}`);
   console.log(

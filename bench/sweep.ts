@@ -94,7 +94,8 @@ async function main(): Promise<void> {
       const row = { K, batchedMs: median(batchedTimes), sequentialMs: median(seqTimes), sequentialRuns: seqRuns };
       rows.push(row);
       console.log(
-        `  K = ${K}: batched ${row.batchedMs.toFixed(0)} ms (${((K * 1000) / row.batchedMs).toFixed(2)} model-epochs/s), one after another ${row.sequentialMs.toFixed(0)} ms (${seqRuns} run${seqRuns > 1 ? 's' : ''})`,
+        `  K = ${K}: batched ${row.batchedMs.toFixed(0)} ms (${((K * 1000) / row.batchedMs).toFixed(2)} ` +
+          `model-epochs/s), one after another ${row.sequentialMs.toFixed(0)} ms (${seqRuns} run${seqRuns > 1 ? 's' : ''})`,
       );
     }
   } finally {
@@ -109,10 +110,16 @@ async function main(): Promise<void> {
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.K} | ${r.batchedMs.toFixed(0)} ms | ${((r.K * 1000) / r.batchedMs).toFixed(2)} | ${k1 ? `${(r.batchedMs / k1).toFixed(2)}×` : '–'} | ${r.sequentialMs.toFixed(0)} ms | ${(r.sequentialMs / r.batchedMs).toFixed(1)}× | ${tfjs === undefined ? '–' : r.K === 1 ? `${tfjs.toFixed(0)} ms (measured)` : `${(r.K * tfjs).toFixed(0)} ms (K × the K = 1 figure)`} |`,
+        `| ${r.K} | ${r.batchedMs.toFixed(0)} ms | ${((r.K * 1000) / r.batchedMs).toFixed(2)} | ` +
+        `${k1 ? `${(r.batchedMs / k1).toFixed(2)}×` : '–'} | ${r.sequentialMs.toFixed(0)} ms | ` +
+        `${(r.sequentialMs / r.batchedMs).toFixed(1)}× | ` +
+        `${tfjs === undefined ? '–' : r.K === 1 ? `${tfjs.toFixed(0)} ms (measured)` : `${(r.K * tfjs).toFixed(0)} ms (K × the K = 1 figure)`} |`,
     ),
     '',
-    `Medians of ${runs} timed epochs after a warm-up (one run one after another for K ≥ 16); each epoch includes the loss read-back. Checked first: models 0 and K − 1 of the batched run equal the same model trained alone, bit for bit, and model 0 matches the CPU reference trainer. ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
+    `Medians of ${runs} timed epochs after a warm-up (one run one after another for K ≥ ` +
+      `16); each epoch includes the loss read-back. Checked first: models 0 and K − 1 of ` +
+      `the batched run equal the same model trained alone, bit for bit, and model 0 matches ` +
+      `the CPU reference trainer. ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
   ];
   console.log(`\n${lines.join('\n')}`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

@@ -3,7 +3,8 @@
 // Usage: node bin/run-ts.mjs bench/train-node.ts [--m 24000] [--epoch-m 9600] [--batch 128] [--runs 5] [--skip-cpu] [--variant auto|fused|layered]
 import { initialization } from '../src/reference/init.ts';
 import { OPTIMIZER_DEFAULTS } from '../src/model/optimizer.ts';
-import { createGpuTrainer, type TrainerKernel } from '../src/gpu/train/trainer.ts';
+import { createGpuTrainer } from '../src/gpu/train/create.ts';
+import type { TrainerKernel } from '../src/gpu/train/program.ts';
 import { matrix } from '../src/model/matrix.ts';
 import { NOTEBOOK_DIMS } from '../src/model/params.ts';
 import type { OptimizerKind } from '../src/model/optimizer.ts';

@@ -19,7 +19,8 @@ export interface OpenRuntimeOptions {
 /**
  * Opens the device every model runs on: `gpu` takes navigator.gpu's adapter or throws one sentence saying why
  * there is none; `auto` (default) falls back to the fast CPU backend and says why through `log`; `cpu` is that
- * backend (float32, WebAssembly SIMD, one thread, on the calling thread), `reference` the float64 reference. The page must be a secure context (https or localhost) for navigator.gpu to exist.
+ * backend (float32, WebAssembly SIMD, one thread, on the calling thread), `reference` the float64 reference.
+ * The page must be a secure context (https or localhost) for navigator.gpu to exist.
  */
 export async function openRuntime(choice: BackendChoice = 'auto', options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const { runtime, fallbackReason } = await openBrowserRuntime(choice);

@@ -36,7 +36,8 @@ for (const [file, name] of [
   writeFileSync(
     join(dist, 'platform', file),
     `${header}import { libraryFromFiles } from '../gpu/shaders.js';\nimport { WGSL_FILES } from '../shaders.js';\n\n` +
-      `let cached;\n\n/** The shader library, inlined at build time. */\nexport const ${name} = {\n  load() {\n    cached ??= libraryFromFiles(WGSL_FILES);\n    return cached;\n  },\n};\n`,
+      `let cached;\n\n/** The shader library, inlined at build time. */\nexport const ${name} = ` +
+      `{\n  load() {\n    cached ??= libraryFromFiles(WGSL_FILES);\n    return cached;\n  },\n};\n`,
   );
 }
 

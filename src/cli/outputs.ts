@@ -224,7 +224,8 @@ function alreadyExists(existing: readonly OutputSpec[], outFlag: string): UserEr
   }
   const names = existing.map((s) => s.path);
   return new UserError(
-    `${names.join(', ')} already exist${names.length > 1 ? '' : 's'}; pass --force to overwrite ${names.length > 1 ? 'them' : 'it'} or choose another ${outFlag}.`,
+    `${names.join(', ')} already exist${names.length > 1 ? '' : 's'}; pass --force ` +
+      `to overwrite ${names.length > 1 ? 'them' : 'it'} or choose another ${outFlag}.`,
   );
 }
 

@@ -83,7 +83,8 @@ export function prepareDataset(table: CleanTable, opts: PrepareOptions = {}): Da
   const nTrain = k - nTest;
   if (nTrain < 1 || nTest < 1) {
     throw new UserError(
-      `${table.name} has only ${k} usable row${k === 1 ? '' : 's'}, too few to split into training and test sets with test size ${testSize}; use a larger file.`,
+      `${table.name} has only ${k} usable row${k === 1 ? '' : 's'}, too few to split ` +
+        `into training and test sets with test size ${testSize}; use a larger file.`,
     );
   }
   const scaler = fitScaler(table.features, table.targets, sampled);

@@ -1,87 +1,15 @@
 // The sweep panel: a grid of seeds × learning rates trained as K models at once (runSweep), the K validation curves
 // live with the best highlighted, then the ranked table, the ensemble of the top N, and buttons to use either.
-import { UserError } from '../errors.ts';
 import type { Params } from '../model/params.ts';
 import type { MetricsReport } from '../train/metrics.ts';
 import type { RunContext } from '../train/record.ts';
-import { checkGrid, MAX_SWEEP_MODELS, runSweep, type SweepGrid, type SweepResult } from '../train/sweep.ts';
+import { runSweep, type SweepResult } from '../train/sweep.ts';
 import { ensembleTrainingRecord, memberTrainingRecord } from '../train/sweep-record.ts';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train-model.ts';
 import type { App } from './app.ts';
 import { byId, el, errorText, fmt, fmtMs, nextFrame, showError, table } from './dom.ts';
 import { demoStatus, initialSweepStatus } from './status.ts';
 import { SweepChart } from './sweep-chart.ts';
-
-/** The panel's defaults: 3 seeds × 3 learning rates, the average of the best 3. */
-export const SWEEP_DEFAULTS = { seeds: '3', lrs: '0.001,0.002,0.004', epochs: 30, top: 3 } as const;
-
-/**
- * The seeds box: a count n (the init seeds first, first + 1, …) or a comma list such as 1,2,3. One sentence per
- * mistake; duplicates are left to {@link checkGrid}. A count too large for any sweep is refused here, before a list
- * of that length is built.
- */
-export function parseSeeds(text: string, first: number, lrCount: number): number[] {
-  const t = text.trim();
-  if (t === '') return [];
-  if (!t.includes(',')) {
-    const n = Number(t);
-    if (!Number.isInteger(n) || n < 0) throw new UserError(`The seeds box takes a count such as 3 or a list such as 1,2,3, not '${t}'.`);
-    if (n * Math.max(1, lrCount) > MAX_SWEEP_MODELS) {
-      throw new UserError(
-        `The grid has ${n * Math.max(1, lrCount)} models (${n} seeds × ${lrCount} learning rates); a sweep trains at most ${MAX_SWEEP_MODELS}, so shrink the grid.`,
-      );
-    }
-    return Array.from({ length: n }, (_, i) => first + i);
-  }
-  return t.split(',').map((s) => {
-    const item = s.trim();
-    const n = Number(item);
-    if (item === '' || !Number.isInteger(n) || n < 0 || n >= 2 ** 32) {
-      throw new UserError(`The seed '${item}' in the list '${t}' is not a whole number from 0 to 2^32 − 1.`);
-    }
-    return n;
-  });
-}
-
-/** The learning-rate box: a comma list of positive numbers such as 0.001,0.002,0.004 (empty: no rates). */
-export function parseLrs(text: string): number[] {
-  const t = text.trim();
-  if (t === '') return [];
-  return t.split(',').map((s) => {
-    const item = s.trim();
-    const x = Number(item);
-    if (item === '' || !Number.isFinite(x))
-      throw new UserError(`The learning rate '${item}' in the list '${t}' is not a number; write them like 0.001,0.002,0.004.`);
-    if (x <= 0) throw new UserError(`The learning rate ${item} is not above 0; every model needs a positive step size.`);
-    return x;
-  });
-}
-
-/** What one Start asks for, checked. */
-export interface SweepRequest {
-  readonly grid: SweepGrid;
-  readonly epochs: number;
-  readonly top: number;
-  readonly train: TrainConfig;
-}
-
-/** Reads and checks the form; every mistake is one sentence (a UserError). */
-export function readSweepForm(values: { seeds: string; lrs: string; epochs: string; top: string; initSeed: string; numpy: boolean }): SweepRequest {
-  const rawSeed = Number(values.initSeed);
-  const first = Number.isInteger(rawSeed) && rawSeed >= 0 ? rawSeed : TRAIN_DEFAULTS.seed;
-  const lrs = parseLrs(values.lrs);
-  const seeds = parseSeeds(values.seeds, first, lrs.length);
-  const grid = { seeds, lrs };
-  const K = checkGrid(grid, 1);
-  const epochs = Number(values.epochs);
-  if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`Epochs must be a whole number of at least 1, not '${values.epochs.trim()}'.`);
-  const top = Number(values.top);
-  if (!Number.isInteger(top) || top < 1 || top > K) {
-    throw new UserError(`The ensemble size must be a whole number from 1 to the ${K} models of the grid, not '${values.top.trim()}'.`);
-  }
-  const train: TrainConfig = { ...TRAIN_DEFAULTS, epochs, seed: first, rng: values.numpy ? 'numpy' : 'seedrandom' };
-  return { grid, epochs, top, train };
-}
+import { readSweepForm, SWEEP_DEFAULTS, type SweepRequest } from './sweep-form.ts';
 
 /** Wires the form, the chart and the two "use" buttons. */
 export function initSweepPanel(app: App): void {

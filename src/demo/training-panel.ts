@@ -26,7 +26,8 @@ export function initTrainingPanel(app: App): void {
   });
   byId('train-progress').textContent =
     "Trains the notebook's network from He init (the seed and numpy option of section 3) " +
-    `on the loaded data; stops early after ${TRAIN_DEFAULTS.patience} epochs without a better validation loss (10 % of the training rows) and keeps the best weights; the test rows are only reported.`;
+    `on the loaded data; stops early after ${TRAIN_DEFAULTS.patience} epochs without a better validation ` +
+    `loss (10 % of the training rows) and keeps the best weights; the test rows are only reported.`;
   const loss = new LossChart(byId<HTMLCanvasElement>('loss-chart'));
   const scatter = new ScatterChart(byId<HTMLCanvasElement>('scatter-chart'));
   let controller: AbortController | null = null;
@@ -116,7 +117,8 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
     const o = result.outcome;
     const why = o.aborted ? 'stopped by you' : o.stoppedEarly ? `early stopping (no better validation loss for ${config.patience} epochs)` : 'all epochs done';
     status.training.stoppedBy = o.aborted ? 'user' : o.stoppedEarly ? 'early-stopping' : 'epochs';
-    progress.textContent = `Finished after ${o.epochsRun} epochs (${why}) in ${fmtMs(o.totalMs)}; kept the weights of epoch ${o.bestEpoch}, the best validation loss.`;
+    progress.textContent =
+      `Finished after ${o.epochsRun} epochs (${why}) in ${fmtMs(o.totalMs)}; ` + `kept the weights of epoch ${o.bestEpoch}, the best validation loss.`;
     await showResults(app, result, scatter);
     status.training.metrics = {
       rmse: result.metrics.test.model.rmse,

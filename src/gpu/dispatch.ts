@@ -41,7 +41,8 @@ export function checkDispatch(ctx: GpuContext, groups: Prepared['groups'], bindi
   const worst = Math.max(...groups);
   if (worst > perDim) {
     throw new UserError(
-      `The dispatch ${label} needs ${worst} workgroups in one dimension, over this device's limit of ${perDim}; use fewer units per layer or fewer examples per call.`,
+      `The dispatch ${label} needs ${worst} workgroups in one dimension, over this ` +
+        `device's limit of ${perDim}; use fewer units per layer or fewer examples per call.`,
     );
   }
   let storage = 0;
@@ -53,7 +54,8 @@ export function checkDispatch(ctx: GpuContext, groups: Prepared['groups'], bindi
       storage++;
       if (size > perBinding) {
         throw new UserError(
-          `The dispatch ${label} binds ${(size / 2 ** 20).toFixed(1)} MiB in one buffer, over this device's ${(perBinding / 2 ** 20).toFixed(1)} MiB storage-binding limit; use fewer units per layer or fewer examples per call.`,
+          `The dispatch ${label} binds ${(size / 2 ** 20).toFixed(1)} MiB in one buffer, over this device's ` +
+            `${(perBinding / 2 ** 20).toFixed(1)} MiB storage-binding limit; use fewer units per layer or fewer examples per call.`,
         );
       }
     }

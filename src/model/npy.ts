@@ -71,7 +71,8 @@ export function readNpyArray(bytes: Uint8Array, label = 'the .npy file'): NpyArr
   if (bytes.length - dataStart > n * size) {
     // numpy would read the first values and drop the rest in silence; the header and the data disagree, so say so.
     throw new NpyError(
-      `${label} holds ${bytes.length - dataStart} data bytes but its header's shape (${shape.join(', ')}) needs ${n * size}; the header does not describe the data, so save the array again with np.save.`,
+      `${label} holds ${bytes.length - dataStart} data bytes but its header's shape (${shape.join(', ')}) ` +
+        `needs ${n * size}; the header does not describe the data, so save the array again with np.save.`,
     );
   }
   const data: FloatArray = size === 8 ? new Float64Array(n) : new Float32Array(n);

@@ -35,7 +35,8 @@ export function checkParams(params: Params): void {
   const L = params.dims.length - 1;
   if (!Array.isArray(params.W) || params.W.length !== L || !Array.isArray(params.b) || params.b.length !== L) {
     throw new UserError(
-      `Parameters for dims [${params.dims.join(', ')}] need ${L} weight matrices and ${L} bias vectors, got ${params.W?.length ?? 0} and ${params.b?.length ?? 0}.`,
+      `Parameters for dims [${params.dims.join(', ')}] need ${L} weight matrices and ` +
+        `${L} bias vectors, got ${params.W?.length ?? 0} and ${params.b?.length ?? 0}.`,
     );
   }
   for (let l = 0; l < L; l++) {
@@ -66,7 +67,8 @@ export function checkInputShape(X: Matrix, dims: readonly number[], options: Inp
   }
   if (X.data.length !== X.rows * X.cols) {
     throw new UserError(
-      `${label} claims shape ${shape}, which needs ${X.rows * X.cols} values, but its data holds ${X.data.length}; build it with createMatrix(rows, cols, data).`,
+      `${label} claims shape ${shape}, which needs ${X.rows * X.cols} values, but ` +
+        `its data holds ${X.data.length}; build it with createMatrix(rows, cols, data).`,
     );
   }
   if (X.rows !== features) {
@@ -83,7 +85,8 @@ export function checkInputShape(X: Matrix, dims: readonly number[], options: Inp
     const row = Math.floor(first / X.cols);
     const col = first % X.cols;
     throw new UserError(
-      `${label} has ${bad} non-finite value${bad > 1 ? 's' : ''} (NaN or Inf); the first is ${X.data[first]} at row ${row}, column ${col} (feature ${row} of example ${col}), so clean the data first.`,
+      `${label} has ${bad} non-finite value${bad > 1 ? 's' : ''} (NaN or Inf); the first is ${X.data[first]} ` +
+        `at row ${row}, column ${col} (feature ${row} of example ${col}), so clean the data first.`,
     );
   }
 }

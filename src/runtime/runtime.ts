@@ -4,7 +4,8 @@
 import { createCpuBackend } from '../reference/backend.ts';
 import { createGpuBackend, type GpuBackendOptions } from '../gpu/backend.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { createGpuMultiTrainer, createGpuTrainer, type TrainerKernel } from '../gpu/train/trainer.ts';
+import { createGpuMultiTrainer, createGpuTrainer } from '../gpu/train/create.ts';
+import type { TrainerKernel } from '../gpu/train/program.ts';
 import type { BackendKind, EnsembleBackend, MlpBackend } from '../model/backend.ts';
 import { CpuEnsemble } from '../reference/ensemble.ts';
 import { ensembleFitsOneDispatch, GpuEnsemble } from '../gpu/ensemble.ts';

@@ -64,7 +64,8 @@ export class DeadOutputError extends UserError {
   override name = 'DeadOutputError';
   constructor(epoch: number, remedy: string = DEAD_OUTPUT_REMEDY) {
     super(
-      `The network's output is 0 for every training example ${epoch === 0 ? 'at initialization' : `after epoch ${epoch}`} (a dead ReLU output with zero gradient); ${remedy}.`,
+      `The network's output is 0 for every training example ` +
+        `${epoch === 0 ? 'at initialization' : `after epoch ${epoch}`} (a dead ReLU output with zero gradient); ${remedy}.`,
     );
   }
 }

@@ -31,7 +31,8 @@ export function assertFinitePredictions(predictions: Float64Array, table: CleanT
   const bad = predictions.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     throw new UserError(
-      `The model predicted a non-finite popularity (${predictions[bad]}) for data row ${table.rowIndex[bad] + 1} of '${source}'; the model's weights are unusable, so train it again.`,
+      `The model predicted a non-finite popularity (${predictions[bad]}) for data row ` +
+        `${table.rowIndex[bad] + 1} of '${source}'; the model's weights are unusable, so train it again.`,
     );
   }
 }

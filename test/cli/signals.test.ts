@@ -155,7 +155,8 @@ describe('signals at random moments (property)', () => {
           expect(s.stderr).not.toContain('    at ');
           const outcome = checkOutputs(out, sweep);
           console.log(
-            `[signals] ${sweep ? 'sweep' : 'train'} ${first} at ${delay} ms${second ? `, ${second[1]} ${second[0]} ms later` : ''}: exit ${code ?? killedBy}, ${outcome}`,
+            `[signals] ${sweep ? 'sweep' : 'train'} ${first} at ${delay} ` +
+              `ms${second ? `, ${second[1]} ${second[0]} ms later` : ''}: exit ${code ?? killedBy}, ${outcome}`,
           );
         },
       ),

@@ -56,7 +56,10 @@ describe('a 1-D .npy of shape (13,)', () => {
     const run = await runCli(['forward', '--model', 'model.json', '--input', 'one.npy', '--out', 'o2', '--backend', 'cpu'], dir);
     expectUserError(
       run,
-      /The input 'one\.npy' is 1-D, shape \(13,\), but the model needs a 2-D X of shape \(13, m\), one column per example; for one example save X\.reshape\(13, 1\)\.$/,
+      new RegExp(
+        String.raw`The input 'one\.npy' is 1-D, shape \(13,\), but the model needs a 2-D X of shape \(13, m\), ` +
+          String.raw`one column per example; for one example save X\.reshape\(13, 1\)\.$`,
+      ),
     );
     expect(run.stderr).not.toMatch(/transposed/);
   });

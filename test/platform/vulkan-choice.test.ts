@@ -70,7 +70,8 @@ describe('chooseVulkan on each machine state', () => {
     expect(chooseVulkan(probe({ ...full, force: 'bundled' })).source).toBe('bundled');
     expect(chooseVulkan(probe({ ...full, force: 'chromium' })).loaderPath).toBe(CHROMIUM.loader!.path);
     expect(() => chooseVulkan(probe({ force: 'system' }))).toThrow(
-      'SPOTIFY_MLP_SWIFTSHADER=system, but the system SwiftShader cannot be used (no Vulkan loader (libvulkan.so.1)); install it with "apt-get install -y chromium libvulkan1".',
+      'SPOTIFY_MLP_SWIFTSHADER=system, but the system SwiftShader cannot be used (no Vulkan ' +
+        'loader (libvulkan.so.1)); install it with "apt-get install -y chromium libvulkan1".',
     );
     expect(() => chooseVulkan(probe({ force: 'bundled', bundled: { absent: '@sparticuz/chromium is not installed' } }))).toThrow(
       /npm install -D @sparticuz\/chromium/,

@@ -2,7 +2,8 @@
 import { describe, expect } from 'vitest';
 import { initialization } from '../../src/reference/init.ts';
 import { OPTIMIZER_DEFAULTS } from '../../src/model/optimizer.ts';
-import { createGpuTrainer, type TrainerKernel } from '../../src/gpu/train/trainer.ts';
+import { createGpuTrainer } from '../../src/gpu/train/create.ts';
+import type { TrainerKernel } from '../../src/gpu/train/program.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import type { Params } from '../../src/model/params.ts';
 import type { OptimizerKind } from '../../src/model/optimizer.ts';

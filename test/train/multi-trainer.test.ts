@@ -5,7 +5,7 @@
 import { describe, expect } from 'vitest';
 import { initialization } from '../../src/reference/init.ts';
 import { GpuEnsemble } from '../../src/gpu/ensemble.ts';
-import { createGpuMultiTrainer } from '../../src/gpu/train/trainer.ts';
+import { createGpuMultiTrainer } from '../../src/gpu/train/create.ts';
 import { flatten, paramLayout } from '../../src/model/flat-layout.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { OPTIMIZER_DEFAULTS, type OptimizerKind } from '../../src/model/optimizer.ts';

@@ -71,6 +71,7 @@ export async function runPredict(options: PredictCommandOptions): Promise<void> 
   });
   const skipped = table.rejected?.length ?? 0;
   process.stderr.write(
-    `predict: ${table.counts.read} rows read from ${options.csv}: ${table.rows} predicted, ${skipped} without a prediction (see the reason column); wrote ${options.out}\n`,
+    `predict: ${table.counts.read} rows read from ${options.csv}: ${table.rows} predicted, ` +
+      `${skipped} without a prediction (see the reason column); wrote ${options.out}\n`,
   );
 }

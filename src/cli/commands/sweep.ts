@@ -60,7 +60,8 @@ export function register(program: Command): void {
   program
     .command('sweep')
     .description(
-      'train a grid of seeds × learning rates as K models at once, rank them on validation rows, and write every model, the best, and an ensemble of the top N',
+      'train a grid of seeds × learning rates as K models at once, rank them on validation rows, ' +
+        'and write every model, the best, and an ensemble of the top N',
     )
     .option('--csv <file>', 'the tracks CSV; without it, the built-in synthetic dataset')
     .requiredOption('--out <dir>', 'the folder for model-<i>.json, best.json, ensemble.json and sweep.json')
@@ -141,10 +142,12 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
     const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
     const c = data.counts;
     process.stderr.write(
-      `sweep: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train} (of which ${Math.ceil(options.validation * c.train)} validation), test ${c.test}\n`,
+      `sweep: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; ` +
+        `train ${c.train} (of which ${Math.ceil(options.validation * c.train)} validation), test ${c.test}\n`,
     );
     process.stderr.write(
-      `sweep: ${K} models (${grid.seeds.length} seeds × ${grid.lrs.length} learning rates), ${options.optimizer}, batch ${options.batch}, at most ${options.epochs} epochs\n`,
+      `sweep: ${K} models (${grid.seeds.length} seeds × ${grid.lrs.length} learning rates), ` +
+        `${options.optimizer}, batch ${options.batch}, at most ${options.epochs} epochs\n`,
     );
     const train: TrainConfig = {
       ...TRAIN_DEFAULTS,
@@ -216,21 +219,25 @@ export function rankedTable(result: SweepResult, out: string, device: string): s
   const f = (v: number, digits: number, width = 8) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(width);
   const lines = [
     `sweep: ${result.members.length} models in ${(result.totalMs / 1000).toFixed(1)} s on ${device} (training ${(result.phaseMs.train / 1000).toFixed(1)} s, ` +
-      `reading back ${result.phaseMs.read.toFixed(0)} ms, measuring ${(result.phaseMs.measure / 1000).toFixed(2)} s); ranked by validation RMSE (popularity points)`,
+      `reading back ${result.phaseMs.read.toFixed(0)} ms, measuring ` +
+      `${(result.phaseMs.measure / 1000).toFixed(2)} s); ranked by validation RMSE (popularity points)`,
     `  rank  model    seed        lr   best epoch  stopped by      val RMSE  val MAE   val R²`,
   ];
   result.ranking.forEach((i, r) => {
     const m = result.members[i];
     const v = m.metrics.validation.model;
     lines.push(
-      `  ${String(r + 1).padStart(4)}  ${String(i).padStart(5)}  ${String(m.seed).padStart(6)}  ${String(m.lr).padStart(8)}  ${String(m.outcome.bestEpoch).padStart(11)}  ${(m.outcome.stoppedBy ?? 'epochs').padEnd(13)}${f(v.rmse, 2, 10)}${f(v.mae, 2, 9)}${f(v.r2, 3, 9)}`,
+      `  ${String(r + 1).padStart(4)}  ${String(i).padStart(5)}  ${String(m.seed).padStart(6)}  ${String(m.lr).padStart(8)}  ` +
+        `${String(m.outcome.bestEpoch).padStart(11)}  ${(m.outcome.stoppedBy ?? 'epochs').padEnd(13)}${f(v.rmse, 2, 10)}${f(v.mae, 2, 9)}${f(v.r2, 3, 9)}`,
     );
   });
   const best = result.members[result.ranking[0]];
   const e = result.ensemble.metrics;
   lines.push(
-    `  ensemble of the top ${result.ensemble.members.length} (models ${result.ensemble.members.join(', ')}): val RMSE ${f(e.validation.model.rmse, 2, 0)}, R² ${f(e.validation.model.r2, 3, 0)}`,
-    `  test (reported only): best model RMSE ${f(best.metrics.test.model.rmse, 2, 0)}, R² ${f(best.metrics.test.model.r2, 3, 0)}; ensemble RMSE ${f(e.test.model.rmse, 2, 0)}, R² ${f(e.test.model.r2, 3, 0)}; mean baseline RMSE ${f(e.test.baseline.rmse, 2, 0)}`,
+    `  ensemble of the top ${result.ensemble.members.length} (models ${result.ensemble.members.join(', ')}): ` +
+      `val RMSE ${f(e.validation.model.rmse, 2, 0)}, R² ${f(e.validation.model.r2, 3, 0)}`,
+    `  test (reported only): best model RMSE ${f(best.metrics.test.model.rmse, 2, 0)}, R² ${f(best.metrics.test.model.r2, 3, 0)}; ` +
+      `ensemble RMSE ${f(e.test.model.rmse, 2, 0)}, R² ${f(e.test.model.r2, 3, 0)}; mean baseline RMSE ${f(e.test.baseline.rmse, 2, 0)}`,
     `wrote ${result.members.length} model files, best.json, ensemble.json and sweep.json to ${join(out, '')}`,
     '',
   );

@@ -110,7 +110,8 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
     const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
     const c = data.counts;
     process.stderr.write(
-      `train: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train}, test ${c.test}\n`,
+      `train: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} ` +
+        `dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; train ${c.train}, test ${c.test}\n`,
     );
 
     const config: TrainConfig = {
@@ -140,7 +141,9 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
           beforeEpoch: nextTurn,
           onEpoch: (r) => {
             // The loss the loop minimizes: MSE on the min-max scaled target, not popularity points (the final table is).
-            const detail = `MSE (scaled) train ${r.trainLoss.toFixed(5)}  val ${r.valLoss.toFixed(5)}  test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
+            const detail =
+              `MSE (scaled) train ${r.trainLoss.toFixed(5)}  val ${r.valLoss.toFixed(5)} ` +
+              ` test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
             bar.update(r.epoch, detail);
             // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
             if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
@@ -158,7 +161,8 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
     print(summary(model.metrics, record, options.out));
     if (record.run.interrupted && interrupt.stoppedBy) {
       throw new UserError(
-        `Interrupted by ${signalLabel(interrupt.stoppedBy)} after epoch ${record.run.epochsRun}; wrote the best model so far (epoch ${record.run.bestEpoch}) to ${options.out}, marked "interrupted" in its training record.`,
+        `Interrupted by ${signalLabel(interrupt.stoppedBy)} after epoch ${record.run.epochsRun}; wrote the best ` +
+          `model so far (epoch ${record.run.bestEpoch}) to ${options.out}, marked "interrupted" in its training record.`,
         { exitCode: exitCodeOf(interrupt.stoppedBy) },
       );
     }
@@ -183,7 +187,8 @@ function summary(
   const f = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(8);
   const row = (name: string, m: MetricsReport['model']) => `  ${name.padEnd(22)}${f(m.rmse, 2)}${f(m.mae, 2)}${f(m.r2, 3)}`;
   return [
-    `train: ${settings.optimizer.kind} lr ${settings.optimizer.lr}, batch ${settings.batchSize}; ${run.epochsRun} epochs (${how}), best epoch ${run.bestEpoch}; ${run.totalSeconds.toFixed(1)} s, ${(run.msPerEpoch / 1000).toFixed(2)} s/epoch on ${run.backend}`,
+    `train: ${settings.optimizer.kind} lr ${settings.optimizer.lr}, batch ${settings.batchSize}; ${run.epochsRun} epochs (${how}), ` +
+      `best epoch ${run.bestEpoch}; ${run.totalSeconds.toFixed(1)} s, ${(run.msPerEpoch / 1000).toFixed(2)} s/epoch on ${run.backend}`,
     `  popularity points        RMSE     MAE      R²`,
     row(`model, test (${metrics.test.model.n})`, metrics.test.model),
     row('mean baseline, test', metrics.test.baseline),

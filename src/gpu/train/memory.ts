@@ -46,7 +46,8 @@ export function checkModelsFit(buffers: readonly BufferBytes[], K: number, bindi
       const fits = Math.min(...buffers.map((x) => Math.floor((bindingLimit - x.shared) / x.perModel)));
       const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
       throw new UserError(
-        `${K} models do not fit this device: their ${b.name} would take ${mib(b.shared + K * b.perModel)}, over its ${mib(bindingLimit)} binding limit; at most ${Math.max(0, fits)} models fit with this batch size and data, so shrink the grid or the batch.`,
+        `${K} models do not fit this device: their ${b.name} would take ${mib(b.shared + K * b.perModel)}, over its ${mib(bindingLimit)} ` +
+          `binding limit; at most ${Math.max(0, fits)} models fit with this batch size and data, so shrink the grid or the batch.`,
       );
     }
   }

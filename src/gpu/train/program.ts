@@ -83,8 +83,11 @@ export interface StepProgram {
   startRun(run: RunBuffers): ProgramRun;
 }
 
+/** Which step program: `fused` where the widths fit it (fastest), `layered` (any widths, one model), `auto` picks. */
+export type TrainerKernel = 'auto' | 'fused' | 'layered';
+
 /** Which program `kernel` means for these dims; `fused` that does not fit is refused in one sentence. */
-export function programFor(dims: readonly number[], kernel: 'auto' | 'fused' | 'layered'): 'fused' | 'layered' {
+export function programFor(dims: readonly number[], kernel: TrainerKernel): 'fused' | 'layered' {
   const fits = fusedSupports(dims);
   if (kernel === 'fused' && !fits) throw new RangeError(`The fused trainer does not fit dims [${dims.join(', ')}]; use the layered kernels.`);
   return kernel === 'layered' || !fits ? 'layered' : 'fused';

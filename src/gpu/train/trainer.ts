@@ -11,15 +11,7 @@ import type { Matrix } from '../../model/matrix.ts';
 import { toFloat32 } from '../../model/matrix.ts';
 import { type Params } from '../../model/params.ts';
 import { checkDims } from '../../model/validate.ts';
-import {
-  type Evaluation,
-  type ModelSettings,
-  type MultiTrainer,
-  singleModel,
-  type StepSettings,
-  type TrainableBackend,
-  type TrainingData,
-} from '../../model/trainable.ts';
+import type { Evaluation, ModelSettings, MultiTrainer, StepSettings, TrainingData } from '../../model/trainable.ts';
 import { BufferManager } from '../buffers.ts';
 import { assertAlive, type GpuContext, withErrorScopes } from '../device.ts';
 import { GpuEnsemble } from '../ensemble.ts';
@@ -27,13 +19,7 @@ import { pad4 } from '../packing.ts';
 import { MAX_MODELS, ModelHyper, Step } from '../structs.ts';
 import { FusedProgram } from './fused-program.ts';
 import { LayeredProgram } from './layered-program.ts';
-import { type DataSet, type ProgramRun, programFor, type RunBuffers, type StepProgram } from './program.ts';
-
-/** Which step program: `fused` where the widths fit it (fastest), `layered` (any widths, one model), `auto` picks. */
-export type TrainerKernel = 'auto' | 'fused' | 'layered';
-
-/** The values `--kernel` accepts. */
-export const TRAINER_KERNELS: readonly TrainerKernel[] = ['auto', 'fused', 'layered'];
+import type { DataSet, ProgramRun, RunBuffers, StepProgram, TrainerKernel } from './program.ts';
 
 const NO_UPDATE = { lrT: 0, epsT: 0, momentum: 0, beta1: 0, beta2: 0 } as const;
 
@@ -308,22 +294,4 @@ export class GpuTrainer implements MultiTrainer {
     if (!this.run) throw new Error('startTraining must be called before training.');
     return this.run;
   }
-}
-
-/** K models trained together on `ctx` (the fused program; the layered one holds a single model). */
-export function createGpuMultiTrainer(ctx: GpuContext, params: readonly Params[], kernel: TrainerKernel = 'auto'): GpuTrainer {
-  return new GpuTrainer(ctx, params, programFor(params[0].dims, kernel));
-}
-
-/**
- * A GPU trainer of one model on `ctx` starting from `params`: the K = 1 case of the same trainer. `auto` takes the
- * fused program wherever the fused forward kernel fits the widths (bench/TRAINING.md), and the layered one otherwise.
- */
-export function createGpuTrainer(ctx: GpuContext, params: Params, kernel: TrainerKernel = 'auto'): TrainableBackend {
-  const trainer = new GpuTrainer(ctx, [params], programFor(params.dims, kernel));
-  return singleModel(
-    trainer,
-    (X, options) => trainer.forward(X, options),
-    (p) => trainer.setParams(p),
-  );
 }
