@@ -1,7 +1,8 @@
 // `npm run bench:sweep` (also run by `npm run bench`): the sweep-epoch operation. K models of the notebook's
-// network each take one epoch of mini-batch Adam (batch 128) over the same m = 24 000 rows: ours with all K in the
-// same dispatches, ours K times one after another, and TF.js WebGPU training the same models one after another
-// (measured at K = 1 in the page in the same run; K × that figure for larger K, labelled as such). Every case is
+// network each take one epoch of mini-batch Adam (batch 128) over the same m = 24 000 rows. On the GPU: ours with
+// all K in the same dispatches, ours K times one after another, and TF.js WebGPU training the same models one after
+// another (measured at K = 1 in the page in the same run; K × that figure for larger K, labelled as such). On the
+// CPU (bench/sweep-cpu.ts): ours on every core, ours one after another, and PyTorch. Every case is
 // checked before it is timed: model 0 and model K − 1 of the batched run equal the same model trained alone, bit
 // for bit, and model 0 matches the CPU reference trainer.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,14 +17,17 @@ import { checkEpochParams } from './check.ts';
 import { makeBenchData, stepSettings, TRAIN } from './data.ts';
 import { median } from './measure.ts';
 import { referenceEpoch } from './reference.ts';
+import { cpuSweep } from './sweep-cpu.ts';
 
 const opts = new Command()
   .option('--ks <list>', 'model counts', '1,4,16,64')
   .option('--m <n>', 'training rows', '24000')
   .option('--runs <n>', 'timed epochs per case (after one warm-up)', '3')
   .option('--no-tfjs', 'skip TF.js WebGPU in the page')
+  .option('--backends <list>', 'gpu (Dawn, K models in the same dispatches) and/or cpu (the fast backend on every core, and PyTorch)', 'gpu,cpu')
   .parse()
-  .opts<{ ks: string; m: string; runs: string; tfjs: boolean }>();
+  .opts<{ ks: string; m: string; runs: string; tfjs: boolean; backends: string }>();
+const backends = opts.backends.split(',');
 const ks = opts.ks.split(',').map(Number);
 const m = Number(opts.m);
 const runs = Number(opts.runs);
@@ -55,11 +59,24 @@ interface Row {
 }
 
 async function main(): Promise<void> {
+  const reference = await referenceEpoch(data, TRAIN);
+  const gpu = backends.includes('gpu') ? await gpuSweep(reference) : null;
+  const cpu = backends.includes('cpu') ? await cpuSweep(data, training, settings, TRAIN, reference, modelsOf, ks, runs) : null;
+  const lines = [...(gpu?.lines ?? []), ...(gpu && cpu ? [''] : []), ...(cpu?.lines ?? [])];
+  console.log(`\n${lines.join('\n')}`);
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/sweep.md', import.meta.url), `${lines.join('\n')}\n`);
+  writeFileSync(
+    new URL('./results/sweep.json', import.meta.url),
+    `${JSON.stringify({ m, batch: TRAIN.batchSize, gpu: gpu?.json ?? null, cpu: cpu?.rows ?? null }, null, 2)}\n`,
+  );
+}
+
+async function gpuSweep(reference: Params): Promise<{ lines: string[]; json: object }> {
   const runtime = await openNodeRuntime('gpu');
   const rows: Row[] = [];
   const started = Date.now();
   console.log(`# sweep-epoch, ${new Date().toISOString()}; node ${process.version}; ${runtime.description}; m = ${m}, batch ${TRAIN.batchSize}, Adam`);
-  const reference = await referenceEpoch(data, TRAIN);
   try {
     for (const K of ks) {
       const models = modelsOf(K);
@@ -121,13 +138,7 @@ async function main(): Promise<void> {
       `the batched run equal the same model trained alone, bit for bit, and model 0 matches ` +
       `the CPU reference trainer. ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
   ];
-  console.log(`\n${lines.join('\n')}`);
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/sweep.md', import.meta.url), `${lines.join('\n')}\n`);
-  writeFileSync(
-    new URL('./results/sweep.json', import.meta.url),
-    `${JSON.stringify({ m, batch: TRAIN.batchSize, adapter: runtime.description, rows, tfjsEpochMsK1: tfjs ?? null }, null, 2)}\n`,
-  );
+  return { lines, json: { adapter: runtime.description, rows, tfjsEpochMsK1: tfjs ?? null } };
 }
 
 // TF.js WebGPU's epoch at K = 1 in the benchmark page (the same Chromium run the main benchmark uses).

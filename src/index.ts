@@ -21,7 +21,7 @@ export interface OpenRuntimeOptions {
 /**
  * Opens the device every model runs on. `gpu`: Dawn on the best adapter, SwiftShader where there is no GPU, or one
  * sentence saying why there is none. `auto` (default): the same, falling back to the fast CPU backend with one line
- * through `log`. `cpu`: the fast CPU backend (float32, WebAssembly SIMD, one thread); `reference`: the float64
+ * through `log`. `cpu`: the fast CPU backend (float32, WebAssembly SIMD; one model on one thread, K models on every core); `reference`: the float64
  * reference; neither loads Dawn. Call `close()` when done: Node does not exit
  * while Dawn's device is open.
  */

@@ -9,7 +9,7 @@ export const BACKEND_KINDS = BACKEND_CHOICES;
 /** The help text of `--backend`. */
 export const BACKEND_HELP =
   'auto (the GPU through Dawn, else the fast CPU backend, with one line saying so), gpu, ' +
-  'cpu (float32, WebAssembly SIMD, one thread), or reference (the float64 CPU reference)';
+  'cpu (float32, WebAssembly SIMD; one model on one thread, a sweep on every core), or reference (the float64 CPU reference)';
 
 /** Runs `use` with a runtime of the asked kind, closing it afterwards, also on failure. */
 export async function withRuntime<T>(

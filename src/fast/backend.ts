@@ -17,6 +17,11 @@ export function fastDescription(build: KernelBuild): string {
   return `CPU fast (float32, ${build === 'wasm-simd' ? 'WebAssembly SIMD' : 'JavaScript'}, one thread)`;
 }
 
+/** A fast backend's description for K models on `threads` threads. */
+export function fastModelsDescription(single: string, models: number, threads: number): string {
+  return single.replace(/one thread\)$/, `${models} models on ${threads} thread${threads > 1 ? 's' : ''})`);
+}
+
 /** An MLP on the CPU in float32; results agree with the float64 reference within float32 rounding. */
 export class FastBackend implements MlpBackend {
   readonly kind = 'cpu' as const;

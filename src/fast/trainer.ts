@@ -55,6 +55,11 @@ export class FastTrainer extends FastBackend implements TrainableBackend {
     }
   }
 
+  /** Draws the epoch's order without training: a model that sits an epoch out stays on the others' shuffle. */
+  async skipEpoch(): Promise<void> {
+    this.requireRun().shuffler.next();
+  }
+
   async evaluate(): Promise<Evaluation> {
     const { data } = this.requireRun();
     const train = forwardAll(this.net, data.xTrain, false).out;

@@ -1,6 +1,8 @@
-// The runtime in Node: Dawn (the `webgpu` package, loaded only when a GPU is asked for), the fast CPU backend or the reference.
+// The runtime in Node: Dawn (the `webgpu` package, loaded only when a GPU is asked for), the fast CPU backend (its
+// K-model trainer on worker threads, one per core) or the reference.
 import { UserError } from '../errors.ts';
 import { type BackendChoice, createRuntime, type Runtime } from '../runtime/runtime.ts';
+import { nodeFastPool } from './node-fast-pool.ts';
 
 /** Writes one line to stderr: how the CLI says which backend runs. */
 const stderrLine = (line: string): void => {
@@ -12,7 +14,8 @@ const stderrLine = (line: string): void => {
  * (float32) and says so through `log`; `cpu` (fast) and `reference` (float64) never load Dawn.
  */
 export async function openNodeRuntime(choice: BackendChoice = 'auto', log: (line: string) => void = stderrLine): Promise<Runtime> {
-  if (choice === 'cpu' || choice === 'reference') return createRuntime(null, undefined, choice === 'cpu' ? 'fast' : 'reference');
+  if (choice === 'reference') return createRuntime(null, undefined, 'reference');
+  if (choice === 'cpu') return createRuntime(null, undefined, 'fast', nodeFastPool());
   // Loaded only when asked for: Dawn is a native module, and a CPU-only command should not pay for it.
   const { openNodeGpu, closeNodeGpu } = await import('./node-gpu.ts');
   try {
@@ -21,6 +24,6 @@ export async function openNodeRuntime(choice: BackendChoice = 'auto', log: (line
   } catch (err) {
     if (choice === 'gpu' || !(err instanceof UserError)) throw err;
     log(`backend: no WebGPU adapter (${err.message.replace(/\.$/, '')}); running on the fast CPU backend instead.`);
-    return createRuntime(null, undefined, 'fast');
+    return createRuntime(null, undefined, 'fast', nodeFastPool());
   }
 }

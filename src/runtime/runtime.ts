@@ -16,6 +16,8 @@ import { CpuMultiTrainer } from '../reference/multi-trainer.ts';
 import { createCpuTrainer } from '../reference/trainer.ts';
 import { createFastBackend, fastDescription } from '../fast/backend.ts';
 import { simdAvailable } from '../fast/kernels.ts';
+import { createFastMultiTrainer } from '../fast/multi-trainer.ts';
+import type { FastPool } from '../fast/pool.ts';
 import { createFastTrainer } from '../fast/trainer.ts';
 
 /**
@@ -49,8 +51,8 @@ export interface Runtime {
   /** A trainable backend starting from `params`. */
   trainer(params: Params, options?: TrainerOptions): Promise<TrainableBackend>;
   /**
-   * K models of the same dims trained together (a sweep or an ensemble): on the GPU in the same dispatches, on the
-   * CPU one reference trainer each.
+   * K models of the same dims trained together (a sweep or an ensemble): on the GPU in the same dispatches; on the
+   * fast CPU backend split over the pool's workers, one per core; on the reference, one float64 trainer each.
    */
   multiTrainer(params: readonly Params[], options?: TrainerOptions): Promise<MultiTrainer>;
   /** An ensemble of `members` (same dims), averaged; on the GPU every member runs in one dispatch. */
@@ -61,11 +63,17 @@ export interface Runtime {
 
 const CPU_DESCRIPTION = 'CPU reference (float64, JavaScript)';
 
+/** The fast runtime: one model on one thread, K models over the pool's threads. */
+function fastRuntimeDescription(pool?: FastPool): string {
+  const single = fastDescription(simdAvailable() ? 'wasm-simd' : 'js');
+  return pool && pool.threads > 1 ? `${single.replace(/\)$/, '')}; K models on ${pool.threads} threads)` : single;
+}
+
 /**
  * A runtime on `gpu`, or on the CPU when it is null: the float64 reference unless `cpu` is `fast`;
- * `closeDevice` runs last in close().
+ * `closeDevice` runs last in close(). `pool` starts the workers the fast multi-trainer spreads K models over.
  */
-export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = () => {}, cpu: CpuFlavour = 'reference'): Runtime {
+export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = () => {}, cpu: CpuFlavour = 'reference', pool?: FastPool): Runtime {
   const fast = cpu === 'fast';
   const handedOut = new Set<{ dispose(): void }>();
   let closed = false;
@@ -82,7 +90,7 @@ export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = 
   };
   return {
     kind: gpu ? 'gpu' : 'cpu',
-    description: gpu ? `WebGPU on ${gpu.description}` : fast ? fastDescription(simdAvailable() ? 'wasm-simd' : 'js') : CPU_DESCRIPTION,
+    description: gpu ? `WebGPU on ${gpu.description}` : fast ? fastRuntimeDescription(pool) : CPU_DESCRIPTION,
     gpu,
     async backend(params, options = {}) {
       live();
@@ -97,7 +105,8 @@ export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = 
     async multiTrainer(params, options = {}) {
       live();
       params.forEach((p) => checkParams(p));
-      return track(gpu ? createGpuMultiTrainer(gpu, params, options.kernel ?? 'auto') : new CpuMultiTrainer(params));
+      if (gpu) return track(createGpuMultiTrainer(gpu, params, options.kernel ?? 'auto'));
+      return track(fast ? await createFastMultiTrainer(params, { pool }) : new CpuMultiTrainer(params));
     },
     async ensemble(members) {
       live();

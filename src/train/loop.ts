@@ -3,6 +3,7 @@
 // cancellation, and the checks that stop a model that can no longer learn (dead output, divergence).
 import { UserError } from '../errors.ts';
 import type { Evaluation, ModelSettings, MultiTrainer, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
+import { TrainerGroup } from '../model/trainer-group.ts';
 
 /** What the loop reports after each epoch (epoch 0 is the untrained network). */
 export interface EpochReport {
@@ -180,35 +181,12 @@ export async function trainModels(trainer: MultiTrainer, data: TrainingData, set
   }));
 }
 
-/** A single trainer as a batch of one model: what lets {@link trainLoop} be {@link trainModels} with K = 1. */
-function oneModel(backend: TrainableBackend): MultiTrainer {
-  return {
-    kind: backend.kind,
-    description: backend.description,
-    dims: backend.dims,
-    models: 1,
-    startTraining: (data, settings) => backend.startTraining(data, settings),
-    trainEpoch: async (active) => {
-      if (!active || active[0]) await backend.trainEpoch();
-    },
-    evaluate: async () => [await backend.evaluate()],
-    saveBest: async (models) => {
-      if (models.includes(0)) await backend.saveBest();
-    },
-    restoreBest: () => backend.restoreBest(),
-    batchGradients: (batch) => backend.batchGradients(batch),
-    readParams: () => backend.readParams(),
-    readAllParams: async () => [await backend.readParams()],
-    dispose: () => backend.dispose(),
-  };
-}
-
 /**
  * Trains one model: {@link trainModels} with K = 1. A diverged run or a dead output is a one-sentence UserError,
  * as a single run has nothing else to fall back on.
  */
 export async function trainLoop(backend: TrainableBackend, data: TrainingData, settings: StepSettings, options: LoopOptions): Promise<LoopOutcome> {
-  const [outcome] = await trainModels(oneModel(backend), data, settings, {
+  const [outcome] = await trainModels(new TrainerGroup([backend]), data, settings, {
     ...options,
     onEpoch: options.onEpoch && ((reports) => reports.forEach(({ model: _model, ...r }) => options.onEpoch!(r))),
   });

@@ -20,7 +20,7 @@ describe('spotify-mlp with --backend cpu (the fast CPU backend)', () => {
       dir,
     );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/backend: CPU fast \(float32, WebAssembly SIMD, one thread\)/);
+    expect(run.stderr).toMatch(/backend: CPU fast \(float32, WebAssembly SIMD, one thread(; K models on \d+ threads)?\)/);
     expect(readdirSync(out)).toHaveLength(8);
     for (const name of ['Z1', 'A1', 'Z2', 'A2', 'Z3', 'A3', 'Z4', 'A4']) {
       const want = referenceNpy(`sample_${name}.npy`);

@@ -1,0 +1,56 @@
+// What one worker of the fast pool runs: a group of fast trainers (some of a sweep's K models) behind plain
+// methods that a messaging library (comlink) exposes to the main thread. Nothing here knows about threads.
+import type { Params } from '../model/params.ts';
+import type { Evaluation, ModelSettings, StepSettings, TrainingData } from '../model/trainable.ts';
+import { TrainerGroup } from '../model/trainer-group.ts';
+import type { KernelBuild } from './kernels.ts';
+import { createFastTrainer } from './trainer.ts';
+
+/** The methods a pool worker offers; each mirrors MultiTrainer over the worker's own models. */
+export interface GroupHost {
+  /** Builds fast trainers for these models (replacing any earlier ones); resolves to their description. */
+  open(params: readonly Params[], build?: KernelBuild): Promise<string>;
+  startTraining(data: TrainingData, settings: StepSettings, models?: readonly ModelSettings[]): Promise<void>;
+  trainEpoch(active?: readonly boolean[]): Promise<void>;
+  evaluate(): Promise<Evaluation[]>;
+  saveBest(models: readonly number[]): Promise<void>;
+  restoreBest(): Promise<void>;
+  batchGradients(batch: number, model: number): Promise<Float64Array>;
+  readParams(model: number): Promise<Params>;
+  readAllParams(): Promise<Params[]>;
+  /** Throws `message` as an Error: how tests make a worker fail. */
+  fail(message: string): Promise<never>;
+  close(): void;
+}
+
+/** A group host with no models yet. */
+export function createGroupHost(): GroupHost {
+  let group: TrainerGroup | null = null;
+  const need = (): TrainerGroup => {
+    if (!group) throw new Error('The worker holds no models; open() comes first.');
+    return group;
+  };
+  return {
+    async open(params, build) {
+      group?.dispose();
+      group = null;
+      const trainers = [];
+      for (const p of params) trainers.push(await createFastTrainer(p, { build }));
+      group = new TrainerGroup(trainers);
+      return group.description;
+    },
+    startTraining: (data, settings, models) => need().startTraining(data, settings, models),
+    trainEpoch: (active) => need().trainEpoch(active),
+    evaluate: () => need().evaluate(),
+    saveBest: (models) => need().saveBest(models),
+    restoreBest: () => need().restoreBest(),
+    batchGradients: (batch, model) => need().batchGradients(batch, model),
+    readParams: (model) => need().readParams(model),
+    readAllParams: () => need().readAllParams(),
+    fail: (message) => Promise.reject(new Error(message)),
+    close() {
+      group?.dispose();
+      group = null;
+    },
+  };
+}
