@@ -37,7 +37,7 @@ export function nodeFastPool(threads = availableParallelism()): FastPool {
       });
       died.catch(() => {}); // observed only while a call is waiting
       const host = wrap<GroupHost>(nodeEndpoint(worker));
-      const ready: PoolWorker = { host: host as unknown as PoolWorker['host'], died, terminate: () => void worker.terminate() };
+      const ready: PoolWorker = { host: host, died, terminate: () => void worker.terminate() };
       // Online means the thread started; a module that fails to load shows up as `error` instead.
       return new Promise((resolve, reject) => {
         worker.once('online', () => resolve(ready));
