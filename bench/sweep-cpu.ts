@@ -137,7 +137,8 @@ export async function cpuSweep(
     '',
     `${runtime.description}; PyTorch: ${torch ? `${torch.torch}, ${torch.threads} threads` : 'not run'}; load average at the end ${load()}.`,
     '',
-    '| K | ours, all cores | model-epochs/s | vs K = 1 | ours, one after another | PyTorch nn.Sequential × K | PyTorch baddbmm | model-epochs/s | ours ÷ PyTorch best |',
+    '| K | ours, all cores | model-epochs/s | vs K = 1 | ours, one after another | ' +
+      'PyTorch nn.Sequential × K | PyTorch baddbmm | model-epochs/s | ours ÷ PyTorch best |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((r) => {
       const best = Math.min(r.torchSequentialMs ?? Infinity, r.torchBmmMs ?? Infinity);

@@ -24,8 +24,8 @@ export function initSweepPanel(app: App): void {
     const note = byId('sweep-cpu-note');
     note.hidden = app.runtime.gpu !== null;
     note.textContent =
-      "No WebGPU here, so the sweep trains on the CPU reference on this page's thread, one epoch of every model at a " +
-      'time: it works, but it is slow and the page may pause between epochs. With WebGPU all K models share the same dispatches.';
+      `No WebGPU here, so the sweep trains on the fast CPU backend (float32, WebAssembly SIMD) in ${Math.max(2, navigator.hardwareConcurrency || 2)} ` +
+      "workers, one per core, off this page's thread; Stop acts between epochs. With WebGPU all K models share the same dispatches.";
   };
   // The device panel opens the runtime before the first dataset arrives, so by then the note is right.
   app.on('dataset', cpuNote);

@@ -4,13 +4,14 @@
 import { UserError } from '../errors.ts';
 import type { ForwardOptions, ForwardResult, MlpBackend } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
-import { CpuMultiTrainer } from '../reference/multi-trainer.ts';
 import { CpuEnsemble } from '../reference/ensemble.ts';
 import type { Params } from '../model/params.ts';
-import type { Evaluation, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
+import type { Evaluation, MultiTrainer, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
+import { createFastMultiTrainer } from '../fast/multi-trainer.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { EpochReport } from '../train/loop.ts';
 import { type ScaledData, type TrainConfig, type TrainedModel, trainModel, type TrainModelOptions } from '../train/train-model.ts';
+import { browserFastPool } from './fast-pool.ts';
 import type { FastWorkerReply, FastWorkerRequest, WorkerObjectKind } from './fast-worker-protocol.ts';
 
 /** A float32 copy of `m` that owns its buffer, so the buffer can be transferred to the worker. */
@@ -178,6 +179,8 @@ export async function openWorkerRuntime(): Promise<WorkerRuntime> {
   const channel = new WorkerChannel();
   const description = `${await channel.call<string>({ op: 'describe' })}, in a worker`;
   const handedOut = new Set<MlpBackend>();
+  const trainers = new Set<MultiTrainer>();
+  const pool = browserFastPool();
   let closed = false;
   const open = async <T extends WorkerBackend>(kind: WorkerObjectKind, params: Params, make: (h: number) => T): Promise<T> => {
     if (closed) throw new Error('This runtime is closed; open a new one.');
@@ -211,11 +214,12 @@ export async function openWorkerRuntime(): Promise<WorkerRuntime> {
         options.signal?.removeEventListener('abort', abort);
       }
     },
-    // A sweep without WebGPU: the reference trainers on this thread, an epoch of all models at a time (the panel
-    // yields between epochs); the sweep is the GPU's feature, this keeps the page usable without one.
+    // A sweep without WebGPU: the fast trainers in a pool of workers, one per core; the page's thread only waits.
     multiTrainer: async (params) => {
       if (closed) throw new Error('This runtime is closed; open a new one.');
-      return new CpuMultiTrainer(params);
+      const trainer = await createFastMultiTrainer(params, { pool });
+      trainers.add(trainer);
+      return trainer;
     },
     ensemble: async (members) => {
       if (closed) throw new Error('This runtime is closed; open a new one.');
@@ -224,6 +228,7 @@ export async function openWorkerRuntime(): Promise<WorkerRuntime> {
     close() {
       if (closed) return;
       closed = true;
+      for (const t of trainers) t.dispose();
       for (const b of handedOut) b.dispose();
       handedOut.clear();
       channel.terminate();

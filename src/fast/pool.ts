@@ -3,6 +3,8 @@
 // result is the one it would get alone. The platform starts the workers (worker_threads in Node, Web Workers in the
 // page) and hands over each one's GroupHost through comlink; this file only deals models and gathers results.
 import { UserError } from '../errors.ts';
+import { averageOutputs, type EnsembleBackend } from '../model/backend.ts';
+import { type Matrix, matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import type { Evaluation, ModelSettings, MultiTrainer, StepSettings, TrainingData } from '../model/trainable.ts';
 import { fastModelsDescription } from './backend.ts';
@@ -67,7 +69,16 @@ export class PooledMultiTrainer implements MultiTrainer {
     if (models && models.length !== this.models) {
       throw new RangeError(`startTraining got settings for ${models.length} models; the trainer holds ${this.models}.`);
     }
-    await this.each((w, g) => w.host.startTraining(data, settings, models && share(models, g, this.workers.length)));
+    // Only the matrices go over: a caller's data may carry more (a page's row indices, the scaler).
+    const { xTrain, yTrain, xTest, yTest, xVal, yVal } = data;
+    const shared: TrainingData = {
+      xTrain: shareable(xTrain),
+      yTrain: shareable(yTrain),
+      xTest: shareable(xTest),
+      yTest: shareable(yTest),
+      ...(xVal && yVal ? { xVal: shareable(xVal), yVal: shareable(yVal) } : {}),
+    };
+    await this.each((w, g) => w.host.startTraining(shared, settings, models && share(models, g, this.workers.length)));
   }
 
   async trainEpoch(active?: readonly boolean[]): Promise<void> {
@@ -101,6 +112,27 @@ export class PooledMultiTrainer implements MultiTrainer {
     return this.gather(await this.each((w) => w.host.readAllParams()));
   }
 
+  /** Every model as an ensemble where it lives: each worker runs its own models' forward passes. */
+  membersEnsemble(): EnsembleBackend {
+    const forwardMembers = async (X: Matrix): Promise<Matrix[]> => {
+      const shared = shareable(X);
+      return this.gather(await this.each((w) => w.host.forwardMembers(shared)));
+    };
+    return {
+      kind: 'cpu',
+      description: this.description,
+      dims: this.dims,
+      members: this.models,
+      forwardMembers,
+      forward: async (X, options = {}) => {
+        if (options.cache) throw new RangeError('An ensemble has no single cache; run a member on its own for one.');
+        return { out: averageOutputs(await forwardMembers(X)) };
+      },
+      setParams: () => Promise.reject(new Error("A sweep's ensemble holds the trained models; it takes no other parameters.")),
+      dispose: () => {},
+    };
+  }
+
   /** Ends every worker at once (a model being trained is dropped with it). */
   dispose(): void {
     for (const w of this.workers) w.terminate();
@@ -115,6 +147,20 @@ export class PooledMultiTrainer implements MultiTrainer {
     const n = this.workers.length;
     return Array.from({ length: this.models }, (_, i) => lists[i % n][Math.floor(i / n)]);
   }
+}
+
+/**
+ * A float32 copy of `m` every worker reads without a copy of its own: in a SharedArrayBuffer where there is one (Node,
+ * and a cross-origin-isolated page), else a plain array that each message copies. The fast trainers compute in
+ * float32, so this is the data they would convert to anyway.
+ */
+export function shareable(m: Matrix): Matrix<Float32Array> {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? true;
+  const bytes = m.data.length * 4;
+  const buffer = typeof SharedArrayBuffer !== 'undefined' && isolated ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const data = new Float32Array(buffer);
+  data.set(m.data);
+  return matrix(m.rows, m.cols, data);
 }
 
 /** Worker g's share of a per-model list: items g, g + n, g + 2n, … */

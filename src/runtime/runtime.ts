@@ -16,6 +16,7 @@ import { CpuMultiTrainer } from '../reference/multi-trainer.ts';
 import { createCpuTrainer } from '../reference/trainer.ts';
 import { createFastBackend, fastDescription } from '../fast/backend.ts';
 import { simdAvailable } from '../fast/kernels.ts';
+import { createFastEnsemble } from '../fast/ensemble.ts';
 import { createFastMultiTrainer } from '../fast/multi-trainer.ts';
 import type { FastPool } from '../fast/pool.ts';
 import { createFastTrainer } from '../fast/trainer.ts';
@@ -111,7 +112,8 @@ export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = 
     async ensemble(members) {
       live();
       members.forEach((p) => checkParams(p));
-      return track(gpu && ensembleFitsOneDispatch(members[0].dims) ? new GpuEnsemble(gpu, members) : new CpuEnsemble(members));
+      if (gpu && ensembleFitsOneDispatch(members[0].dims)) return track(new GpuEnsemble(gpu, members));
+      return track(fast ? await createFastEnsemble(members) : new CpuEnsemble(members));
     },
     close() {
       if (closed) return;

@@ -99,8 +99,14 @@ export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: 
   const validation = train.validation ?? DEFAULT_VALIDATION;
   if (validation === 0) throw new UserError('A sweep ranks its models on validation rows, so --validation must be above 0.');
   const split = carveValidation(data, validation, train.seed, train.rng);
+  // The page's thread must not stall: it yields (beforeEpoch) after the carve and after each model's start.
+  await options.beforeEpoch?.();
   const cells = grid.seeds.flatMap((seed) => grid.lrs.map((lr) => ({ seed, lr })));
-  const starts = cells.map(({ seed }) => startingParams({ ...train, seed }, split.yTrain));
+  const starts: Params[] = [];
+  for (const { seed } of cells) {
+    starts.push(startingParams({ ...train, seed }, split.yTrain));
+    if (starts.length % 4 === 0) await options.beforeEpoch?.();
+  }
   const trainer = await runtime.multiTrainer(starts);
   let outcomes: ModelOutcome[];
   let params: Params[];

@@ -270,11 +270,11 @@ describe('the sweep panel without WebGPU', () => {
     await c?.close();
   });
 
-  it('says it trains on the CPU reference, and still sweeps', async () => {
+  it('says it trains on the fast CPU backend in workers, and sweeps', async () => {
     const before = (await demoStatus(c.page))!;
     expect(before.backend).toBe('cpu');
     expect(await c.page.$eval('#sweep-cpu-note', (e) => (e as HTMLElement).hidden)).toBe(false);
-    expect(await c.page.$eval('#sweep-cpu-note', (e) => (e as HTMLElement).innerText)).toMatch(/No WebGPU.*CPU reference/);
+    expect(await c.page.$eval('#sweep-cpu-note', (e) => (e as HTMLElement).innerText)).toMatch(/No WebGPU.*fast CPU backend.*in \d+ workers, one per core/);
     for (const [id, v] of [
       ['sweep-seeds', '1'],
       ['sweep-lrs', '0.002,0.004'],

@@ -2,6 +2,7 @@
 // it trained alone by the fast backend, bit for bit (same batches, same order, same kernels); a worker that throws
 // or dies ends the call with one sentence; closing the runtime ends every worker.
 import { describe, expect, test } from 'vitest';
+import { createFastEnsemble } from '../../src/fast/ensemble.ts';
 import { createFastMultiTrainer } from '../../src/fast/multi-trainer.ts';
 import type { FastPool, PoolWorker } from '../../src/fast/pool.ts';
 import { createFastTrainer } from '../../src/fast/trainer.ts';
@@ -75,6 +76,13 @@ describe('fast multi-trainer', () => {
         const evals = await multi.evaluate();
         expect(evals.map((e) => Number.isFinite(e.trainLoss))).toEqual(Array(K).fill(true));
         expect((await multi.readParams(3)).W[1].data).toEqual(together[3].W[1].data);
+        // The members' outputs where they live (the workers' own models) equal the fast ensemble's of the params read back.
+        const here = await createFastEnsemble(together);
+        const there = multi.membersEnsemble?.() ?? here;
+        const outs = await there.forwardMembers(data.xTest);
+        expect(outs.map((o) => Array.from(o.data))).toEqual((await here.forwardMembers(data.xTest)).map((o) => Array.from(o.data)));
+        expect(Array.from((await there.forward(data.xTest)).out.data)).toEqual(Array.from((await here.forward(data.xTest)).out.data));
+        here.dispose();
       } finally {
         multi.dispose();
       }
