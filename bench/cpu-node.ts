@@ -2,9 +2,8 @@
 // backend's two builds and the float64 reference, forward at m and one Adam epoch (batch 128), round-robin.
 // `node bin/run-ts.mjs bench/cpu-node.ts [--m 24000] [--runs 9]`
 import { feedForward } from '../src/reference/forward.ts';
-import { createFastBackend, FastBackend } from '../src/fast/backend.ts';
-import { createKernels, type KernelBuild } from '../src/fast/kernels.ts';
-import { FastNetwork } from '../src/fast/network.ts';
+import { createFastBackend } from '../src/fast/backend.ts';
+import type { KernelBuild } from '../src/fast/kernels.ts';
 import { createFastTrainer } from '../src/fast/trainer.ts';
 import { matrix } from '../src/model/matrix.ts';
 import type { TrainableBackend } from '../src/model/trainable.ts';
@@ -92,18 +91,12 @@ const fast = async (build: KernelBuild) => {
   const backend = await createFastBackend(data.params, { build });
   return async () => (await backend.forward(data.X)).out.data;
 };
-async function simdRows(rowBlock: number) {
-  const backend = new FastBackend(await createKernels(FastNetwork.floatsFor(dims), 'wasm-simd', rowBlock), data.params);
-  return async () => (await backend.forward(data.X)).out.data;
-}
 const forwards: Record<string, () => Promise<ArrayLike<number>> | ArrayLike<number>> = {
   'reference (float64)': () => feedForward(data.X, data.params).yOut.data,
   'js i-p-j (axpy rows)': () => jsForward(axpy),
   'js 4 rows × 1 column': () => jsForward(rows4),
   'js 4×1, chunks of 256': () => jsForward(rows4, 256),
   'fast js build (4×2, chunks of 256)': await fast('js'),
-  'wasm-simd, 2 rows × 8 columns': await simdRows(2),
-  'wasm-simd, 6 rows × 8 columns': await simdRows(6),
   'fast wasm-simd build (4 rows × 8 columns, the default)': await fast('wasm-simd'),
 };
 

@@ -1,7 +1,8 @@
-// The fast CPU backend's two kernels, behind one interface with two builds: WebAssembly SIMD (the default) and
-// blocked float32 JavaScript (where the engine has no wasm SIMD). Both work on one float32 memory, addressed in
-// floats; every column count is a multiple of COLUMN_ALIGN, so the SIMD build needs no tail code.
-import { ROW_BLOCK, simdModuleBytes } from './simd-kernels.ts';
+// The fast CPU backend's two kernels, behind one interface with two builds: WebAssembly SIMD (the default, written
+// in AssemblyScript in assembly/kernels.ts and compiled by tools/build-kernels.mjs) and blocked float32 JavaScript
+// (where the engine has no wasm SIMD). Both work on one float32 memory, addressed in floats; every column count is a
+// multiple of COLUMN_ALIGN, so the SIMD build needs no tail code.
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.ts';
 
 /** Columns of every buffer are padded to a multiple of this (two f32x4 vectors). */
 export const COLUMN_ALIGN = 8;
@@ -38,28 +39,36 @@ export interface Kernels {
 
 let simdModule: Promise<WebAssembly.Module | null> | undefined;
 let simdValid: boolean | undefined;
+let simdBytes: Uint8Array<ArrayBuffer> | undefined;
+
+/** The compiled kernels' bytes (decoded once from the generated module). */
+function kernelBytes(): Uint8Array<ArrayBuffer> {
+  if (!simdBytes) {
+    const text = atob(KERNELS_WASM_BASE64);
+    simdBytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) simdBytes[i] = text.charCodeAt(i);
+  }
+  return simdBytes;
+}
 
 /** Whether this engine validates the SIMD kernels (synchronously; compiling stays asynchronous). */
 export function simdAvailable(): boolean {
-  simdValid ??= typeof WebAssembly !== 'undefined' && WebAssembly.validate(simdModuleBytes());
+  simdValid ??= typeof WebAssembly !== 'undefined' && WebAssembly.validate(kernelBytes());
   return simdValid;
 }
 
 /** The compiled SIMD module, or null where the engine does not validate it (no wasm SIMD). */
 function compiledSimd(): Promise<WebAssembly.Module | null> {
   simdModule ??= (async () => {
-    return simdAvailable() ? WebAssembly.compile(simdModuleBytes()) : null;
+    return simdAvailable() ? WebAssembly.compile(kernelBytes()) : null;
   })();
   return simdModule;
 }
 
-/**
- * Kernels on a fresh memory of at least `floats` floats: the SIMD build unless `build` asks for JavaScript or wasm
- * SIMD is missing. `rowBlock` other than the default compiles a variant of the dense kernel (bench/cpu-node.ts).
- */
-export async function createKernels(floats: number, build: KernelBuild = 'wasm-simd', rowBlock = ROW_BLOCK): Promise<Kernels> {
+/** Kernels on a fresh memory of at least `floats` floats: the SIMD build unless `build` asks for JavaScript or wasm SIMD is missing. */
+export async function createKernels(floats: number, build: KernelBuild = 'wasm-simd'): Promise<Kernels> {
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((floats * 4) / 65536)) });
-  const module = build !== 'wasm-simd' ? null : rowBlock === ROW_BLOCK ? await compiledSimd() : await WebAssembly.compile(simdModuleBytes(rowBlock));
+  const module = build !== 'wasm-simd' ? null : await compiledSimd();
   if (!module) return jsKernels(memory);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const e = instance.exports as unknown as Pick<Kernels, 'dense' | 'weightGrad'>;
