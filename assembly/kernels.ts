@@ -3,6 +3,17 @@
 // counts are multiples of 8 (COLUMN_ALIGN in src/fast/kernels.ts), so there is no tail code. src/fast/kernels.ts
 // documents what each computes and holds the JavaScript twin; the float64 reference checks both (test/fast/).
 
+/**
+ * acc + a·b per lane: one fused multiply-add in the relaxed-SIMD build (where the engine fuses it), a multiply and
+ * an add, each rounded, in the plain SIMD build. The choice is made at compile time (tools/build-kernels.mjs builds
+ * both) and at load time (src/fast/kernels.ts takes the relaxed build only where the engine validates it).
+ */
+// @ts-ignore: decorator
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<f32>(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 /** Rows of W per register block of dense: 4 rows × 8 columns of accumulators in 8 f32x4 registers. */
 // @ts-ignore: decorator
 @inline const ROWS: i32 = 4;
@@ -35,14 +46,14 @@ export function dense(
         const w1 = v128.load32_splat(wp + wrs);
         const w2 = v128.load32_splat(wp + 2 * wrs);
         const w3 = v128.load32_splat(wp + 3 * wrs);
-        s00 = f32x4.add(s00, f32x4.mul(w0, x0));
-        s01 = f32x4.add(s01, f32x4.mul(w0, x1));
-        s10 = f32x4.add(s10, f32x4.mul(w1, x0));
-        s11 = f32x4.add(s11, f32x4.mul(w1, x1));
-        s20 = f32x4.add(s20, f32x4.mul(w2, x0));
-        s21 = f32x4.add(s21, f32x4.mul(w2, x1));
-        s30 = f32x4.add(s30, f32x4.mul(w3, x0));
-        s31 = f32x4.add(s31, f32x4.mul(w3, x1));
+        s00 = madd(s00, w0, x0);
+        s01 = madd(s01, w0, x1);
+        s10 = madd(s10, w1, x0);
+        s11 = madd(s11, w1, x1);
+        s20 = madd(s20, w2, x0);
+        s21 = madd(s21, w2, x1);
+        s30 = madd(s30, w3, x0);
+        s31 = madd(s31, w3, x1);
         wp += wcs;
         sp += srcStride;
       }
@@ -62,8 +73,8 @@ export function dense(
       let sp = src + (j << 2);
       for (let p = 0; p < k; p++) {
         const wv = v128.load32_splat(wp);
-        s0 = f32x4.add(s0, f32x4.mul(wv, v128.load(sp)));
-        s1 = f32x4.add(s1, f32x4.mul(wv, v128.load(sp, 16)));
+        s0 = madd(s0, wv, v128.load(sp));
+        s1 = madd(s1, wv, v128.load(sp, 16));
         wp += wcs;
         sp += srcStride;
       }
@@ -107,10 +118,10 @@ export function weightGrad(dz: i32, ap: i32, n: i32, k: i32, stride: i32, cols: 
       let aRow = ap + p * stride;
       for (let j = 0, dp = row; j < cols; j += 4, dp += 16, aRow += 16) {
         const d = v128.load(dp);
-        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(aRow)));
-        a1 = f32x4.add(a1, f32x4.mul(d, v128.load(aRow + stride)));
-        a2 = f32x4.add(a2, f32x4.mul(d, v128.load(aRow + 2 * stride)));
-        a3 = f32x4.add(a3, f32x4.mul(d, v128.load(aRow + 3 * stride)));
+        a0 = madd(a0, d, v128.load(aRow));
+        a1 = madd(a1, d, v128.load(aRow + stride));
+        a2 = madd(a2, d, v128.load(aRow + 2 * stride));
+        a3 = madd(a3, d, v128.load(aRow + 3 * stride));
       }
       const out = dW + ((i * k + p) << 2);
       addScaled(out, a0, scale);
@@ -121,7 +132,7 @@ export function weightGrad(dz: i32, ap: i32, n: i32, k: i32, stride: i32, cols: 
     for (; p < k; p++) {
       let a0 = f32x4.splat(0);
       let aRow = ap + p * stride;
-      for (let j = 0, dp = row; j < cols; j += 4, dp += 16, aRow += 16) a0 = f32x4.add(a0, f32x4.mul(v128.load(dp), v128.load(aRow)));
+      for (let j = 0, dp = row; j < cols; j += 4, dp += 16, aRow += 16) a0 = madd(a0, v128.load(dp), v128.load(aRow));
       addScaled(dW + ((i * k + p) << 2), a0, scale);
     }
   }

@@ -7,7 +7,7 @@ import { isTrainable } from '../model/trainable.ts';
 import { type ScaledData, type TrainConfig, trainModel } from '../train/train-model.ts';
 import { createFastBackend, fastDescription } from '../fast/backend.ts';
 import { createFastTrainer } from '../fast/trainer.ts';
-import { simdAvailable } from '../fast/kernels.ts';
+import { defaultBuild } from '../fast/kernels.ts';
 import { type FastWorkerReply, type FastWorkerRequest, WORKER_METHODS } from './fast-worker-protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -34,7 +34,7 @@ function transferables(value: unknown, out: Transferable[] = []): Transferable[]
 async function handle(req: FastWorkerRequest): Promise<unknown> {
   switch (req.op) {
     case 'describe':
-      return fastDescription(simdAvailable() ? 'wasm-simd' : 'js');
+      return fastDescription(defaultBuild());
     case 'open': {
       const params = req.params as Params;
       // The fast backend directly, not through a runtime: the worker then loads none of the GPU code.

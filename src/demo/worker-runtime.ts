@@ -4,7 +4,7 @@
 import { UserError } from '../errors.ts';
 import type { ForwardOptions, ForwardResult, MlpBackend } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
-import { CpuEnsemble } from '../reference/ensemble.ts';
+import { MembersEnsemble } from '../model/members-ensemble.ts';
 import type { Params } from '../model/params.ts';
 import type { Evaluation, MultiTrainer, StepSettings, TrainableBackend, TrainingData } from '../model/trainable.ts';
 import { createFastMultiTrainer } from '../fast/multi-trainer.ts';
@@ -221,9 +221,12 @@ export async function openWorkerRuntime(): Promise<WorkerRuntime> {
       trainers.add(trainer);
       return trainer;
     },
+    // Each member is a fast backend in the worker; only the averaging of their outputs runs here.
     ensemble: async (members) => {
-      if (closed) throw new Error('This runtime is closed; open a new one.');
-      return new CpuEnsemble(members);
+      const backend = (p: Params) => open('backend', p, (h) => new WorkerBackend(channel, h, description, p.dims));
+      const backends: MlpBackend[] = [];
+      for (const p of members) backends.push(await backend(p));
+      return new MembersEnsemble(backends, `${description}, ensemble of ${members.length}`, backend);
     },
     close() {
       if (closed) return;

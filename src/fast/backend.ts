@@ -14,7 +14,8 @@ export interface FastBackendOptions {
 
 /** The one-line description of a fast backend on `build`. */
 export function fastDescription(build: KernelBuild): string {
-  return `CPU fast (float32, ${build === 'wasm-simd' ? 'WebAssembly SIMD' : 'JavaScript'}, one thread)`;
+  const name = { 'wasm-simd': 'WebAssembly SIMD', 'wasm-relaxed-simd': 'WebAssembly relaxed SIMD', js: 'JavaScript' }[build];
+  return `CPU fast (float32, ${name}, one thread)`;
 }
 
 /** A fast backend's description for K models on `threads` threads. */

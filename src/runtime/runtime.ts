@@ -15,10 +15,11 @@ import type { MultiTrainer, TrainableBackend } from '../model/trainable.ts';
 import { CpuMultiTrainer } from '../reference/multi-trainer.ts';
 import { createCpuTrainer } from '../reference/trainer.ts';
 import { createFastBackend, fastDescription } from '../fast/backend.ts';
-import { simdAvailable } from '../fast/kernels.ts';
+import { defaultBuild } from '../fast/kernels.ts';
 import { createFastEnsemble } from '../fast/ensemble.ts';
 import { createFastMultiTrainer } from '../fast/multi-trainer.ts';
 import type { FastPool } from '../fast/pool.ts';
+import { PooledBackend } from '../fast/pooled-backend.ts';
 import { createFastTrainer } from '../fast/trainer.ts';
 
 /**
@@ -66,7 +67,7 @@ const CPU_DESCRIPTION = 'CPU reference (float64, JavaScript)';
 
 /** The fast runtime: one model on one thread, K models over the pool's threads. */
 function fastRuntimeDescription(pool?: FastPool): string {
-  const single = fastDescription(simdAvailable() ? 'wasm-simd' : 'js');
+  const single = fastDescription(defaultBuild());
   return pool && pool.threads > 1 ? `${single.replace(/\)$/, '')}; K models on ${pool.threads} threads)` : single;
 }
 
@@ -96,7 +97,9 @@ export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = 
     async backend(params, options = {}) {
       live();
       checkParams(params); // the boundary: the page, the CLI and the library all get their backends here
-      return track(gpu ? await createGpuBackend(gpu, params, options) : fast ? await createFastBackend(params) : createCpuBackend(params));
+      if (gpu) return track(await createGpuBackend(gpu, params, options));
+      if (!fast) return track(createCpuBackend(params));
+      return track(pool && pool.threads > 1 ? await PooledBackend.open(pool, params) : await createFastBackend(params));
     },
     async trainer(params, options = {}) {
       live();

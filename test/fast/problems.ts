@@ -1,6 +1,6 @@
 // Shared inputs of the fast-backend tests: float32-exact parameters and data, so float32 and float64 start equal.
 import { initialization } from '../../src/reference/init.ts';
-import type { KernelBuild } from '../../src/fast/kernels.ts';
+import { type KernelBuild, relaxedSimdAvailable } from '../../src/fast/kernels.ts';
 import { type Matrix, matrix } from '../../src/model/matrix.ts';
 import { OPTIMIZER_DEFAULTS, type OptimizerKind } from '../../src/model/optimizer.ts';
 import type { Params } from '../../src/model/params.ts';
@@ -8,7 +8,7 @@ import type { StepSettings, TrainingData } from '../../src/model/trainable.ts';
 import { createRng } from '../../src/rng/index.ts';
 
 /** Both builds the code can pick: every check runs on each. */
-export const BUILDS: readonly KernelBuild[] = ['wasm-simd', 'js'];
+export const BUILDS: readonly KernelBuild[] = ['wasm-simd', 'js', ...(relaxedSimdAvailable() ? (['wasm-relaxed-simd'] as const) : [])];
 
 const f32 = (n: number): number => Math.fround(n);
 
