@@ -1,6 +1,6 @@
 // What one worker of the fast pool runs: a group of fast trainers (some of a sweep's K models) behind plain
 // methods that a messaging library (comlink) exposes to the main thread. Nothing here knows about threads.
-import { type Matrix, sliceCols } from '../model/matrix.ts';
+import type { Matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import type { Evaluation, ModelSettings, StepSettings, TrainingData } from '../model/trainable.ts';
 import { TrainerGroup } from '../model/trainer-group.ts';
@@ -21,8 +21,6 @@ export interface GroupHost {
   readAllParams(): Promise<Params[]>;
   /** Each of the worker's models' A_L for X, with their current parameters. */
   forwardMembers(X: Matrix): Promise<Matrix[]>;
-  /** The first model's A_L for columns [start, start + count) of X: one worker's share of a large forward pass. */
-  forwardColumns(X: Matrix, start: number, count: number): Promise<Matrix>;
   /** Throws `message` as an Error: how tests make a worker fail. */
   fail(message: string): Promise<never>;
   close(): void;
@@ -58,10 +56,6 @@ export function createGroupHost(): GroupHost {
       const out: Matrix[] = [];
       for (const t of trainers) out.push((await t.forward(X)).out);
       return out;
-    },
-    async forwardColumns(X, start, count) {
-      need();
-      return (await trainers[0].forward(sliceCols(X, start, start + count))).out;
     },
     fail: (message) => Promise.reject(new Error(message)),
     close() {

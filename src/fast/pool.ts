@@ -26,7 +26,7 @@ export interface FastPool {
 }
 
 /** A sentence for a worker's failure; the pool's own errors are already one sentence. */
-export function workerError(err: unknown): Error {
+function workerError(err: unknown): Error {
   const e = err as { name?: string; message?: string };
   if (e?.name === 'UserError') return new UserError(e.message ?? String(err));
   return new UserError(`A CPU training worker failed: ${e?.message ?? String(err)}`);
@@ -169,7 +169,7 @@ function share<T>(items: readonly T[], g: number, n: number): T[] {
 }
 
 /** A call to a worker, failing in one sentence if the worker throws or dies. */
-export async function call<T>(w: PoolWorker, p: Promise<T>): Promise<T> {
+async function call<T>(w: PoolWorker, p: Promise<T>): Promise<T> {
   try {
     return await Promise.race([p, w.died]);
   } catch (err) {

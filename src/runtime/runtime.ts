@@ -19,7 +19,6 @@ import { defaultBuild } from '../fast/kernels.ts';
 import { createFastEnsemble } from '../fast/ensemble.ts';
 import { createFastMultiTrainer } from '../fast/multi-trainer.ts';
 import type { FastPool } from '../fast/pool.ts';
-import { PooledBackend } from '../fast/pooled-backend.ts';
 import { createFastTrainer } from '../fast/trainer.ts';
 
 /**
@@ -99,7 +98,7 @@ export function createRuntime(gpu: GpuContext | null, closeDevice: () => void = 
       checkParams(params); // the boundary: the page, the CLI and the library all get their backends here
       if (gpu) return track(await createGpuBackend(gpu, params, options));
       if (!fast) return track(createCpuBackend(params));
-      return track(pool && pool.threads > 1 ? await PooledBackend.open(pool, params) : await createFastBackend(params));
+      return track(await createFastBackend(params));
     },
     async trainer(params, options = {}) {
       live();
