@@ -295,5 +295,9 @@ describe('the sweep panel without WebGPU', () => {
     expect(st.sweep).toMatchObject({ ranOn: 'cpu', models: 2, epochs: 2, stoppedBy: 'done' });
     expect(st.sweep.chart.points).toEqual([3, 3]);
     expect(c.consoleErrors).toEqual([]);
+    const section = (await c.page.$('#sweep')) as ElementHandle<HTMLElement>;
+    await section.scrollIntoView();
+    await new Promise((r) => setTimeout(r, 300)); // the chart's last animation frame
+    await screenshot(c.page, 'sweep-3-cpu-workers', { fullPage: false });
   }, 300_000);
 });
