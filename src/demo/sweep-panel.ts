@@ -24,7 +24,7 @@ export function initSweepPanel(app: App): void {
     const note = byId('sweep-cpu-note');
     note.hidden = app.runtime.gpu !== null;
     note.textContent =
-      `No WebGPU here, so the sweep trains on the fast CPU backend (float32, WebAssembly SIMD) in ${Math.max(2, navigator.hardwareConcurrency || 2)} ` +
+      `No WebGPU here, so the sweep trains on the fast CPU backend (float32 WebAssembly) in ${Math.max(2, navigator.hardwareConcurrency || 2)} ` +
       "workers, one per core, off this page's thread; Stop acts between epochs. With WebGPU all K models share the same dispatches.";
   };
   // The device panel opens the runtime before the first dataset arrives, so by then the note is right.

@@ -299,5 +299,14 @@ describe('the sweep panel without WebGPU', () => {
     await section.scrollIntoView();
     await new Promise((r) => setTimeout(r, 300)); // the chart's last animation frame
     await screenshot(c.page, 'sweep-3-cpu-workers', { fullPage: false });
+    // The ensemble scores in the fast worker, member by member; only the average is taken on the page.
+    await c.page.click('#sweep-use-ensemble');
+    await waitForStatus(c.page, 'the ensemble', (x) => x.sweep.used === 'ensemble');
+    const errors = (await demoStatus(c.page))!.errors.length;
+    await c.page.click('#predict-run');
+    const scored = await waitForStatus(c.page, 'the predictions', (x) => x.prediction !== null || x.errors.length > errors);
+    expect(scored.errors.slice(errors)).toEqual([]);
+    expect(scored.prediction?.members).toBe(2);
+    expect(await c.page.$eval('[data-testid="pred-scored"]', (e) => (e as HTMLElement).innerText)).toMatch(/average of 2 models/);
   }, 300_000);
 });
