@@ -23,7 +23,10 @@ export interface PrepareOptions {
   readonly rng?: RngKind;
   /** Keep at most this many rows, drawn at random (default 30,000). */
   readonly sample?: number;
-  /** Fraction of the rows in the test set, in (0, 1); the test set has ceil(testSize·m) rows. */
+  /**
+   * Fraction of the rows in the test set, in [0, 1); the test set has ceil(testSize·m) rows. 0 keeps no test rows:
+   * every row is fitted on (less the validation share), and only validation metrics can be reported.
+   */
   readonly testSize?: number;
 }
 
@@ -81,7 +84,7 @@ export function prepareDataset(table: CleanTable, opts: PrepareOptions = {}): Da
   // sklearn: n_test = ceil(test_size · n_samples) in float64, n_train = the rest.
   const nTest = Math.ceil(testSize * k);
   const nTrain = k - nTest;
-  if (nTrain < 1 || nTest < 1) {
+  if (nTrain < 1 || (testSize > 0 && nTest < 1)) {
     throw new UserError(
       `${table.name} has only ${k} usable row${k === 1 ? '' : 's'}, too few to split ` +
         `into training and test sets with test size ${testSize}; use a larger file.`,
@@ -143,7 +146,7 @@ function checkOptions(seed: number, rng: RngKind, sample: number, testSize: numb
   }
   if (!RNG_KINDS.includes(rng)) throw new UserError(`The rng must be one of ${RNG_KINDS.join(', ')}, got '${String(rng)}'.`);
   if (!Number.isInteger(sample) || sample < 2) throw new UserError(`The sample size must be an integer of at least 2, got ${sample}.`);
-  if (!(testSize > 0 && testSize < 1)) throw new UserError(`The test size must be a fraction between 0 and 1 (exclusive), got ${testSize}.`);
+  if (!(testSize >= 0 && testSize < 1)) throw new UserError(`The test size must be at least 0 and below 1, got ${testSize}.`);
 }
 
 /** Throws the one-sentence error for a table with no rows to learn from, naming the commonest problems. */

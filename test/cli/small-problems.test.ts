@@ -119,8 +119,8 @@ describe('the dead-output advice', () => {
 });
 
 describe('--test-size', () => {
-  it('gives 1 and 1.5 the same sentence, in the parser and through the CLI', async () => {
-    const range = { min: 0, max: 1, minExclusive: true, maxExclusive: true };
+  it('gives 1, 1.5 and -0.1 the same sentence, in the parser and through the CLI, and takes 0 (no test rows)', async () => {
+    const range = { min: 0, max: 1, maxExclusive: true };
     const message = (v: string) => {
       try {
         parseFloatOption(v, '--test-size', range);
@@ -129,16 +129,17 @@ describe('--test-size', () => {
         return (e as Error).message;
       }
     };
-    expect(message('1')).toBe('--test-size must be greater than 0 and less than 1, got 1.');
-    expect(message('1.5')).toBe('--test-size must be greater than 0 and less than 1, got 1.5.');
-    expect(message('0')).toBe('--test-size must be greater than 0 and less than 1, got 0.');
+    expect(message('1')).toBe('--test-size must be at least 0 and less than 1, got 1.');
+    expect(message('1.5')).toBe('--test-size must be at least 0 and less than 1, got 1.5.');
+    expect(message('-0.1')).toBe('--test-size must be at least 0 and less than 1, got -0.1.');
+    expect(message('0')).toBe('accepted');
     expect(message('0.999')).toBe('accepted');
     const [prep, train] = await Promise.all([
       runCli(['prepare', '--out', 'p', '--test-size', '1'], dir),
       runCli(['train', '--out', 't.json', '--test-size', '1'], dir),
     ]);
     for (const run of [prep, train]) {
-      expectUserError(run, /--test-size must be greater than 0 and less than 1, got 1\./);
+      expectUserError(run, /--test-size must be at least 0 and less than 1, got 1\./);
       expect(run.code).toBe(2);
     }
   });

@@ -65,4 +65,26 @@ describe('spotify-mlp sweep', () => {
     expect(() => checkGrid({ seeds: [1], lrs: [Number.NaN] }, 1)).toThrow(/not a positive number/);
     expect(checkGrid({ seeds: [1, 2], lrs: [0.1, 0.2, 0.3] }, 6)).toBe(6);
   });
+
+  it('--test-size 0 fits on every row but the validation share, reports validation only, and says how to test', async () => {
+    const dir = join(tmp.dir, 'no-test');
+    const rows = ['--synthetic-rows', '500', '--backend', 'cpu', '--test-size', '0'];
+    const sweep = await runCli(['sweep', '--out', join(dir, 'sweep'), '--seeds', '2', '--lr', '0.004', '--epochs', '3', ...rows], tmp.dir, 120_000);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stderr).toMatch(/train 500 \(of which 50 validation\), test 0/);
+    expect(sweep.stdout).toMatch(/test: none held out \(--test-size 0\); score your own test file with: spotify-mlp predict --model .*ensemble\.json/);
+    expect(sweep.stdout).not.toMatch(/n\/a/);
+    const json = JSON.parse(readFileSync(join(dir, 'sweep', 'sweep.json'), 'utf8'));
+    expect(json.models[0].metrics.validation.model.n).toBe(50);
+    expect(json.models[0].metrics.test.model.n).toBe(0);
+    const train = await runCli(['train', '--out', join(dir, 'model.json'), '--epochs', '3', ...rows], tmp.dir, 120_000);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toMatch(/train 500, test 0/);
+    expect(train.stdout).toMatch(/model, validation \(50\)/);
+    expect(train.stdout).toMatch(/mean baseline, validation/);
+    expect(train.stdout).not.toMatch(/model, test|baseline, test/);
+    // The model it wrote predicts like any other.
+    const model = parseModel(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(model.params.dims).toEqual([13, 64, 32, 16, 1]);
+  }, 240_000);
 });

@@ -83,7 +83,7 @@ describe('clear errors naming the file', () => {
 
   it('option values out of range', async () => {
     const table = parseCsvText(toCsv(good(10)), 'ok.csv');
-    for (const opts of [{ seed: -1 }, { seed: 1.5 }, { sample: 1 }, { testSize: 0 }, { testSize: 1 }, { rng: 'mt' as never }]) {
+    for (const opts of [{ seed: -1 }, { seed: 1.5 }, { sample: 1 }, { testSize: -0.1 }, { testSize: 1 }, { rng: 'mt' as never }]) {
       expectOneSentence((await userError(() => prepareDataset(table, opts))).message);
     }
   });

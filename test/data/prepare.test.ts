@@ -42,6 +42,8 @@ describe('prepareDataset', () => {
       [40, 0.25],
       [7, 0.5],
       [10, 0.3],
+      [1, 0],
+      [9, 0],
     ] as const) {
       for (const rng of ['numpy', 'seedrandom'] as const) {
         const d = prepareDataset(table(m), { rng, testSize });
@@ -51,6 +53,15 @@ describe('prepareDataset', () => {
         expect(used).toEqual(Array.from({ length: m }, (_, i) => i));
       }
     }
+  });
+
+  it('with test size 0 keeps every row for fitting, in the order of the same permutation, and no test rows', () => {
+    const all = prepareDataset(table(40), { testSize: 0 });
+    expect([all.xTest.cols, all.yTest.cols, all.counts.test, all.counts.train]).toEqual([0, 0, 0, 40]);
+    expect([...all.trainRowIndex].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    // The scaler is fitted on the same sampled rows either way, so the scaled values agree.
+    const split = prepareDataset(table(40), { testSize: 0.25 });
+    expect(all.scaler).toEqual(split.scaler);
   });
 
   it('samples without replacement when there are more rows than --sample', () => {

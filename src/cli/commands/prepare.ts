@@ -65,12 +65,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the sample and the split (random_state)', intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), DEFAULT_SEED)
     .option('--rng <kind>', "random engine: 'numpy' draws what DataFrame.sample and train_test_split draw", choiceArg('--rng', RNG_KINDS), DEFAULT_RNG)
     .option('--sample <n>', 'keep at most this many rows, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
-    .option(
-      '--test-size <fraction>',
-      'fraction of rows in the test set',
-      floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
-      DEFAULT_TEST_SIZE,
-    )
+    .option('--test-size <fraction>', 'fraction of rows in the test set', floatArg('--test-size', { min: 0, max: 1, maxExclusive: true }), DEFAULT_TEST_SIZE)
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .option('--force', 'overwrite arrays already in --out', false)
     .action((options: PrepareCommandOptions) => runPrepare(options));

@@ -105,8 +105,8 @@ export function register(program: Command): void {
     .option('--sample <n>', 'keep at most this many rows of the CSV, drawn at random', intArg('--sample', { min: 2 }), DEFAULT_SAMPLE)
     .option(
       '--test-size <fraction>',
-      'fraction of rows held out for the test metrics (reported only)',
-      floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
+      'fraction of rows held out for the test metrics (reported only); 0 fits on every row but the validation share',
+      floatArg('--test-size', { min: 0, max: 1, maxExclusive: true }),
       DEFAULT_TEST_SIZE,
     )
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
@@ -236,8 +236,10 @@ export function rankedTable(result: SweepResult, out: string, device: string): s
   lines.push(
     `  ensemble of the top ${result.ensemble.members.length} (models ${result.ensemble.members.join(', ')}): ` +
       `val RMSE ${f(e.validation.model.rmse, 2, 0)}, R² ${f(e.validation.model.r2, 3, 0)}`,
-    `  test (reported only): best model RMSE ${f(best.metrics.test.model.rmse, 2, 0)}, R² ${f(best.metrics.test.model.r2, 3, 0)}; ` +
-      `ensemble RMSE ${f(e.test.model.rmse, 2, 0)}, R² ${f(e.test.model.r2, 3, 0)}; mean baseline RMSE ${f(e.test.baseline.rmse, 2, 0)}`,
+    e.test.model.n === 0
+      ? `  test: none held out (--test-size 0); score your own test file with: spotify-mlp predict --model ${join(out, 'ensemble.json')} --csv FILE`
+      : `  test (reported only): best model RMSE ${f(best.metrics.test.model.rmse, 2, 0)}, R² ${f(best.metrics.test.model.r2, 3, 0)}; ` +
+          `ensemble RMSE ${f(e.test.model.rmse, 2, 0)}, R² ${f(e.test.model.r2, 3, 0)}; mean baseline RMSE ${f(e.test.baseline.rmse, 2, 0)}`,
     `wrote ${result.members.length} model files, best.json, ensemble.json and sweep.json to ${join(out, '')}`,
     '',
   );

@@ -82,8 +82,8 @@ export function register(program: Command): void {
     )
     .option(
       '--test-size <fraction>',
-      'fraction of rows held out for the test loss and metrics',
-      floatArg('--test-size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
+      'fraction of rows held out for the test loss and metrics; 0 fits on every row but the validation share',
+      floatArg('--test-size', { min: 0, max: 1, maxExclusive: true }),
       DEFAULT_TEST_SIZE,
     )
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
@@ -141,9 +141,8 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
           beforeEpoch: nextTurn,
           onEpoch: (r) => {
             // The loss the loop minimizes: MSE on the min-max scaled target, not popularity points (the final table is).
-            const detail =
-              `MSE (scaled) train ${r.trainLoss.toFixed(5)}  val ${r.valLoss.toFixed(5)} ` +
-              ` test ${r.testLoss.toFixed(5)}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
+            const test = c.test > 0 ? `  test ${r.testLoss.toFixed(5)}` : '';
+            const detail = `MSE (scaled) train ${r.trainLoss.toFixed(5)}  val ${r.valLoss.toFixed(5)}${test}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
             bar.update(r.epoch, detail);
             // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
             if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
@@ -185,14 +184,14 @@ function summary(
   const { run, settings } = record;
   const how = run.interrupted ? 'interrupted' : run.stoppedEarly ? 'stopped early' : 'all epochs';
   const f = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(8);
-  const row = (name: string, m: MetricsReport['model']) => `  ${name.padEnd(22)}${f(m.rmse, 2)}${f(m.mae, 2)}${f(m.r2, 3)}`;
+  const row = (name: string, m: MetricsReport['model']) => `  ${name.padEnd(26)}${f(m.rmse, 2)}${f(m.mae, 2)}${f(m.r2, 3)}`;
   return [
     `train: ${settings.optimizer.kind} lr ${settings.optimizer.lr}, batch ${settings.batchSize}; ${run.epochsRun} epochs (${how}), ` +
       `best epoch ${run.bestEpoch}; ${run.totalSeconds.toFixed(1)} s, ${(run.msPerEpoch / 1000).toFixed(2)} s/epoch on ${run.backend}`,
-    `  popularity points        RMSE     MAE      R²`,
-    row(`model, test (${metrics.test.model.n})`, metrics.test.model),
-    row('mean baseline, test', metrics.test.baseline),
+    `  popularity points            RMSE     MAE      R²`,
+    ...(metrics.test.model.n > 0 ? [row(`model, test (${metrics.test.model.n})`, metrics.test.model), row('mean baseline, test', metrics.test.baseline)] : []),
     ...(metrics.validation ? [row(`model, validation (${metrics.validation.model.n})`, metrics.validation.model)] : []),
+    ...(metrics.validation && metrics.test.model.n === 0 ? [row('mean baseline, validation', metrics.validation.baseline)] : []),
     row(`model, train (${metrics.train.model.n})`, metrics.train.model),
     `wrote ${out}`,
     '',
