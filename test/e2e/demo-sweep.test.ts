@@ -309,4 +309,41 @@ describe('the sweep panel without WebGPU', () => {
     expect(scored.prediction?.members).toBe(2);
     expect(await c.page.$eval('[data-testid="pred-scored"]', (e) => (e as HTMLElement).innerText)).toMatch(/average of 2 models/);
   }, 300_000);
+
+  it('stops between epochs when Stop is pressed, the workers keeping every model at its best so far', async () => {
+    for (const [id, v] of [
+      ['sweep-seeds', '2'],
+      ['sweep-lrs', '0.002,0.004'],
+      ['sweep-epochs', '500'],
+      ['sweep-top', '2'],
+    ]) {
+      await c.page.$eval(
+        `#${id}`,
+        (e, value) => {
+          (e as HTMLInputElement).value = value;
+        },
+        v,
+      );
+    }
+    await c.page.evaluate(() => {
+      const progress = document.getElementById('sweep-progress')!;
+      const observer = new MutationObserver(() => {
+        const st = (window as unknown as { __demo: { sweep: { running: boolean; epochs: number } } }).__demo.sweep;
+        if (st.running && st.epochs >= 1) {
+          (document.getElementById('sweep-stop') as HTMLButtonElement).click();
+          observer.disconnect();
+        }
+      });
+      observer.observe(progress, { childList: true, characterData: true, subtree: true });
+    });
+    const before = (await demoStatus(c.page))!;
+    await c.page.click('#sweep-start');
+    const st = await waitForStatus(c.page, 'the stopped sweep', (x) => x.sweep.finished > before.sweep.finished, 240_000);
+    expect(st.errors).toEqual([]);
+    expect(st.sweep).toMatchObject({ ranOn: 'cpu', models: 4, stoppedBy: 'user' });
+    expect(st.sweep.epochs).toBeGreaterThanOrEqual(1);
+    expect(st.sweep.epochs).toBeLessThan(500);
+    expect(await c.page.$eval('#sweep-progress', (e) => (e as HTMLElement).innerText)).toMatch(/Stopped by you/);
+    expect(c.consoleErrors).toEqual([]);
+  }, 300_000);
 });
