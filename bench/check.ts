@@ -1,5 +1,6 @@
 // Checks what an implementation read back against the float64 CPU reference before any timing (a wrong result is never timed).
 import { feedForward } from '../src/reference/forward.ts';
+import { flatten, paramLayout } from '../src/model/flat-layout.ts';
 import { sliceCols } from '../src/model/matrix.ts';
 import type { Params } from '../src/model/params.ts';
 import type { BenchData } from './types.ts';
@@ -139,4 +140,10 @@ export function checkLoss(what: string, got: number | undefined, want: number): 
   if (got === undefined || !(Math.abs(got - want) <= CHECK_ATOL + CHECK_RTOL * Math.abs(want))) {
     throw new WrongResultError(`${what}: loss ${got} differs from the CPU reference's ${want}.`);
   }
+}
+
+/** Throws unless model `i` trained together with others has exactly the parameters it has trained alone. */
+export function checkTrainedAlone(what: string, together: Params, alone: Params): void {
+  const [a, b] = [together, alone].map((p) => flatten(paramLayout(p.dims), p.W, p.b));
+  if (a.length !== b.length || a.some((v, j) => v !== b[j])) throw new WrongResultError(`${what} trained together differs from it trained alone.`);
 }

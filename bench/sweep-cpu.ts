@@ -9,12 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flatten, paramLayout } from '../src/model/flat-layout.ts';
 import { writeNpy } from '../src/model/npy.ts';
 import type { Params } from '../src/model/params.ts';
 import type { MultiTrainer, StepSettings, TrainingData } from '../src/model/trainable.ts';
 import { openNodeRuntime } from '../src/platform/node-runtime.ts';
-import { checkEpochParams } from './check.ts';
+import { checkEpochParams, checkTrainedAlone } from './check.ts';
 import { median } from './measure.ts';
 import type { BenchData, TrainSettings } from './types.ts';
 
@@ -35,7 +34,6 @@ interface TorchResult {
   rows: { K: number; way: 'sequential' | 'bmm'; epoch_ms: number }[];
 }
 
-const flat = (p: Params) => flatten(paramLayout(p.dims), p.W, p.b);
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -103,9 +101,7 @@ export async function cpuSweep(
         const alone = await runtime.trainer(models[i]);
         await alone.startTraining(training, settings);
         await alone.trainEpoch();
-        const got = flat(await batched.readParams(i));
-        const want = flat(await alone.readParams());
-        if (!got.every((v, j) => v === want[j])) throw new Error(`ERROR: CPU K = ${K}: model ${i} trained together differs from it trained alone.`);
+        checkTrainedAlone(`ERROR: CPU K = ${K}: model ${i}`, await batched.readParams(i), await alone.readParams());
       }
       checkEpochParams(`CPU sweep K=${K} model 0`, await batched.readParams(0), reference, data.params, Math.ceil(data.m / train.batchSize));
       const batchedTimes: number[] = [];

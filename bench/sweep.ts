@@ -8,12 +8,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { initialization } from '../src/reference/init.ts';
-import { flatten, paramLayout } from '../src/model/flat-layout.ts';
 import { matrix } from '../src/model/matrix.ts';
 import type { Params } from '../src/model/params.ts';
 import type { MultiTrainer, TrainingData } from '../src/model/trainable.ts';
 import { openNodeRuntime } from '../src/platform/node-runtime.ts';
-import { checkEpochParams } from './check.ts';
+import { checkEpochParams, checkTrainedAlone } from './check.ts';
 import { makeBenchData, stepSettings, TRAIN } from './data.ts';
 import { median } from './measure.ts';
 import { referenceEpoch } from './reference.ts';
@@ -41,8 +40,6 @@ const training: TrainingData = {
 };
 const settings = stepSettings('epoch', TRAIN);
 const modelsOf = (K: number): Params[] => Array.from({ length: K }, (_, i) => (i === 0 ? data.params : initialization(data.params.dims, { seed: 1000 + i })));
-const flat = (p: Params) => flatten(paramLayout(p.dims), p.W, p.b);
-const sameParams = (a: Params, b: Params) => flat(a).every((v, i) => v === flat(b)[i]);
 
 async function epochMs(trainer: MultiTrainer): Promise<number> {
   const t0 = performance.now();
@@ -88,8 +85,7 @@ async function gpuSweep(reference: Params): Promise<{ lines: string[]; json: obj
         const alone = await runtime.multiTrainer([models[i]]);
         await alone.startTraining(training, settings);
         await alone.trainEpoch();
-        if (!sameParams(await batched.readParams(i), await alone.readParams(0)))
-          throw new Error(`ERROR: K = ${K}: model ${i} trained together differs from it trained alone.`);
+        checkTrainedAlone(`ERROR: K = ${K}: model ${i}`, await batched.readParams(i), await alone.readParams(0));
         alone.dispose();
       }
       checkEpochParams(`sweep K=${K} model 0`, await batched.readParams(0), reference, data.params, Math.ceil(m / TRAIN.batchSize));
