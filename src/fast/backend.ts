@@ -12,15 +12,15 @@ export interface FastBackendOptions {
   readonly build?: KernelBuild;
 }
 
-/** The one-line description of a fast backend on `build`. */
-export function fastDescription(build: KernelBuild): string {
+/** The one-line description of the fast backend on `build`, running `where` (one model on one thread by default). */
+export function fastDescription(build: KernelBuild, where = 'one thread'): string {
   const name = { 'wasm-simd': 'WebAssembly SIMD', 'wasm-relaxed-simd': 'WebAssembly relaxed SIMD', js: 'JavaScript' }[build];
-  return `CPU fast (float32, ${name}, one thread)`;
+  return `CPU fast (float32, ${name}, ${where})`;
 }
 
-/** A fast backend's description for K models on `threads` threads. */
-export function fastModelsDescription(single: string, models: number, threads: number): string {
-  return single.replace(/one thread\)$/, `${models} models on ${threads} thread${threads > 1 ? 's' : ''})`);
+/** Where K models of the fast backend run: `one thread` for one, else `K models on n threads`. */
+export function modelsOn(models: number, threads: number): string {
+  return models === 1 ? 'one thread' : `${models} models on ${threads} thread${threads > 1 ? 's' : ''}`;
 }
 
 /** An MLP on the CPU in float32; results agree with the float64 reference within float32 rounding. */

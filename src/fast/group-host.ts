@@ -9,8 +9,8 @@ import { createFastTrainer, type FastTrainer } from './trainer.ts';
 
 /** The methods a pool worker offers; each mirrors MultiTrainer over the worker's own models. */
 export interface GroupHost {
-  /** Builds fast trainers for these models (replacing any earlier ones); resolves to their description. */
-  open(params: readonly Params[], build?: KernelBuild): Promise<string>;
+  /** Builds fast trainers for these models (replacing any earlier ones); resolves to the kernel build they run. */
+  open(params: readonly Params[], build?: KernelBuild): Promise<KernelBuild>;
   startTraining(data: TrainingData, settings: StepSettings, models?: readonly ModelSettings[]): Promise<void>;
   trainEpoch(active?: readonly boolean[]): Promise<void>;
   evaluate(): Promise<Evaluation[]>;
@@ -41,7 +41,7 @@ export function createGroupHost(): GroupHost {
       trainers = [];
       for (const p of params) trainers.push(await createFastTrainer(p, { build }));
       group = new TrainerGroup(trainers);
-      return group.description;
+      return trainers[0].build;
     },
     startTraining: (data, settings, models) => need().startTraining(data, settings, models),
     trainEpoch: (active) => need().trainEpoch(active),

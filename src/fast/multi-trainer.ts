@@ -5,7 +5,7 @@ import type { Params } from '../model/params.ts';
 import type { MultiTrainer } from '../model/trainable.ts';
 import { TrainerGroup } from '../model/trainer-group.ts';
 import { checkParams } from '../model/validate.ts';
-import { fastModelsDescription } from './backend.ts';
+import { fastDescription, modelsOn } from './backend.ts';
 import type { KernelBuild } from './kernels.ts';
 import { type FastPool, PooledMultiTrainer } from './pool.ts';
 import { createFastTrainer } from './trainer.ts';
@@ -25,5 +25,5 @@ export async function createFastMultiTrainer(params: readonly Params[], options:
   if (pool && pool.threads > 1 && params.length > 1) return PooledMultiTrainer.open(pool, params, build);
   const trainers = [];
   for (const p of params) trainers.push(await createFastTrainer(p, { build }));
-  return new TrainerGroup(trainers, fastModelsDescription(trainers[0].description, params.length, 1));
+  return new TrainerGroup(trainers, fastDescription(trainers[0].build, modelsOn(params.length, 1)));
 }

@@ -7,7 +7,7 @@ import { averageOutputs, type EnsembleBackend } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
 import type { Evaluation, ModelSettings, MultiTrainer, StepSettings, TrainingData } from '../model/trainable.ts';
-import { fastModelsDescription } from './backend.ts';
+import { fastDescription, modelsOn } from './backend.ts';
 import type { GroupHost } from './group-host.ts';
 import type { KernelBuild } from './kernels.ts';
 
@@ -57,8 +57,8 @@ export class PooledMultiTrainer implements MultiTrainer {
       throw workerError(failed.reason);
     }
     try {
-      const described = await Promise.all(workers.map((w, g) => call(w, w.host.open(share(params, g, n), build))));
-      return new PooledMultiTrainer(workers, params[0].dims, params.length, fastModelsDescription(described[0], params.length, n));
+      const builds = await Promise.all(workers.map((w, g) => call(w, w.host.open(share(params, g, n), build))));
+      return new PooledMultiTrainer(workers, params[0].dims, params.length, fastDescription(builds[0], modelsOn(params.length, n)));
     } catch (err) {
       workers.forEach((w) => w.terminate());
       throw err;

@@ -66,8 +66,7 @@ const CPU_DESCRIPTION = 'CPU reference (float64, JavaScript)';
 
 /** The fast runtime: one model on one thread, K models over the pool's threads. */
 function fastRuntimeDescription(pool?: FastPool): string {
-  const single = fastDescription(defaultBuild());
-  return pool && pool.threads > 1 ? `${single.replace(/\)$/, '')}; K models on ${pool.threads} threads)` : single;
+  return fastDescription(defaultBuild(), pool && pool.threads > 1 ? `one thread; K models on ${pool.threads} threads` : 'one thread');
 }
 
 /**
