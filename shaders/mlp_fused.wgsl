@@ -40,6 +40,16 @@ fn store4(base: u32, m: u32, col: u32, u: u32, j0: u32, n: u32, v: vec4<f32>, to
   }
 }
 
+// Input p of X (k0, m) for columns col..col+3; 0 for the padding rows past k0 and the columns past m.
+fn loadX(p: u32, k0: u32, m: u32, col: u32, full: bool) -> vec4<f32> {
+  if (p >= k0) { return vec4<f32>(0.0); }
+  let base = p * m + col;
+  if (full) { return vec4<f32>(X[base], X[base + 1u], X[base + 2u], X[base + 3u]); }
+  var v = vec4<f32>(0.0);
+  for (var c = 0u; c < m - col; c++) { v[c] = X[base + c]; }
+  return v;
+}
+
 fn pad4(x: u32) -> u32 {
   return (x + 3u) & ~3u;
 }
@@ -56,23 +66,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let om = gid.y * shape[L] * m;
   let full = col + 4u <= m;
 
-  // Two halves: layer l reads one and writes the other.
+  // Two halves: layer l reads one and writes the other. Layer 1 reads its inputs straight from X instead, so the
+  // input may be wider than MAX_WIDTH (an encoded X of 173 values); only the hidden and output layers must fit.
   var h: array<vec4<f32>, 2u * MAX_WIDTH>;
   let k0 = shape[0];
-  for (var p = k0; p < pad4(k0); p++) { h[p] = vec4<f32>(0.0); }
-  for (var p = 0u; p < k0; p++) {
-    let base = p * m + col;
-    if (full) {
-      h[p] = vec4<f32>(X[base], X[base + 1u], X[base + 2u], X[base + 3u]);
-    } else {
-      var v = vec4<f32>(0.0);
-      for (var c = 0u; c < m - col; c++) { v[c] = X[base + c]; }
-      h[p] = v;
-    }
-  }
 
-  var inBase = 0u;
-  var outBase = MAX_WIDTH;
+  var inBase = MAX_WIDTH;
+  var outBase = 0u;
   for (var l = 0u; l < L; l++) {
     let k = pad4(shape[l]);
     let n = shape[l + 1u];
@@ -85,10 +85,22 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       var z3 = vec4<f32>(0.0);
       // 4 inputs × 4 units per step: 8 vec4 loads feed 64 multiply-adds.
       for (var p = 0u; p < k; p += 4u) {
-        let a0 = h[inBase + p];
-        let a1 = h[inBase + p + 1u];
-        let a2 = h[inBase + p + 2u];
-        let a3 = h[inBase + p + 3u];
+        var a0: vec4<f32>;
+        var a1: vec4<f32>;
+        var a2: vec4<f32>;
+        var a3: vec4<f32>;
+        // A uniform branch: every invocation is on the same layer.
+        if (l == 0u) {
+          a0 = loadX(p, k0, m, col, full);
+          a1 = loadX(p + 1u, k0, m, col, full);
+          a2 = loadX(p + 2u, k0, m, col, full);
+          a3 = loadX(p + 3u, k0, m, col, full);
+        } else {
+          a0 = h[inBase + p];
+          a1 = h[inBase + p + 1u];
+          a2 = h[inBase + p + 2u];
+          a3 = h[inBase + p + 3u];
+        }
         let w0 = P[blk + p];
         let w1 = P[blk + p + 1u];
         let w2 = P[blk + p + 2u];

@@ -74,6 +74,9 @@ describe('GPU forward against the CPU reference', () => {
     [5, 7, 3],
     [3, 17, 9, 5, 2, 1],
     [20, 33, 17],
+    // Inputs wider than the fused kernel's private arrays (an encoded X): layer 1 streams them from X.
+    [173, 64, 32, 16, 1],
+    [70, 9, 1],
   ]) {
     testWithDevice(`dims ${JSON.stringify(dims)} (widths off the tile), m in 1, 63, 257`, async (ctx) => {
       const params = paramsFor(dims, 3);

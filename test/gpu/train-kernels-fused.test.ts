@@ -45,6 +45,7 @@ const SHAPES: [number[], number, number][] = [
   [[13, 64, 32, 16, 1], 128, 128],
   [[13, 64, 32, 16, 1], 260, 257],
   [[17, 31, 7], 124, 61],
+  [[70, 9, 3], 128, 100],
 ];
 
 /** The packed cache [Z1, A1, …] and the X copy, as the fused forward leaves them, for X (n0, stride). */

@@ -51,6 +51,8 @@ for (const variant of VARIANTS) {
       [[5, 7, 3, 2], 70, 65, [0, 1]],
       [[3, 1], 1, 4, [0]],
       [[13, 64, 32, 16, 1], 300, 300, [0]],
+      // An encoded input (qple's width), wider than the fused kernel's private arrays.
+      [[173, 64, 32, 16, 1], 37, 16, [0, 2]],
     ];
     for (const [dims, m, batch, which] of cases) {
       testWithDevice(`dims [${dims.join(', ')}], m = ${m}, batch ${batch}: batches ${which.join(', ')}`, async (ctx) => {
@@ -132,13 +134,16 @@ describe('trainer choice', () => {
   testWithDevice('auto takes the fused trainer where the widths fit, the layered one where they do not', async (ctx) => {
     const narrow = createGpuTrainer(ctx, problem([13, 64, 32, 16, 1], 4, 0, 1).params);
     const wide = createGpuTrainer(ctx, problem([3, 70, 1], 4, 0, 1).params);
+    const encoded = createGpuTrainer(ctx, problem([173, 64, 32, 16, 1], 4, 0, 1).params);
     try {
       expect(narrow.description).toContain('(fused)');
+      expect(encoded.description, 'a wide input is read from X, so the fused trainer still takes it').toContain('(fused)');
       expect(wide.description).not.toContain('(fused)');
       expect(() => createGpuTrainer(ctx, problem([3, 70, 1], 4, 0, 1).params, 'fused')).toThrow(/does not fit/);
     } finally {
       narrow.dispose();
       wide.dispose();
+      encoded.dispose();
     }
   });
 });

@@ -25,7 +25,7 @@ export const MLP_FUSED = kernelInterface('mlp_fused', [
 export const FUSED = {
   /** Invocations per workgroup; each carries 4 examples. */
   workgroup: 64,
-  /** Widest layer, in units (a multiple of 4), the kernel is compiled for; wider nets use the layered kernels. */
+  /** Widest hidden or output layer, in units (a multiple of 4), the kernel holds; wider nets use the layered kernels. */
   maxWidth: 64,
   /**
    * Fewer workgroups than this at `workgroup` (a training mini-batch of 128 makes one) and the dispatch runs with
@@ -48,9 +48,12 @@ export interface FusedParams {
   readonly models: number;
 }
 
-/** Whether the fused kernel can run this network: every layer fits its private arrays. */
+/**
+ * Whether the fused kernel can run this network: every layer's output fits its private arrays. The input is read
+ * straight from X, so it may be of any width (an encoded X such as qple's 173 values).
+ */
 export function fusedSupports(dims: readonly number[]): boolean {
-  return Math.max(...dims) <= FUSED.maxWidth;
+  return Math.max(...dims.slice(1)) <= FUSED.maxWidth;
 }
 
 /** Uploads the packed parameters of one network, or of K networks of the same dims back to back. */
