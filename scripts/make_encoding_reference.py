@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the reference that test/data/encoding.test.ts holds src/data/encoding.ts to: the same raw training rows
+"""Writes the reference that test/model/encoding.test.ts holds src/model/encoding.ts to: the same raw training rows
 fitted with scikit-learn (MinMaxScaler, StandardScaler, QuantileTransformer with a normal output) and with numpy
 (piecewise-linear encoding: np.unique(np.quantile(x, linspace(0, 1, T + 1))) as bin edges), then applied to the
 training rows and to held-out rows that reach past the training range.

@@ -8,10 +8,10 @@
 //   ple       piecewise-linear encoding (Gorishniy et al., NeurIPS 2022) over T quantile bins of the training
 //             values: per bin, 1 if x is past it, the fraction of it x covers, 0 if x is below it; a feature
 //             with fewer distinct quantiles gets fewer bins.
-// scripts/make_encoding_reference.py fits the same parts with scikit-learn and numpy; test/data/encoding.test.ts
+// scripts/make_encoding_reference.py fits the same parts with scikit-learn and numpy; test/model/encoding.test.ts
 // holds this module to its edges and encoded matrices.
 import { UserError } from '../errors.ts';
-import { type Matrix, matrix } from '../model/matrix.ts';
+import { type Matrix, matrix } from './matrix.ts';
 
 /** The encodings a part can use. */
 export const ENCODING_KINDS = ['minmax', 'standard', 'quantile', 'ple'] as const;
@@ -33,6 +33,8 @@ export type FittedPart =
 
 /** A fitted encoder: its parts, and the number of rows it writes (the network's input width). */
 export interface Encoder {
+  /** The encoding's text (see encoding-spec.ts), e.g. `qple`. */
+  readonly name?: string;
   readonly parts: readonly FittedPart[];
   readonly width: number;
 }
@@ -46,7 +48,7 @@ const BOUNDS_THRESHOLD = 1e-7;
 const SPACING_1 = 2 ** -52;
 
 /** Fits `parts` on the raw training rows X (features, m). */
-export function fitEncoder(X: Matrix, parts: readonly EncodingPart[]): Encoder {
+export function fitEncoder(X: Matrix, parts: readonly EncodingPart[], name?: string): Encoder {
   if (X.cols < 1) throw new UserError('An encoding is fitted on the training rows, and there are none.');
   const fitted = parts.map((part): FittedPart => {
     for (const c of part.columns) {
@@ -76,7 +78,7 @@ export function fitEncoder(X: Matrix, parts: readonly EncodingPart[]): Encoder {
       }
     }
   });
-  return { parts: fitted, width: fitted.reduce((t, p) => t + partWidth(p), 0) };
+  return { ...(name === undefined ? {} : { name }), parts: fitted, width: fitted.reduce((t, p) => t + partWidth(p), 0) };
 }
 
 /** The encoded X (width, m) of raw rows X (features, m). */
@@ -102,6 +104,11 @@ export function encode(encoder: Encoder, X: Matrix): Matrix<Float64Array> {
     });
   }
   return matrix(encoder.width, m, out);
+}
+
+/** The network's input for scaled rows X: X itself without an encoder (the notebook's pipeline), else encoded. */
+export function encodeInput(encoder: Encoder | undefined, X: Matrix<Float64Array>): Matrix<Float64Array> {
+  return encoder === undefined ? X : encode(encoder, X);
 }
 
 /** Rows a fitted part writes. */

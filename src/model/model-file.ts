@@ -1,4 +1,6 @@
 // The model file: the notebook's W_l and b_l in JSON, read with validation that names every problem in one sentence.
+import type { Encoder } from './encoding.ts';
+import { encoderJson, validateEncoder } from './encoder-file.ts';
 import { type ScalerParams, validateScaler } from './scaler.ts';
 import { UserError } from '../errors.ts';
 import { matrix } from './matrix.ts';
@@ -7,12 +9,21 @@ import type { Params } from './params.ts';
 /** The value of the file's "format" field. */
 export const MODEL_FORMAT = 'spotify-mlp';
 /**
- * The newest format version: 2 adds ensembles (`"kind": "ensemble"` with `"members"`). A single network is still
- * written as version 1, so older readers keep reading it; this code reads both.
+ * The newest format version. 2 added ensembles (`"kind": "ensemble"` with `"members"`); 3 adds the `"encoder"`, the
+ * feature encoding fitted on the training rows. A file is written in the oldest version that holds it (a single
+ * network without an encoder is still version 1), so older readers keep reading what they can use, and refuse, in
+ * one sentence, what they cannot; this code reads all three.
  */
-export const MODEL_VERSION = 2;
-/** The version a single network is written as. */
+export const MODEL_VERSION = 3;
+/** The version a single network without an encoder is written as. */
 export const SINGLE_MODEL_VERSION = 1;
+/** The version of an ensemble without an encoder. */
+export const ENSEMBLE_VERSION = 2;
+
+/** The version a file with these parts is written as. */
+export function versionFor(kind: 'single' | 'ensemble', extras: ModelExtras): number {
+  return extras.encoder !== undefined ? MODEL_VERSION : kind === 'ensemble' ? ENSEMBLE_VERSION : SINGLE_MODEL_VERSION;
+}
 
 /** What training records about itself (settings, metrics, loss history); preserved unchanged on a round trip. */
 export type TrainingRecord = Record<string, unknown>;
@@ -21,7 +32,18 @@ export type TrainingRecord = Record<string, unknown>;
 export interface ModelExtras {
   /** The min-max scalers fitted on the training data (src/data/scaler.ts), so raw rows can be scaled. */
   readonly scaler?: ScalerParams;
+  /** The feature encoding that turns the scaled 13 features into the network's input (version 3); none: the notebook's. */
+  readonly encoder?: Encoder;
   readonly training?: TrainingRecord;
+}
+
+/** The extras as the JSON entries of a file, in the order they are written. */
+export function extrasJson(extras: ModelExtras): [string, unknown][] {
+  const entries: [string, unknown][] = [];
+  if (extras.scaler !== undefined) entries.push(['scaler', extras.scaler]);
+  if (extras.encoder !== undefined) entries.push(['encoder', encoderJson(extras.encoder)]);
+  if (extras.training !== undefined) entries.push(['training', extras.training]);
+  return entries;
 }
 
 /** A parsed model file. */
@@ -39,6 +61,7 @@ export class ModelFileError extends UserError {
 
 const KNOWN_KEYS = ['format', 'version', 'dims', 'W', 'b', 'scaler', 'training'];
 const ENSEMBLE_KEYS = ['format', 'version', 'kind', 'dims', 'members', 'scaler', 'training'];
+const VERSIONS = [1, 2, 3];
 
 /**
  * Parses and validates a model file. `label` names it in errors, e.g. `the model file 'model.json'`. Every
@@ -61,17 +84,19 @@ export function parseModel(text: string, label = 'the model file'): ModelFile {
   if (obj.format !== MODEL_FORMAT) {
     fail(`is not a spotify-mlp model: its "format" is ${obj.format === undefined ? 'missing' : JSON.stringify(obj.format)}, expected "${MODEL_FORMAT}".`);
   }
-  if (obj.version !== 1 && obj.version !== 2) {
+  if (!VERSIONS.includes(obj.version as number)) {
     const newer = typeof obj.version === 'number' && Number.isInteger(obj.version) && obj.version > MODEL_VERSION;
     fail(
       newer
-        ? `has format version ${String(obj.version)}, from a newer spotify-mlp; this one reads versions 1 and ${MODEL_VERSION}, so upgrade spotify-mlp.`
-        : `has "version" ${obj.version === undefined ? 'missing' : JSON.stringify(obj.version)}; it must be 1 or ${MODEL_VERSION}.`,
+        ? `has format version ${String(obj.version)}, from a newer spotify-mlp; this one reads versions 1 to ${MODEL_VERSION}, so upgrade spotify-mlp.`
+        : `has "version" ${obj.version === undefined ? 'missing' : JSON.stringify(obj.version)}; it must be 1, 2 or ${MODEL_VERSION}.`,
     );
   }
-  const kind = obj.version === 2 && obj.kind !== undefined ? obj.kind : 'single';
+  const version = obj.version as number;
+  const kind = version >= 2 && obj.kind !== undefined ? obj.kind : 'single';
   if (kind !== 'single' && kind !== 'ensemble') fail(`has "kind" ${truncate(JSON.stringify(kind))}; it must be "single" or "ensemble".`);
-  const keys = kind === 'ensemble' ? ENSEMBLE_KEYS : obj.version === 2 ? [...KNOWN_KEYS, 'kind'] : KNOWN_KEYS;
+  const base = kind === 'ensemble' ? ENSEMBLE_KEYS : version >= 2 ? [...KNOWN_KEYS, 'kind'] : KNOWN_KEYS;
+  const keys = version >= 3 ? [...base, 'encoder'] : base;
   const unknown = Object.keys(obj).filter((k) => !keys.includes(k));
   if (unknown.length > 0)
     fail(`has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the fields are ${keys.join(', ')}.`);
@@ -98,9 +123,9 @@ export function parseModel(text: string, label = 'the model file'): ModelFile {
     params = parseLayers(obj.W, obj.b, widths, fail);
   }
 
-  const result: { params: Params; members?: Params[]; scaler?: ScalerParams; training?: TrainingRecord } = { params };
+  const result: { params: Params; members?: Params[]; scaler?: ScalerParams; encoder?: Encoder; training?: TrainingRecord } = { params };
   if (members) result.members = members;
-  for (const key of ['scaler', 'training'] as const) {
+  for (const key of ['scaler', 'encoder', 'training'] as const) {
     const value = obj[key];
     if (value !== undefined && !isPlainObject(value)) fail(`has "${key}" as ${kindOf(value)}; it must be a JSON object or be left out.`);
   }
@@ -113,8 +138,18 @@ export function parseModel(text: string, label = 'the model file'): ModelFile {
       if (err instanceof UserError) throw new ModelFileError(err.message, { cause: err });
       throw err;
     }
-    if (result.scaler.features.length !== widths[0]) {
+    if (obj.encoder === undefined && result.scaler.features.length !== widths[0]) {
       fail(`has a "scaler" for ${result.scaler.features.length} features but dims [${widths.join(', ')}] takes ${widths[0]} inputs; drop one of them.`);
+    }
+  }
+  if (obj.encoder !== undefined) {
+    if (result.scaler === undefined)
+      fail('has an "encoder" but no "scaler", and the encoder reads the scaled features; write it again with spotify-mlp train.');
+    try {
+      result.encoder = validateEncoder(obj.encoder, capitalize(label), widths[0]);
+    } catch (err) {
+      if (err instanceof UserError) throw new ModelFileError(err.message, { cause: err });
+      throw err;
     }
   }
   return result;

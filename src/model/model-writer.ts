@@ -1,6 +1,6 @@
 // Writes the model file (model-file.ts reads it and describes the format): one line per weight row, numbers that
 // JSON.parse gives back as the exact float64, produced a line at a time so a model of any width can be streamed.
-import { MODEL_FORMAT, type ModelExtras, ModelFileError, SINGLE_MODEL_VERSION } from './model-file.ts';
+import { extrasJson, MODEL_FORMAT, type ModelExtras, ModelFileError, versionFor } from './model-file.ts';
 import type { Params } from './params.ts';
 
 /**
@@ -16,7 +16,7 @@ export function serializeModel(params: Params, extras: ModelExtras = {}): string
  * without holding its whole text (which past about 2^29 characters no JavaScript string can).
  */
 export function* modelLines(params: Params, extras: ModelExtras = {}): Generator<string> {
-  yield* ['{', `  "format": "${MODEL_FORMAT}",`, `  "version": ${SINGLE_MODEL_VERSION},`, `  "dims": [${params.dims.join(', ')}],`];
+  yield* ['{', `  "format": "${MODEL_FORMAT}",`, `  "version": ${versionFor('single', extras)},`, `  "dims": [${params.dims.join(', ')}],`];
   yield* withExtras(layerLines(params, '  ', ''), extras);
 }
 
@@ -33,7 +33,14 @@ export function* ensembleLines(members: readonly Params[], extras: ModelExtras =
   if (members.length < 1) throw new ModelFileError('An ensemble needs at least one member.');
   const dims = members[0].dims;
   if (members.some((m) => m.dims.join() !== dims.join())) throw new ModelFileError('The members of an ensemble must have the same dims.');
-  yield* ['{', `  "format": "${MODEL_FORMAT}",`, `  "version": 2,`, '  "kind": "ensemble",', `  "dims": [${dims.join(', ')}],`, '  "members": ['];
+  yield* [
+    '{',
+    `  "format": "${MODEL_FORMAT}",`,
+    `  "version": ${versionFor('ensemble', extras)},`,
+    '  "kind": "ensemble",',
+    `  "dims": [${dims.join(', ')}],`,
+    '  "members": [',
+  ];
   function* body(): Generator<string> {
     for (let i = 0; i < members.length; i++) {
       yield '    {';
@@ -72,9 +79,9 @@ function* layerLines(params: Params, indent: string, who: string): Generator<str
   yield `${indent}]`;
 }
 
-// `body`, then "scaler" and "training" when given (a comma after the body's last line first), and the closing brace.
+// `body`, then "scaler", "encoder" and "training" when given (a comma after the body's last line first), and the closing brace.
 function* withExtras(body: Iterable<string>, extras: ModelExtras): Generator<string> {
-  const extraEntries = (['scaler', 'training'] as const).filter((k) => extras[k] !== undefined);
+  const extraEntries = extrasJson(extras);
   let held: string | undefined;
   for (const line of body) {
     if (held !== undefined) yield held;
@@ -82,11 +89,16 @@ function* withExtras(body: Iterable<string>, extras: ModelExtras): Generator<str
   }
   if (held !== undefined) yield extraEntries.length > 0 ? `${held},` : held;
   for (let i = 0; i < extraEntries.length; i++) {
-    const key = extraEntries[i];
-    const json = JSON.stringify(extras[key], null, 2).replace(/\n/g, '\n  ');
+    const [key, value] = extraEntries[i];
+    const json = inlineNumberLists(JSON.stringify(value, null, 2)).replace(/\n/g, '\n  ');
     yield `  "${key}": ${json}${i + 1 < extraEntries.length ? ',' : ''}`;
   }
   yield '}';
+}
+
+// Lists of numbers on one line each (an encoder's 1000 quantiles per feature would otherwise take 1000 lines).
+function inlineNumberLists(json: string): string {
+  return json.replace(/\[\s*(-?[\d.eE+-]+(?:,\s*-?[\d.eE+-]+)*)\s*\]/g, (_, list: string) => `[${list.split(/,\s*/).join(', ')}]`);
 }
 
 function numbers(values: ArrayLike<number>, name: string, row?: number): string {

@@ -2,7 +2,7 @@
 // output): the same raw training rows give the same ple bin edges and the same encoded matrix, on the training rows
 // and on held-out rows past the training range, within float32; and each bad request is one sentence.
 import { describe, expect, it } from 'vitest';
-import { encode, type EncodingPart, fitEncoder, normalQuantile } from '../../src/data/encoding.ts';
+import { encode, type EncodingPart, fitEncoder, normalQuantile } from '../../src/model/encoding.ts';
 import { matrix } from '../../src/model/matrix.ts';
 import { expectClose } from '../helpers/compare.ts';
 import { referenceJson, referenceNpy } from '../helpers/reference.ts';

@@ -125,7 +125,7 @@ describe('parseModel rejects malformed files with one sentence', () => {
     ['a list at the top', '[1, 2]', /JSON object/],
     ['no format', edit((d) => delete d.format), /"format" is missing/],
     ['another format', edit((d) => (d.format = 'keras')), /"format" is "keras"/],
-    ['a newer version', edit((d) => (d.version = 3)), /newer spotify-mlp/],
+    ['a newer version', edit((d) => (d.version = 4)), /newer spotify-mlp/],
     ['a version string', edit((d) => (d.version = '1')), /"version" "1"/],
     ['an unknown field', edit((d) => (d.weights = [])), /unknown field "weights"/],
     ['one-entry dims', edit((d) => (d.dims = [3])), /"dims" \[3\]/],
