@@ -7,6 +7,7 @@ import type { ForwardResult } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
 import { type ModelExtras, type ModelFile, parseModel } from '../model/model-file.ts';
 import { serializeModel } from '../model/model-writer.ts';
+import { encodeInput } from '../model/encoding.ts';
 import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
 import type { RngKind } from '../rng/index.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -134,14 +135,22 @@ export interface Predictions {
   readonly csv: string;
 }
 
-/** Scores a parsed table with a model that carries its scaler (a model saved after {@link train}). */
+/**
+ * Scores a parsed table with a model that carries its scaler (a model saved after {@link train}): its encoder, when
+ * it has one, turns the scaled rows into the network's input, and an ensemble averages its members.
+ */
 export async function predictTable(runtime: Runtime, model: ModelFile, table: CleanTable): Promise<Predictions> {
   const scaler = checkModelFeatures(model, 'the model');
   if (table.counts.read === 0) throw new UserError(`The CSV '${table.name}' has a header but no data rows; give it at least one track to score.`);
   let popularity = new Float64Array(0);
   if (table.rows > 0) {
-    const X = scaleX(gatherFeatures(table), scaler);
-    popularity = Float64Array.from(unscaleY((await forward(runtime, model.params, X)).out.data, scaler));
+    const X = encodeInput(model.encoder, scaleX(gatherFeatures(table), scaler));
+    const backend = model.members ? await runtime.ensemble(model.members) : await runtime.backend(model.params);
+    try {
+      popularity = Float64Array.from(unscaleY((await backend.forward(X)).out.data, scaler));
+    } finally {
+      backend.dispose();
+    }
     assertFinitePredictions(popularity, table, table.name);
   }
   return { popularity, rowIndex: table.rowIndex, csv: predictionsCsv(table, popularity) };

@@ -1,6 +1,7 @@
 // The demo's shared state: the GPU context, the loaded data, the current model, and change notifications between panels.
 import type { Dataset } from '../data/prepare.ts';
 import type { ScalerParams } from '../model/scaler.ts';
+import type { Encoder } from '../model/encoding.ts';
 import type { CleanTable } from '../data/table.ts';
 import type { Params } from '../model/params.ts';
 import type { TrainingRecord } from '../model/model-file.ts';
@@ -15,6 +16,8 @@ export interface CurrentModel {
   /** For an ensemble: every member (params is the first), whose outputs are averaged. */
   readonly members?: readonly Params[];
   readonly scaler: ScalerParams | null;
+  /** The feature encoding between the scaled rows and the network's input; none for the notebook's pipeline. */
+  readonly encoder?: Encoder;
   readonly source: ModelSource;
   readonly training?: TrainingRecord;
   readonly label: string;

@@ -19,13 +19,14 @@ export function initModelsPanel(app: App): void {
     info.textContent =
       `Current model: ${m.label}; dims [${m.params.dims.join(', ')}]; ` +
       (m.members ? `an ensemble of ${m.members.length} members, outputs averaged; ` : '') +
+      (m.encoder ? `encoding ${m.encoder.name ?? 'custom'} (${m.encoder.width} inputs); ` : '') +
       (m.scaler ? 'scaler included.' : "no scaler in the file, so the loaded data's scaler is used.");
   });
   byId('model-download').addEventListener('click', () => {
     const m = app.model;
     if (m === null) return;
     const scaler = m.scaler ?? app.dataset?.scaler;
-    const extras = { ...(scaler ? { scaler } : {}), ...(m.training ? { training: m.training } : {}) };
+    const extras = { ...(scaler ? { scaler } : {}), ...(m.encoder ? { encoder: m.encoder } : {}), ...(m.training ? { training: m.training } : {}) };
     const text = m.members ? serializeEnsemble(m.members, extras) : serializeModel(m.params, extras);
     downloadText(m.members ? 'ensemble.json' : 'model.json', text, 'application/json');
   });
@@ -41,7 +42,7 @@ async function loadModel(app: App, file: File, errorBox: HTMLElement): Promise<v
   try {
     const label = `the model file '${file.name}'`;
     const model = parseModel(await file.text(), label);
-    if (model.params.dims[0] !== FEATURES.length) {
+    if (model.params.dims[0] !== (model.encoder?.width ?? FEATURES.length)) {
       throw new UserError(
         `${label} takes ${model.params.dims[0]} inputs but the data has ${FEATURES.length} features; load a model trained on tracks.csv's 13 features.`,
       );
@@ -55,6 +56,7 @@ async function loadModel(app: App, file: File, errorBox: HTMLElement): Promise<v
     app.setModel({
       params: model.params,
       scaler: model.scaler ?? null,
+      ...(model.encoder ? { encoder: model.encoder } : {}),
       source: 'loaded',
       label: `loaded from ${file.name}`,
       ...(model.members ? { members: model.members } : {}),

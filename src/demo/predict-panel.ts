@@ -54,7 +54,7 @@ async function score(app: App): Promise<string | null> {
     // An ensemble runs every member at once (one dispatch on the GPU) and averages their outputs.
     backend = model.members ? await app.runtime.ensemble(model.members) : await app.runtime.backend(model.params);
     const members = model.members?.length ?? 1;
-    const predictions = await scoreTable(clean, backend, scaler, (done) => say(`Scoring: ${fmtCount(done)} of ${fmtCount(clean.rows)} rows…`));
+    const predictions = await scoreTable(clean, backend, scaler, model.encoder, (done) => say(`Scoring: ${fmtCount(done)} of ${fmtCount(clean.rows)} rows…`));
     const text = predictionsCsv(clean, predictions);
     const unscored = clean.counts.read - clean.rows;
     demoStatus().prediction = { rows: clean.counts.read, scored: clean.rows, unscored, ...(model.members ? { members } : {}) };

@@ -4,6 +4,7 @@ import { gatherFeatures } from '../data/prepare.ts';
 import { type ScalerParams, scaleX, unscaleY } from '../model/scaler.ts';
 import type { CleanTable } from '../data/table.ts';
 import type { MlpBackend } from '../model/backend.ts';
+import { type Encoder, encodeInput } from '../model/encoding.ts';
 import { assertFinitePredictions } from '../train/predictions.ts';
 import { nextFrame } from './dom.ts';
 
@@ -11,11 +12,17 @@ import { nextFrame } from './dom.ts';
 const SCORE_CHUNK = 50_000;
 
 /** Predictions in popularity points for every kept row of `table`, in table order, chunk by chunk with `onProgress`. */
-export async function scoreTable(table: CleanTable, backend: MlpBackend, scaler: ScalerParams, onProgress: (done: number) => void): Promise<Float64Array> {
+export async function scoreTable(
+  table: CleanTable,
+  backend: MlpBackend,
+  scaler: ScalerParams,
+  encoder: Encoder | undefined,
+  onProgress: (done: number) => void,
+): Promise<Float64Array> {
   const out = new Float64Array(table.rows);
   for (let start = 0; start < table.rows; start += SCORE_CHUNK) {
     const rows = Int32Array.from({ length: Math.min(SCORE_CHUNK, table.rows - start) }, (_, i) => start + i);
-    const X = scaleX(gatherFeatures(table, rows), scaler);
+    const X = encodeInput(encoder, scaleX(gatherFeatures(table, rows), scaler));
     out.set(unscaleY((await backend.forward(X)).out.data, scaler), start);
     onProgress(start + rows.length);
     await nextFrame();

@@ -1,11 +1,12 @@
 // The sweep form's values, read into a grid: the seeds box (a count or a list), the learning rates, the epochs and
 // the ensemble's size, each mistake one sentence before anything trains.
 import { UserError } from '../errors.ts';
+import { NOTEBOOK_ENCODING, parseEncodingList } from '../data/encoding-spec.ts';
 import { checkGrid, MAX_SWEEP_MODELS, type SweepGrid } from '../train/sweep.ts';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train-model.ts';
 
 /** The panel's defaults: 3 seeds × 3 learning rates, the average of the best 3. */
-export const SWEEP_DEFAULTS = { seeds: '3', lrs: '0.001,0.002,0.004', epochs: 30, top: 3 } as const;
+export const SWEEP_DEFAULTS = { seeds: '3', lrs: '0.001,0.002,0.004', epochs: 30, top: 3, encodings: 'qple' } as const;
 
 /**
  * The seeds box: a count n (the init seeds first, first + 1, …) or a comma list such as 1,2,3. One sentence per
@@ -59,18 +60,27 @@ export interface SweepRequest {
 }
 
 /** Reads and checks the form; every mistake is one sentence (a UserError). */
-export function readSweepForm(values: { seeds: string; lrs: string; epochs: string; top: string; initSeed: string; numpy: boolean }): SweepRequest {
+export function readSweepForm(values: {
+  seeds: string;
+  lrs: string;
+  epochs: string;
+  top: string;
+  encodings: string;
+  initSeed: string;
+  numpy: boolean;
+}): SweepRequest {
   const rawSeed = Number(values.initSeed);
   const first = Number.isInteger(rawSeed) && rawSeed >= 0 ? rawSeed : TRAIN_DEFAULTS.seed;
   const lrs = parseLrs(values.lrs);
   const seeds = parseSeeds(values.seeds, first, lrs.length);
-  const grid = { seeds, lrs };
-  const K = checkGrid(grid, 1);
+  const encodings = values.encodings.trim() === '' ? [NOTEBOOK_ENCODING] : parseEncodingList(values.encodings).map((e) => e.name);
+  const grid = { seeds, lrs, encodings };
+  const K = checkGrid(grid, 1) / encodings.length;
   const epochs = Number(values.epochs);
   if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`Epochs must be a whole number of at least 1, not '${values.epochs.trim()}'.`);
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 1 || top > K) {
-    throw new UserError(`The ensemble size must be a whole number from 1 to the ${K} models of the grid, not '${values.top.trim()}'.`);
+    throw new UserError(`The ensemble size must be a whole number from 1 to the ${K} models of one encoding, not '${values.top.trim()}'.`);
   }
   const train: TrainConfig = { ...TRAIN_DEFAULTS, epochs, seed: first, rng: values.numpy ? 'numpy' : 'seedrandom' };
   return { grid, epochs, top, train };

@@ -18,6 +18,7 @@ export function initSweepPanel(app: App): void {
   byId<HTMLInputElement>('sweep-lrs').value = SWEEP_DEFAULTS.lrs;
   byId<HTMLInputElement>('sweep-epochs').value = String(SWEEP_DEFAULTS.epochs);
   byId<HTMLInputElement>('sweep-top').value = String(SWEEP_DEFAULTS.top);
+  byId<HTMLInputElement>('sweep-encodings').value = SWEEP_DEFAULTS.encodings;
   const chart = new SweepChart(byId<HTMLCanvasElement>('sweep-chart'));
   const status = demoStatus();
   const cpuNote = (): void => {
@@ -52,6 +53,7 @@ export function initSweepPanel(app: App): void {
         lrs: byId<HTMLInputElement>('sweep-lrs').value,
         epochs: byId<HTMLInputElement>('sweep-epochs').value,
         top: byId<HTMLInputElement>('sweep-top').value,
+        encodings: byId<HTMLInputElement>('sweep-encodings').value,
         initSeed: byId<HTMLInputElement>('init-seed').value,
         numpy: byId<HTMLInputElement>('init-numpy').checked,
       });
@@ -80,6 +82,7 @@ export function initSweepPanel(app: App): void {
       {
         params: best.params,
         scaler,
+        ...(best.encoder ? { encoder: best.encoder } : {}),
         source: 'trained',
         training: memberTrainingRecord(result, best, context),
         label:
@@ -99,6 +102,7 @@ export function initSweepPanel(app: App): void {
         params: members[0],
         members,
         scaler,
+        ...(result.members[result.ensemble.members[0]].encoder ? { encoder: result.members[result.ensemble.members[0]].encoder } : {}),
         source: 'trained',
         training: ensembleTrainingRecord(result, context),
         label: `the sweep's ensemble of the top ${members.length} (models ${result.ensemble.members.join(', ')}), outputs averaged`,

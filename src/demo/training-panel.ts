@@ -1,6 +1,7 @@
 // The training panel: settings, start/stop, a live loss curve, then the test-set scatter and metrics against the mean baseline.
 import { defaultLearningRate } from '../model/optimizer.ts';
 import { unscaleY } from '../model/scaler.ts';
+import { encodeInput } from '../model/encoding.ts';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../model/optimizer.ts';
 import type { MetricsReport } from '../train/metrics.ts';
 import { trainingRecord } from '../train/record.ts';
@@ -130,6 +131,7 @@ async function run(app: App, config: TrainConfig, signal: AbortSignal, loss: Los
     app.setModel({
       params: result.params,
       scaler: dataset.scaler,
+      ...(result.encoder ? { encoder: result.encoder } : {}),
       source: 'trained',
       training: {
         ...trainingRecord(result, {
@@ -158,7 +160,7 @@ async function showResults(app: App, result: TrainedModel, scatter: ScatterChart
   if (dataset === null) return;
   const backend = await app.runtime.backend(result.params);
   try {
-    const out = (await backend.forward(dataset.xTest)).out.data;
+    const out = (await backend.forward(encodeInput(result.encoder, dataset.xTest))).out.data;
     scatter.show(unscaleY(out, dataset.scaler), unscaleY(dataset.yTest.data, dataset.scaler));
   } finally {
     backend.dispose();

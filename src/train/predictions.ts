@@ -18,7 +18,7 @@ export function checkModelFeatures(model: ModelFile, label: string): ScalerParam
     throw new UserError(`${label} has no "scaler", so raw CSV rows cannot be scaled for it; use a model written by spotify-mlp train.`);
   }
   const same = scaler.features.length === FEATURES.length && scaler.features.every((f, i) => f === FEATURES[i]);
-  if (!same || model.params.dims[0] !== FEATURES.length) {
+  if (!same || model.params.dims[0] !== (model.encoder?.width ?? FEATURES.length)) {
     throw new UserError(
       `${label} expects the features [${scaler.features.join(', ')}] but a CSV gives [${FEATURES.join(', ')}]; train the model again with spotify-mlp train.`,
     );

@@ -1,5 +1,6 @@
-// A sweep: a grid of seeds × learning rates trained as K models at once (one trainer, the same mini-batches), each
-// stopped on its own validation loss, then ranked on the validation rows, and the top N averaged into an ensemble.
+// A sweep: a grid of encodings × seeds × learning rates, each encoding's models trained at once (one trainer, the
+// same mini-batches), each stopped on its own validation loss, then ranked on the validation rows, and the top N of
+// the best encoding averaged into an ensemble.
 // The test rows are measured for the report only: nothing here is chosen by them.
 import { UserError } from '../errors.ts';
 import type { EnsembleBackend } from '../model/backend.ts';
@@ -12,14 +13,27 @@ import { type EpochReport, type ModelOutcome, trainModels } from './loop.ts';
 import { compareWithBaseline, mean, type MetricsReport } from './metrics.ts';
 import { type ScaledData, startingParams, stepSettingsOf, type TrainConfig } from './train-model.ts';
 import { carveValidation, DEFAULT_VALIDATION } from './validation.ts';
+import { encodeData } from './encoded-data.ts';
+import { NOTEBOOK_ENCODING } from '../data/encoding-spec.ts';
+import type { Encoder } from '../model/encoding.ts';
 
 /** The most models one sweep trains (the GPU trainer's uniform array holds this many). */
 export const MAX_SWEEP_MODELS = 1024;
+
+/** The sweep's defaults (the CLI's and the page's), chosen on validation rows of the shared random sample: see README. */
+export const SWEEP_DEFAULTS = {
+  encodings: ['qple'],
+  seeds: 16,
+  lrs: [0.002],
+  top: 16,
+} as const;
 
 /** The grid: every seed (the init of one model) with every learning rate. */
 export interface SweepGrid {
   readonly seeds: readonly number[];
   readonly lrs: readonly number[];
+  /** The feature encodings (see data/encoding-spec.ts), each fitted on the training rows; default `train.encoding`. */
+  readonly encodings?: readonly string[];
 }
 
 /** What a sweep needs: the shared training settings (`seed` seeds the shuffle and the validation carve), the grid, N. */
@@ -33,6 +47,9 @@ export interface SweepConfig {
 /** One model of the sweep, with its settings, how its run went and its metrics in popularity points. */
 export interface SweepMember {
   readonly index: number;
+  readonly encoding: string;
+  /** The encoder its input went through; none for the notebook's pipeline. */
+  readonly encoder?: Encoder;
   readonly seed: number;
   readonly lr: number;
   readonly outcome: ModelOutcome;
@@ -46,7 +63,8 @@ export interface SweepResult {
   readonly members: readonly SweepMember[];
   /** Member indices, best validation RMSE first; models that diverged or died come last. */
   readonly ranking: readonly number[];
-  readonly ensemble: { readonly members: readonly number[]; readonly metrics: SweepMember['metrics'] };
+  /** The top N of one encoding (the one whose top N scored best on the validation rows), averaged. */
+  readonly ensemble: { readonly members: readonly number[]; readonly encoding: string; readonly metrics: SweepMember['metrics'] };
   readonly totalMs: number;
   /** Where the time went: training, reading every model back (one read), measuring every model on each set. */
   readonly phaseMs: { readonly train: number; readonly read: number; readonly measure: number };
@@ -70,6 +88,8 @@ export interface SweepRuntime {
 /** Checks the grid and N in one sentence each; returns K. */
 export function checkGrid(grid: SweepGrid, top: number): number {
   const { seeds, lrs } = grid;
+  const E = grid.encodings?.length ?? 1;
+  if (E === 0) throw new UserError('The sweep has no encoding; give at least one, e.g. --encoding notebook.');
   if (seeds.length === 0 || lrs.length === 0)
     throw new UserError(`The sweep grid is empty (${seeds.length} seeds × ${lrs.length} learning rates); give at least one seed and one learning rate.`);
   const dup = (xs: readonly number[]) => xs.find((x, i) => xs.indexOf(x) !== i);
@@ -81,83 +101,145 @@ export function checkGrid(grid: SweepGrid, top: number): number {
   if (badLr !== undefined) throw new UserError(`The learning rate ${badLr} is not a positive number.`);
   const lrDup = dup(lrs);
   if (lrDup !== undefined) throw new UserError(`The learning-rate list has ${lrDup} more than once; list each once.`);
-  const K = seeds.length * lrs.length;
+  const perEncoding = seeds.length * lrs.length;
+  const K = E * perEncoding;
   if (K > MAX_SWEEP_MODELS)
     throw new UserError(
-      `The grid has ${K} models (${seeds.length} seeds × ${lrs.length} learning rates); a sweep trains at most ${MAX_SWEEP_MODELS}, so shrink the grid.`,
+      `The grid has ${K} models (${E > 1 ? `${E} encodings × ` : ''}${seeds.length} seeds × ${lrs.length} learning rates); ` +
+        `a sweep trains at most ${MAX_SWEEP_MODELS}, so shrink the grid.`,
     );
-  if (!Number.isInteger(top) || top < 1 || top > K)
-    throw new UserError(`The ensemble size --top must be between 1 and the ${K} models of the grid, got ${top}.`);
+  if (!Number.isInteger(top) || top < 1 || top > perEncoding)
+    throw new UserError(`The ensemble size --top must be between 1 and the ${perEncoding} models of one encoding, got ${top}.`);
   return K;
 }
 
-/** Trains the grid, ranks it on the validation rows and averages the top N; every model's init is its seed. */
+/** One encoding's models trained together: their outcomes, trained parameters and outputs on each set. */
+interface GroupRun {
+  readonly outcomes: ModelOutcome[];
+  readonly params: Params[];
+  readonly perSet: { validation: Matrix[]; test: Matrix[]; train: Matrix[] };
+  readonly Ys: { validation: Matrix; test: Matrix; train: Matrix };
+}
+
+/**
+ * Trains the grid, one encoding at a time (the models of an encoding share its X, so they train in the same
+ * dispatches), ranks every model on the validation rows, and averages the top N of the encoding whose top N
+ * scores best on them; every model's init is its seed.
+ */
 export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: SweepConfig, options: SweepOptions = {}): Promise<SweepResult> {
   const t0 = performance.now();
   const { grid, top, train } = config;
   checkGrid(grid, top);
   const validation = train.validation ?? DEFAULT_VALIDATION;
   if (validation === 0) throw new UserError('A sweep ranks its models on validation rows, so --validation must be above 0.');
-  const split = carveValidation(data, validation, train.seed, train.rng);
-  // The page's thread must not stall: it yields (beforeEpoch) after the carve and after each model's start.
-  await options.beforeEpoch?.();
-  const cells = grid.seeds.flatMap((seed) => grid.lrs.map((lr) => ({ seed, lr })));
-  const starts: Params[] = [];
-  for (const { seed } of cells) {
-    starts.push(startingParams({ ...train, seed }, split.yTrain));
-    if (starts.length % 4 === 0) await options.beforeEpoch?.();
-  }
-  const trainer = await runtime.multiTrainer(starts);
-  let outcomes: ModelOutcome[];
-  let params: Params[];
-  let perSet: { validation: Matrix[]; test: Matrix[]; train: Matrix[] };
+  const encodings = grid.encodings ?? [train.encoding ?? NOTEBOOK_ENCODING];
+  const cells = encodings.flatMap((encoding) => grid.seeds.flatMap((seed) => grid.lrs.map((lr) => ({ encoding, seed, lr }))));
   const ms = { train: 0, read: 0, measure: 0 };
-  try {
-    let t = performance.now();
-    outcomes = await trainModels(trainer, split, stepSettingsOf(train), {
-      epochs: train.epochs,
-      patience: train.patience,
-      signal: options.signal,
-      beforeEpoch: options.beforeEpoch,
-      models: cells.map(({ lr }) => ({ lr })),
-      onEpoch: options.onEpoch && ((reports) => options.onEpoch!(reports, reports.length)),
-    });
-    ms.train = performance.now() - t;
-    t = performance.now();
-    params = await trainer.readAllParams();
-    ms.read = performance.now() - t;
-    t = performance.now();
-    // Every model measured at once, each member's output on each set: on the trainer's own device copies where it
-    // offers them (the GPU's fused trainer), else one ensemble backend of all K.
-    const all = trainer.membersEnsemble?.() ?? (await runtime.ensemble(params));
-    try {
-      perSet = {
-        validation: await all.forwardMembers(split.xVal),
-        test: data.xTest.cols > 0 ? await all.forwardMembers(data.xTest) : params.map(() => ({ rows: 1, cols: 0, data: new Float64Array(0) })),
-        train: await all.forwardMembers(split.xTrain),
-      };
-    } finally {
-      all.dispose();
-    }
-    ms.measure = performance.now() - t;
-  } finally {
-    trainer.dispose();
+  const encoders = new Map<string, Encoder | undefined>();
+  const runs: GroupRun[] = [];
+  for (const encoding of encodings) {
+    const offset = runs.reduce((t, r) => t + r.params.length, 0);
+    const encoded = encodeData(data, encoding);
+    encoders.set(encoding, encoded.encoder);
+    const group = cells.filter((c) => c.encoding === encoding);
+    runs.push(await trainGroup(runtime, encoded.data, group, config, options, ms, offset));
   }
-  const baselineValue = mean(unscaleY(split.yTrain.data, data.scaler));
-  const Ys = { validation: split.yVal, test: data.yTest, train: split.yTrain };
+  const outcomes = runs.flatMap((r) => r.outcomes);
+  const params = runs.flatMap((r) => r.params);
+  const baselineValue = mean(unscaleY(runs[0].Ys.train.data, data.scaler));
   const report = (out: Matrix, Y: Matrix): MetricsReport => compareWithBaseline(unscaleY(out.data, data.scaler), unscaleY(Y.data, data.scaler), baselineValue);
+  // Every group carves the same validation rows (the same seed over the same training rows), so targets are shared.
+  const Ys = runs[0].Ys;
+  const perSet = {
+    validation: runs.flatMap((r) => r.perSet.validation),
+    test: runs.flatMap((r) => r.perSet.test),
+    train: runs.flatMap((r) => r.perSet.train),
+  };
   const metricsOf = (pick: (outs: Matrix[]) => Matrix) => ({
     validation: report(pick(perSet.validation), Ys.validation),
     test: report(pick(perSet.test), Ys.test),
     train: report(pick(perSet.train), Ys.train),
   });
-  const members: SweepMember[] = cells.map((c, i) => ({ index: i, ...c, outcome: outcomes[i], params: params[i], metrics: metricsOf((o) => o[i]) }));
+  const members: SweepMember[] = cells.map((c, i) => ({
+    index: i,
+    ...c,
+    ...(encoders.get(c.encoding) ? { encoder: encoders.get(c.encoding) } : {}),
+    outcome: outcomes[i],
+    params: params[i],
+    metrics: metricsOf((o) => o[i]),
+  }));
   const failed = (m: SweepMember) => m.outcome.failure !== null || !Number.isFinite(m.metrics.validation.model.rmse);
   const ranking = [...members]
     .sort((a, b) => Number(failed(a)) - Number(failed(b)) || a.metrics.validation.model.rmse - b.metrics.validation.model.rmse || a.index - b.index)
     .map((m) => m.index);
-  const chosen = ranking.slice(0, top).filter((i) => !failed(members[i]));
-  if (chosen.length === 0) throw new UserError('Every model of the sweep diverged or lost its output; lower the learning rates.');
-  const ensembleMetrics = metricsOf((outs) => averageOutputs(chosen.map((i) => outs[i])));
-  return { members, ranking, ensemble: { members: chosen, metrics: ensembleMetrics }, totalMs: performance.now() - t0, phaseMs: ms, validation };
+  // The ensemble's members share one encoder: the top N of each encoding compete on the validation rows.
+  const candidates = encodings
+    .map((encoding) => ranking.filter((i) => members[i].encoding === encoding && !failed(members[i])).slice(0, top))
+    .filter((chosen) => chosen.length > 0)
+    .map((chosen) => ({ chosen, metrics: metricsOf((outs) => averageOutputs(chosen.map((i) => outs[i]))) }));
+  if (candidates.length === 0) throw new UserError('Every model of the sweep diverged or lost its output; lower the learning rates.');
+  const best = candidates.reduce((a, b) => (b.metrics.validation.model.rmse < a.metrics.validation.model.rmse ? b : a));
+  const ensemble = { members: best.chosen, encoding: members[best.chosen[0]].encoding, metrics: best.metrics };
+  return { members, ranking, ensemble, totalMs: performance.now() - t0, phaseMs: ms, validation };
+}
+
+/** Trains one encoding's models together on its data and measures each on every set. */
+async function trainGroup(
+  runtime: SweepRuntime,
+  data: ScaledData,
+  cells: readonly { seed: number; lr: number }[],
+  config: SweepConfig,
+  options: SweepOptions,
+  ms: { train: number; read: number; measure: number },
+  offset: number,
+): Promise<GroupRun> {
+  const { train } = config;
+  const split = carveValidation(data, train.validation ?? DEFAULT_VALIDATION, train.seed, train.rng);
+  // The page's thread must not stall: it yields (beforeEpoch) after the carve and after each model's start.
+  await options.beforeEpoch?.();
+  const starts: Params[] = [];
+  for (const { seed } of cells) {
+    starts.push(startingParams({ ...train, seed }, split.yTrain, data.xTrain.rows));
+    if (starts.length % 4 === 0) await options.beforeEpoch?.();
+  }
+  const trainer = await runtime.multiTrainer(starts);
+  try {
+    let t = performance.now();
+    const outcomes = await trainModels(trainer, split, stepSettingsOf(train), {
+      epochs: train.epochs,
+      patience: train.patience,
+      signal: options.signal,
+      beforeEpoch: options.beforeEpoch,
+      models: cells.map(({ lr }) => ({ lr })),
+      onEpoch:
+        options.onEpoch &&
+        ((reports) =>
+          options.onEpoch!(
+            reports.map((r) => ({ ...r, model: r.model + offset })),
+            reports.length,
+          )),
+    });
+    ms.train += performance.now() - t;
+    t = performance.now();
+    const params = await trainer.readAllParams();
+    ms.read += performance.now() - t;
+    t = performance.now();
+    // Every model measured at once, each member's output on each set: on the trainer's own device copies where it
+    // offers them (the GPU's fused trainer), else one ensemble backend of all K.
+    const all = trainer.membersEnsemble?.() ?? (await runtime.ensemble(params));
+    try {
+      const empty = { rows: 1, cols: 0, data: new Float64Array(0) };
+      const perSet = {
+        validation: await all.forwardMembers(split.xVal),
+        test: data.xTest.cols > 0 ? await all.forwardMembers(data.xTest) : params.map(() => empty),
+        train: await all.forwardMembers(split.xTrain),
+      };
+      ms.measure += performance.now() - t;
+      return { outcomes, params, perSet, Ys: { validation: split.yVal, test: data.yTest, train: split.yTrain } };
+    } finally {
+      all.dispose();
+    }
+  } finally {
+    trainer.dispose();
+  }
 }

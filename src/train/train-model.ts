@@ -11,6 +11,10 @@ import type { RngKind } from '../rng/index.ts';
 import { deadOutputRemedy, type EpochReport, type LoopOutcome, trainLoop } from './loop.ts';
 import { compareWithBaseline, mean, type MetricsReport } from './metrics.ts';
 import { carveValidation, DEFAULT_VALIDATION } from './validation.ts';
+import { encodeData } from './encoded-data.ts';
+import { NOTEBOOK_ENCODING } from '../data/encoding-spec.ts';
+import type { Encoder } from '../model/encoding.ts';
+import { UserError } from '../errors.ts';
 
 /** Every setting of a run; {@link TRAIN_DEFAULTS} gives a good model on the built-in synthetic data untuned. */
 export interface TrainConfig {
@@ -33,6 +37,11 @@ export interface TrainConfig {
    * none (then the training loss decides). The test rows never decide anything.
    */
   readonly validation?: number;
+  /**
+   * The feature encoding (see data/encoding-spec.ts), fitted on the training rows; `notebook` (the default here) is
+   * the notebook's 13 min-max scaled features as they are.
+   */
+  readonly encoding?: string;
 }
 
 /**
@@ -72,6 +81,8 @@ export interface ScaledData extends TrainingData {
 /** The outcome of a run: the trained parameters, the loop's history and the final metrics. */
 export interface TrainedModel {
   readonly params: Params;
+  /** The encoder the network's input went through (save it with the model); none for the notebook's pipeline. */
+  readonly encoder?: Encoder;
   readonly outcome: LoopOutcome;
   /**
    * Metrics in popularity points, each against the mean baseline: on the test set (reported only), on the
@@ -84,6 +95,7 @@ export interface TrainedModel {
     readonly outputInit: OutputInit;
     readonly outputBias: number | null;
     readonly validation: number;
+    readonly encoding: string;
   };
 }
 
@@ -108,18 +120,26 @@ export function stepSettingsOf(config: TrainConfig): StepSettings {
 }
 
 /**
- * Initializes the notebook's 13-64-32-16-1 network, opens a trainer on it with `open`, trains, and measures the
- * result. The trainer is disposed before returning, also on failure.
+ * Encodes the data as `config.encoding` says, initializes the notebook's network on that input width (13-64-32-16-1
+ * for the notebook's pipeline), opens a trainer on it with `open`, trains, and measures the result. The trainer is
+ * disposed before returning, also on failure.
  */
 export async function trainModel(
   open: (params: Params) => Promise<TrainableBackend>,
-  data: ScaledData,
+  scaled: ScaledData,
   config: TrainConfig,
   options: TrainModelOptions = {},
 ): Promise<TrainedModel> {
   const validation = config.validation ?? DEFAULT_VALIDATION;
+  const encoding = config.encoding ?? NOTEBOOK_ENCODING;
+  const { data, encoder } = encodeData(scaled, encoding);
   const split = carveValidation(data, validation, config.seed, config.rng);
-  const params = options.initial ?? startingParams(config, split.yTrain);
+  const params = options.initial ?? startingParams(config, split.yTrain, data.xTrain.rows);
+  if (params.dims[0] !== data.xTrain.rows) {
+    throw new UserError(
+      `The starting model takes ${params.dims[0]} inputs but the encoding '${encoding}' gives ${data.xTrain.rows}; start from a model of the same encoding.`,
+    );
+  }
   const settings = stepSettingsOf(config);
   const trainer = await open(params);
   try {
@@ -139,6 +159,7 @@ export async function trainModel(
     };
     return {
       params: trained,
+      ...(encoder ? { encoder } : {}),
       outcome,
       metrics: {
         test: await measure(data.xTest, data.yTest),
@@ -152,6 +173,7 @@ export async function trainModel(
         outputInit: config.outputInit,
         outputBias: config.outputBias ?? null,
         validation,
+        encoding,
       },
     };
   } finally {
@@ -159,9 +181,12 @@ export async function trainModel(
   }
 }
 
-/** The He init of the notebook's network, with the output layer started as `config.outputInit` and `outputBias` say. */
-export function startingParams(config: TrainConfig, yTrain: Matrix): Params {
-  const params = initialization(NOTEBOOK_DIMS, { seed: config.seed, rng: config.rng });
+/**
+ * The He init of the notebook's network on `inputs` inputs (13 for the notebook's pipeline, the encoder's width
+ * otherwise), with the output layer started as `config.outputInit` and `outputBias` say.
+ */
+export function startingParams(config: TrainConfig, yTrain: Matrix, inputs = NOTEBOOK_DIMS[0]): Params {
+  const params = initialization([inputs, ...NOTEBOOK_DIMS.slice(1)], { seed: config.seed, rng: config.rng });
   const last = params.W.length - 1;
   if (config.outputInit === 'mean') {
     const W = params.W[last].data;

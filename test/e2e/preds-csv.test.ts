@@ -33,7 +33,7 @@ describe("the demo's preds.csv", () => {
     expect(cli.status, cli.stderr).toBe(0);
 
     const table = await loadCsvFile(fixture.path, { requireTarget: false, keepIds: true, listRejected: true });
-    const predictions = await scoreTable(table, createCpuBackend(params), scaler, () => undefined);
+    const predictions = await scoreTable(table, createCpuBackend(params), scaler, undefined, () => undefined);
     const page = predictionsCsv(table, predictions);
     const expected = readFileSync(out, 'utf8');
     expect(page.split('\n')).toHaveLength(fixture.rows + 2); // header, one line per row, final newline

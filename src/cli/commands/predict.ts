@@ -5,6 +5,7 @@ import { describeDrops, gatherFeatures, scaleX, unscaleY } from '../../data/inde
 import { UserError } from '../../errors.ts';
 import type { BackendChoice } from '../../runtime/runtime.ts';
 import { parseModel } from '../../model/model-file.ts';
+import { encodeInput } from '../../model/encoding.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { readTextFile } from '../io.ts';
@@ -58,10 +59,11 @@ export async function runPredict(options: PredictCommandOptions): Promise<void> 
     const identity = Int32Array.from({ length: table.rows }, (_, i) => i);
     const X = scaleX(gatherFeatures(table, identity), scaler);
     const outside = rangeReport(X, scaler.features);
+    const input = encodeInput(model.encoder, X);
     const predictions = await withRuntime(options.backend, async (runtime) => {
       // An ensemble predicts the average of its members, all run in one dispatch on the GPU.
       const backend = model.members ? await runtime.ensemble(model.members) : await runtime.backend(model.params);
-      return unscaleY((await backend.forward(X)).out.data, scaler);
+      return unscaleY((await backend.forward(input)).out.data, scaler);
     });
     assertFinitePredictions(predictions, table, options.csv);
     // Printed only once the file is sure to be written, so a failed run says one thing: why it failed.

@@ -11,7 +11,8 @@ import { loadCsvFile } from '../../platform/node-csv.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
 import type { BackendChoice } from '../../runtime/runtime.ts';
 import type { RunContext } from '../../train/record.ts';
-import { checkGrid, runSweep, type SweepResult } from '../../train/sweep.ts';
+import { checkGrid, runSweep, SWEEP_DEFAULTS, type SweepMember, type SweepResult } from '../../train/sweep.ts';
+import { ENCODING_HELP, parseEncodingList } from '../../data/encoding-spec.ts';
 import { ensembleTrainingRecord, memberTrainingRecord, sweepJson } from '../../train/sweep-record.ts';
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig } from '../../train/train-model.ts';
 import { DEFAULT_VALIDATION } from '../../train/validation.ts';
@@ -40,6 +41,7 @@ export interface SweepCommandOptions {
   readonly backend: BackendChoice;
   readonly sample: number;
   readonly testSize: number;
+  readonly encoding: string[];
   readonly syntheticRows: number;
   readonly force: boolean;
 }
@@ -109,6 +111,12 @@ export function register(program: Command): void {
       floatArg('--test-size', { min: 0, max: 1, maxExclusive: true }),
       DEFAULT_TEST_SIZE,
     )
+    .option(
+      '--encoding <list>',
+      `the encodings to try, comma-separated, each a grid axis of its own (its models train together); ${ENCODING_HELP}`,
+      (v) => parseEncodingList(v).map((e) => e.name),
+      [...SWEEP_DEFAULTS.encodings],
+    )
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .option('--force', 'overwrite files of an earlier sweep in --out', false)
     .action((options: SweepCommandOptions) => runSweepCommand(options));
@@ -123,9 +131,9 @@ export function sweepSeeds(options: Pick<SweepCommandOptions, 'seeds' | 'seedLis
 
 /** Checks the grid and the folder, prepares the data, sweeps, writes the files and prints the ranked table. */
 export async function runSweepCommand(options: SweepCommandOptions, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
-  const grid = { seeds: sweepSeeds(options), lrs: options.lr };
-  const K = checkGrid(grid, Math.min(options.top, grid.seeds.length * grid.lrs.length));
-  const top = Math.min(options.top, K);
+  const grid = { seeds: sweepSeeds(options), lrs: options.lr, encodings: options.encoding };
+  const top = Math.min(options.top, grid.seeds.length * grid.lrs.length);
+  const K = checkGrid(grid, top);
   const names = [...Array.from({ length: K }, (_, i) => `model-${i}.json`), 'best.json', 'ensemble.json', 'sweep.json'];
   const outputs = reserveOutputs(
     names.map((n) => ({ path: join(options.out, n), what: `the sweep's ${n}` })),
@@ -146,7 +154,8 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
         `train ${c.train} (of which ${Math.ceil(options.validation * c.train)} validation), test ${c.test}\n`,
     );
     process.stderr.write(
-      `sweep: ${K} models (${grid.seeds.length} seeds × ${grid.lrs.length} learning rates), ` +
+      `sweep: ${K} models (${grid.encodings.length > 1 ? `${grid.encodings.length} encodings × ` : `encoding ${grid.encodings[0]}, `}` +
+        `${grid.seeds.length} seeds × ${grid.lrs.length} learning rates), ` +
         `${options.optimizer}, batch ${options.batch}, at most ${options.epochs} epochs\n`,
     );
     const train: TrainConfig = {
@@ -188,17 +197,18 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
       bar.stop();
     }
     await new Promise((r) => setImmediate(r));
-    const extras = { scaler: data.scaler };
+    const extras = (m: SweepMember) => ({ scaler: data.scaler, encoder: m.encoder });
     result.members.forEach((m) =>
-      outputs.write(join(options.out, `model-${m.index}.json`), modelLines(m.params, { ...extras, training: memberTrainingRecord(result, m, context) })),
+      outputs.write(join(options.out, `model-${m.index}.json`), modelLines(m.params, { ...extras(m), training: memberTrainingRecord(result, m, context) })),
     );
     const best = result.members[result.ranking[0]];
-    outputs.write(join(options.out, 'best.json'), modelLines(best.params, { ...extras, training: memberTrainingRecord(result, best, context) }));
+    outputs.write(join(options.out, 'best.json'), modelLines(best.params, { ...extras(best), training: memberTrainingRecord(result, best, context) }));
+    const chosen = result.ensemble.members.map((i) => result.members[i]);
     outputs.write(
       join(options.out, 'ensemble.json'),
       ensembleLines(
-        result.ensemble.members.map((i) => result.members[i].params),
-        { ...extras, training: ensembleTrainingRecord(result, context) },
+        chosen.map((m) => m.params),
+        { ...extras(chosen[0]), training: ensembleTrainingRecord(result, context) },
       ),
     );
     outputs.write(join(options.out, 'sweep.json'), `${JSON.stringify(sweepJson(result, { train, top }, context), null, 2)}\n`);
@@ -216,25 +226,26 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
 
 /** The ranked table: validation metrics (which chose), best epoch and settings; then best and ensemble on test. */
 export function rankedTable(result: SweepResult, out: string, device: string): string {
+  const width = Math.max(8, ...result.members.map((m) => m.encoding.length));
   const f = (v: number, digits: number, width = 8) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(width);
   const lines = [
     `sweep: ${result.members.length} models in ${(result.totalMs / 1000).toFixed(1)} s on ${device} (training ${(result.phaseMs.train / 1000).toFixed(1)} s, ` +
       `reading back ${result.phaseMs.read.toFixed(0)} ms, measuring ` +
       `${(result.phaseMs.measure / 1000).toFixed(2)} s); ranked by validation RMSE (popularity points)`,
-    `  rank  model    seed        lr   best epoch  stopped by      val RMSE  val MAE   val R²`,
+    `  rank  model  ${'encoding'.padEnd(width)}    seed        lr   best epoch  stopped by      val RMSE  val MAE   val R²`,
   ];
   result.ranking.forEach((i, r) => {
     const m = result.members[i];
     const v = m.metrics.validation.model;
     lines.push(
-      `  ${String(r + 1).padStart(4)}  ${String(i).padStart(5)}  ${String(m.seed).padStart(6)}  ${String(m.lr).padStart(8)}  ` +
+      `  ${String(r + 1).padStart(4)}  ${String(i).padStart(5)}  ${m.encoding.padEnd(width)}  ${String(m.seed).padStart(6)}  ${String(m.lr).padStart(8)}  ` +
         `${String(m.outcome.bestEpoch).padStart(11)}  ${(m.outcome.stoppedBy ?? 'epochs').padEnd(13)}${f(v.rmse, 2, 10)}${f(v.mae, 2, 9)}${f(v.r2, 3, 9)}`,
     );
   });
   const best = result.members[result.ranking[0]];
   const e = result.ensemble.metrics;
   lines.push(
-    `  ensemble of the top ${result.ensemble.members.length} (models ${result.ensemble.members.join(', ')}): ` +
+    `  ensemble of the top ${result.ensemble.members.length} of encoding ${result.ensemble.encoding} (models ${result.ensemble.members.join(', ')}): ` +
       `val RMSE ${f(e.validation.model.rmse, 2, 0)}, R² ${f(e.validation.model.r2, 3, 0)}`,
     e.test.model.n === 0
       ? `  test: none held out (--test-size 0); score your own test file with: spotify-mlp predict --model ${join(out, 'ensemble.json')} --csv FILE`

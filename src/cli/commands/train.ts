@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_SAMPLE, DEFAULT_TEST_SIZE, describeDrops, prepareDataset, SYNTHETIC_ROWS, syntheticDataset } from '../../data/index.ts';
 import { modelLines } from '../../model/model-writer.ts';
+import { ENCODING_HELP, NOTEBOOK_ENCODING, parseEncoding } from '../../data/encoding-spec.ts';
 import type { BackendKind } from '../../model/backend.ts';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../../model/optimizer.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
@@ -36,6 +37,7 @@ export interface TrainCommandOptions {
   readonly sample: number;
   readonly testSize: number;
   readonly validation: number;
+  readonly encoding: string;
   readonly syntheticRows: number;
   readonly force: boolean;
 }
@@ -86,6 +88,7 @@ export function register(program: Command): void {
       floatArg('--test-size', { min: 0, max: 1, maxExclusive: true }),
       DEFAULT_TEST_SIZE,
     )
+    .option('--encoding <text>', ENCODING_HELP, (v) => parseEncoding(v).name, NOTEBOOK_ENCODING)
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .option('--force', 'overwrite --out if it exists', false)
     .action((options: TrainCommandOptions) => runTrain(options));
@@ -125,6 +128,7 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
       outputInit: options.outputInit,
       outputBias: options.outputBias,
       validation: options.validation,
+      encoding: options.encoding,
     };
     let device = '';
     let backend: BackendKind = 'cpu';
@@ -155,7 +159,7 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
     // A second Ctrl-C sent during the last epoch is handled here (it exits), before anything is put in place.
     await nextTurn();
     const record = trainingRecord(model, { backend, device, source, counts: data.counts });
-    outputs.write(options.out, modelLines(model.params, { scaler: data.scaler, training: { ...record } }));
+    outputs.write(options.out, modelLines(model.params, { scaler: data.scaler, encoder: model.encoder, training: { ...record } }));
     outputs.commit();
     print(summary(model.metrics, record, options.out));
     if (record.run.interrupted && interrupt.stoppedBy) {
