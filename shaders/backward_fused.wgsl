@@ -33,10 +33,20 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let top = table[L - 1u];
   let first = 4u * c;
   let live = vec4<u32>(first, first + 1u, first + 2u, first + 3u) < vec4<u32>(stepInfo.count);
+  // Cross-validated members (model/folds.ts): each column's weight, 0 on this model's own fold.
+  var w = vec4<f32>(1.0);
+  if (sizes.weightStride > 0u) {
+    let wBase = gid.y * sizes.weightStride;
+    for (var t = 0u; t < 4u; t++) {
+      let j = stepInfo.start + min(first + t, stepInfo.count - 1u);
+      let row = select(j, order[j], stepInfo.usePerm != 0u);
+      w[t] = weights[wBase + row];
+    }
+  }
   for (var r = 0u; r < top.n; r++) {
     let z = acts[am + top.zOffset + r * s4 + c];
     let a = acts[am + top.aOffset + r * s4 + c];
-    let g = select(vec4<f32>(0.0), 2.0 * (a - Yb[r * s4 + c]), live);
+    let g = select(vec4<f32>(0.0), 2.0 * (a - Yb[r * s4 + c]) * w, live);
     dZ[dm + top.dzOffset + r * s4 + c] = masked(z, g);
   }
   for (var l = L - 1u; l >= 1u; l--) {

@@ -163,9 +163,10 @@ export class FastNetwork {
   /**
    * Adds this chunk's share to the gradient, after forward(count, true): dZ_L = 2(A_L − Y) where Z_L > 0, then per
    * layer dW_l += scale·dZ_l·A_{l-1}ᵀ, db_l += scale·rowsum(dZ_l), dZ_{l-1} = (W_lᵀ·dZ_l) ⊙ (Z_{l-1} > 0).
-   * `scale` is 1/(examples in the whole mini-batch), the reference's 1/m.
+   * `scale` is 1/(examples in the whole mini-batch), the reference's 1/m; `weights` (one per column, 0 on a model's
+   * own fold, model/folds.ts) multiply dZ_L.
    */
-  backward(count: number, scale: number): void {
+  backward(count: number, scale: number, weights?: ArrayLike<number>): void {
     const cols = alignUp(count, COLUMN_ALIGN);
     const { theta, grad, zeros, x, y, z, a, dz } = this.buf;
     const { wOffset, bOffset } = this.layout;
@@ -175,7 +176,8 @@ export class FastNetwork {
       const o = r * this.stride;
       for (let j = 0; j < cols; j++) {
         const i = o + j;
-        mem[dz[L - 1] + i] = j < count && mem[z[L - 1] + i] > 0 ? 2 * (mem[a[L - 1] + i] - mem[y + i]) : 0;
+        const d = j < count && mem[z[L - 1] + i] > 0 ? 2 * (mem[a[L - 1] + i] - mem[y + i]) : 0;
+        mem[dz[L - 1] + i] = weights && j < count ? d * weights[j] : d;
       }
     }
     for (let l = L; l >= 1; l--) {

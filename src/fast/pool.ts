@@ -70,13 +70,14 @@ export class PooledMultiTrainer implements MultiTrainer {
       throw new RangeError(`startTraining got settings for ${models.length} models; the trainer holds ${this.models}.`);
     }
     // Only the matrices go over: a caller's data may carry more (a page's row indices, the scaler).
-    const { xTrain, yTrain, xTest, yTest, xVal, yVal } = data;
+    const { xTrain, yTrain, xTest, yTest, xVal, yVal, rowFold } = data;
     const shared: TrainingData = {
       xTrain: shareable(xTrain),
       yTrain: shareable(yTrain),
       xTest: shareable(xTest),
       yTest: shareable(yTest),
       ...(xVal && yVal ? { xVal: shareable(xVal), yVal: shareable(yVal) } : {}),
+      ...(rowFold ? { rowFold } : {}),
     };
     await this.each((w, g) => w.host.startTraining(shared, settings, models && share(models, g, this.workers.length)));
   }

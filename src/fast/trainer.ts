@@ -8,6 +8,7 @@ import { FastBackend, type FastBackendOptions, forwardAll } from './backend.ts';
 import { createKernels } from './kernels.ts';
 import { FastNetwork } from './network.ts';
 import { FlatOptimizer } from '../model/flat-optimizer.ts';
+import { foldLosses, rowWeights } from '../model/folds.ts';
 
 /** TrainingData with the optional validation rows (a newer field of the contract; absent means none). */
 type RunData = TrainingData & { readonly xVal?: Matrix; readonly yVal?: Matrix };
@@ -18,6 +19,8 @@ interface Run {
   readonly shuffler: EpochShuffler;
   readonly optimizer: FlatOptimizer<Float32Array>;
   readonly best: Float32Array;
+  /** 0 on the model's own fold (model/folds.ts), else 1; undefined without folds. */
+  readonly weights?: Float32Array;
 }
 
 /** The fast backend, able to train: every mini-batch is a chunked forward and backward, then one update. */
@@ -43,6 +46,7 @@ export class FastTrainer extends FastBackend implements TrainableBackend {
       shuffler: new EpochShuffler(m, settings),
       optimizer: new FlatOptimizer(settings.optimizer, this.net.layout.size, Float32Array),
       best: this.net.theta().slice(),
+      weights: rowWeights(data, settings),
     };
   }
 
@@ -61,18 +65,15 @@ export class FastTrainer extends FastBackend implements TrainableBackend {
   }
 
   async evaluate(): Promise<Evaluation> {
-    const { data } = this.requireRun();
+    const { data, weights } = this.requireRun();
     const train = forwardAll(this.net, data.xTrain, false).out;
     let live = 0;
     for (const v of train.data) if (v > 0) live++;
     const loss = (X?: Matrix, Y?: Matrix): number => (X && Y && X.cols > 0 ? mse(forwardAll(this.net, X, false).out, Y) : Number.NaN);
     // Built first and returned as a value, so it fits the contract with and without valLoss.
-    const evaluation = {
-      trainLoss: mse(train, data.yTrain),
-      testLoss: loss(data.xTest, data.yTest),
-      valLoss: loss(data.xVal, data.yVal),
-      liveOutputs: live,
-    };
+    // With a fold, the training set holds both: the rows it trains on, and its own fold (its validation rows).
+    const losses = weights ? foldLosses(train, data.yTrain, weights) : { trainLoss: mse(train, data.yTrain), valLoss: loss(data.xVal, data.yVal) };
+    const evaluation = { ...losses, testLoss: loss(data.xTest, data.yTest), liveOutputs: live };
     return evaluation;
   }
 
@@ -107,7 +108,8 @@ export class FastTrainer extends FastBackend implements TrainableBackend {
       const cols = Math.min(this.net.chunk, count - c0);
       this.net.load(run.data.xTrain, run.data.yTrain, start + c0, cols, order);
       this.net.forward(cols, true);
-      this.net.backward(cols, 1 / count);
+      const w = run.weights && Float32Array.from({ length: cols }, (_, j) => run.weights![order[start + c0 + j]]);
+      this.net.backward(cols, 1 / count, w);
     }
   }
 

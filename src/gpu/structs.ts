@@ -80,9 +80,9 @@ export const GradLayer = wgslStruct<'firstBlock' | 'perRow' | 'n' | 'k' | 'aOffs
 );
 
 /** backward_fused's sizes. */
-export const BackwardSizes = wgslStruct<'layers' | 'stride4' | 'wtStride4' | 'actsStride4' | 'dzStride4'>(
+export const BackwardSizes = wgslStruct<'layers' | 'stride4' | 'wtStride4' | 'actsStride4' | 'dzStride4' | 'weightStride'>(
   'BackwardSizes',
-  u32s('layers', 'stride4', 'wtStride4', 'actsStride4', 'dzStride4', '_pad0', '_pad1', '_pad2'),
+  u32s('layers', 'stride4', 'wtStride4', 'actsStride4', 'dzStride4', 'weightStride', '_pad1', '_pad2'),
 );
 
 /** One layer of backward_fused's table: n, k, and vec4 offsets of W_l in WT, of dZ_l, of Z_l and A_l in the activations. */
@@ -109,9 +109,9 @@ export const ModelHyper = wgslStruct<'lr' | 'momentum'>('ModelHyper', [
 export const MAX_MODELS = 1024;
 
 /** loss_sum's sizes: a (rows, cols) block stored `stride` wide per model, added to acc slot `slot` of each model. */
-export const LossSizes = wgslStruct<'rows' | 'cols' | 'stride' | 'slot' | 'modelStrideF'>(
+export const LossSizes = wgslStruct<'rows' | 'cols' | 'stride' | 'slot' | 'modelStrideF' | 'weightStride' | 'colOffset'>(
   'LossSizes',
-  u32s('rows', 'cols', 'stride', 'slot', 'modelStrideF', '_pad0', '_pad1', '_pad2'),
+  u32s('rows', 'cols', 'stride', 'slot', 'modelStrideF', 'weightStride', 'colOffset', '_pad2'),
 );
 
 /** One layer's sizes: n units, k inputs, m columns (matmul_bias, weight_grad, backprop_dz). */

@@ -14,6 +14,8 @@ export interface StepSettings {
   readonly seed: number;
   /** Engine of the per-epoch shuffling. */
   readonly rng: RngKind;
+  /** This model's own fold of `TrainingData.rowFold` (see folds.ts): weight 0 in training, its validation rows. */
+  readonly fold?: number;
 }
 
 /**
@@ -27,6 +29,11 @@ export interface TrainingData {
   readonly yTest: Matrix;
   readonly xVal?: Matrix;
   readonly yVal?: Matrix;
+  /**
+   * Cross-validated members (folds.ts): the fold of each training column. A model with a `fold` trains with weight
+   * 0 on its fold's columns and is validated on them, so its losses come from the training set alone.
+   */
+  readonly rowFold?: Int32Array;
 }
 
 /** MSE on the scaled target over the training, validation and test sets, and how many outputs were positive. */
@@ -66,6 +73,8 @@ export interface ModelSettings {
   readonly lr: number;
   /** μ of `momentum` (defaults to the shared optimizer's). */
   readonly momentum?: number;
+  /** Its own fold of `TrainingData.rowFold`: held out of its training, and its validation rows. */
+  readonly fold?: number;
 }
 
 /**

@@ -7,10 +7,14 @@ import type { Evaluation, ModelSettings, MultiTrainer, StepSettings, TrainableBa
 /** A trainer a group can hold: one that can also sit an epoch out while drawing its order. */
 export type GroupMember = TrainableBackend & { skipEpoch?(): Promise<void> };
 
-/** The settings of model i: the shared ones with its own lr and μ. */
+/** The settings of model i: the shared ones with its own lr, μ and fold. */
 export function modelStepSettings(settings: StepSettings, model?: ModelSettings): StepSettings {
   if (!model) return settings;
-  return { ...settings, optimizer: { ...settings.optimizer, lr: model.lr, momentum: model.momentum ?? settings.optimizer.momentum } };
+  return {
+    ...settings,
+    optimizer: { ...settings.optimizer, lr: model.lr, momentum: model.momentum ?? settings.optimizer.momentum },
+    ...(model.fold === undefined ? {} : { fold: model.fold }),
+  };
 }
 
 /** K independent trainers as one MultiTrainer. */

@@ -13,14 +13,17 @@ export interface Gradients {
 /**
  * Back-propagates through the cache `[Z1, A1, …, ZL, AL]` of `feedForward(X, params)`. Per layer l, from L down:
  * dZ_l = dA_l ⊙ reluMask(Z_l), dW_l = dZ_l·A_{l-1}ᵀ/m, db_l = rowsum(dZ_l)/m, dA_{l-1} = W_lᵀ·dZ_l, with
- * A_0 = X and dA_L = 2(A_L − Y) (see loss.ts for why the 1/m sits in dW and db only).
+ * A_0 = X and dA_L = 2(A_L − Y) (see loss.ts for why the 1/m sits in dW and db only), times each column's weight
+ * when `weights` are given.
  */
-export function backward(X: Matrix, Y: Matrix, params: Params, cache: readonly Matrix[]): Gradients {
+export function backward(X: Matrix, Y: Matrix, params: Params, cache: readonly Matrix[], weights?: ArrayLike<number>): Gradients {
   const L = params.W.length;
   const m = X.cols;
   const dW = new Array<Matrix<Float64Array>>(L);
   const db = new Array<Float64Array>(L);
   let dA = mseGradient(cache[2 * L - 1], Y);
+  // Per-column weights (a model's own fold is 0, folds.ts): dA_L = 2·w·(A_L − Y).
+  if (weights) for (let i = 0; i < dA.length; i++) dA[i] *= weights[i % m];
   for (let l = L; l >= 1; l--) {
     const W = params.W[l - 1];
     const Z = cache[2 * l - 2];
@@ -65,7 +68,7 @@ export function backward(X: Matrix, Y: Matrix, params: Params, cache: readonly M
 }
 
 /** The loss and the gradients of `params` on (X, Y): a forward pass with cache, then {@link backward}. */
-export function lossAndGradients(X: Matrix, Y: Matrix, params: Params): { loss: number; grads: Gradients } {
+export function lossAndGradients(X: Matrix, Y: Matrix, params: Params, weights?: ArrayLike<number>): { loss: number; grads: Gradients } {
   const { yOut, cache } = feedForward(X, params);
-  return { loss: mseLoss(yOut, Y), grads: backward(X, Y, params, cache) };
+  return { loss: mseLoss(yOut, Y), grads: backward(X, Y, params, cache, weights) };
 }

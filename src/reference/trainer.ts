@@ -9,6 +9,7 @@ import type { Params } from '../model/params.ts';
 import { type Evaluation, type StepSettings, type TrainableBackend, type TrainingData } from '../model/trainable.ts';
 import { flatten, type ParamLayout, paramLayout, unflatten } from '../model/flat-layout.ts';
 import { batchPlan, type BatchPlan, batchRange, EpochShuffler } from '../model/batches.ts';
+import { foldLosses, rowWeights } from '../model/folds.ts';
 
 /** Columns `order[start..start+count)` of `src` as a new float64 matrix (a mini-batch). */
 export function gatherColumns(src: Matrix, order: ArrayLike<number>, start: number, count: number): Matrix<Float64Array> {
@@ -29,6 +30,8 @@ export class CpuTrainer extends CpuBackend implements TrainableBackend {
     optimizer: FlatOptimizer<Float64Array>;
     theta: Float64Array;
     best: Float64Array;
+    /** 0 on the model's own fold (folds.ts), else 1; undefined without folds. */
+    weights?: Float32Array;
   };
 
   constructor(params: Params) {
@@ -47,6 +50,7 @@ export class CpuTrainer extends CpuBackend implements TrainableBackend {
       optimizer: new FlatOptimizer(settings.optimizer, this.layout.size, Float64Array),
       theta,
       best: theta.slice(),
+      weights: rowWeights(data, settings),
     };
   }
 
@@ -66,18 +70,15 @@ export class CpuTrainer extends CpuBackend implements TrainableBackend {
   }
 
   async evaluate(): Promise<Evaluation> {
-    const { data } = this.requireRun();
+    const { data, weights } = this.requireRun();
     const params = this.getParams();
     const train = feedForward(data.xTrain, params).yOut;
     let live = 0;
     for (const v of train.data) if (v > 0) live++;
     const lossOn = (X: Matrix | undefined, Y: Matrix | undefined) => (X && Y && X.cols > 0 ? mseLoss(feedForward(X, params).yOut, Y) : Number.NaN);
-    return {
-      trainLoss: mseLoss(train, data.yTrain),
-      testLoss: lossOn(data.xTest, data.yTest),
-      valLoss: lossOn(data.xVal, data.yVal),
-      liveOutputs: live,
-    };
+    // With a fold, the training set holds both: the rows it trains on, and its own fold (its validation rows).
+    const losses = weights ? foldLosses(train, data.yTrain, weights) : { trainLoss: mseLoss(train, data.yTrain), valLoss: lossOn(data.xVal, data.yVal) };
+    return { ...losses, testLoss: lossOn(data.xTest, data.yTest), liveOutputs: live };
   }
 
   async saveBest(): Promise<void> {
@@ -108,7 +109,8 @@ export class CpuTrainer extends CpuBackend implements TrainableBackend {
     const { start, count } = batchRange(run.plan, batch);
     const X = gatherColumns(run.data.xTrain, order, start, count);
     const Y = gatherColumns(run.data.yTrain, order, start, count);
-    const { grads } = lossAndGradients(X, Y, unflatten(this.layout, run.theta));
+    const w = run.weights && Float32Array.from({ length: count }, (_, j) => run.weights![order[start + j]]);
+    const { grads } = lossAndGradients(X, Y, unflatten(this.layout, run.theta), w);
     return flatten(this.layout, grads.dW, grads.db);
   }
 

@@ -12,7 +12,8 @@ import type { MultiTrainer } from '../model/trainable.ts';
 import { type EpochReport, type ModelOutcome, trainModels } from './loop.ts';
 import { compareWithBaseline, mean, type MetricsReport } from './metrics.ts';
 import { type ScaledData, startingParams, stepSettingsOf, type TrainConfig } from './train-model.ts';
-import { carveValidation, DEFAULT_VALIDATION } from './validation.ts';
+import { assignFolds, carveValidation, columns, DEFAULT_VALIDATION } from './validation.ts';
+import type { TrainingData } from '../model/trainable.ts';
 import { encodeData } from './encoded-data.ts';
 import { NOTEBOOK_ENCODING } from '../data/encoding-spec.ts';
 import type { Encoder } from '../model/encoding.ts';
@@ -26,6 +27,7 @@ export const SWEEP_DEFAULTS = {
   seeds: 16,
   lrs: [0.002],
   top: 16,
+  folds: 0,
 } as const;
 
 /** The grid: every seed (the init of one model) with every learning rate. */
@@ -42,6 +44,8 @@ export interface SweepConfig {
   readonly grid: SweepGrid;
   /** Members of the ensemble: the best N by validation RMSE. */
   readonly top: number;
+  /** Cross-validated members: model i of an encoding validates on fold i mod k of the training rows (0 or absent: none). */
+  readonly folds?: number;
 }
 
 /** One model of the sweep, with its settings, how its run went and its metrics in popularity points. */
@@ -50,6 +54,8 @@ export interface SweepMember {
   readonly encoding: string;
   /** The encoder its input went through; none for the notebook's pipeline. */
   readonly encoder?: Encoder;
+  /** With folds: its own fold, its validation rows. */
+  readonly fold?: number;
   readonly seed: number;
   readonly lr: number;
   readonly outcome: ModelOutcome;
@@ -69,6 +75,8 @@ export interface SweepResult {
   /** Where the time went: training, reading every model back (one read), measuring every model on each set. */
   readonly phaseMs: { readonly train: number; readonly read: number; readonly measure: number };
   readonly validation: number;
+  /** k of cross-validated members, or 0 (one shared validation share). */
+  readonly folds: number;
 }
 
 /** Options of {@link runSweep}. */
@@ -117,21 +125,25 @@ export function checkGrid(grid: SweepGrid, top: number): number {
 interface GroupRun {
   readonly outcomes: ModelOutcome[];
   readonly params: Params[];
+  /** With folds, `validation` is empty and `train` covers every training row (each member's own fold included). */
   readonly perSet: { validation: Matrix[]; test: Matrix[]; train: Matrix[] };
   readonly Ys: { validation: Matrix; test: Matrix; train: Matrix };
+  /** With folds: each training column's fold, and each member's own fold. */
+  readonly folds?: { readonly rowFold: Int32Array; readonly of: readonly number[] };
 }
 
 /**
  * Trains the grid, one encoding at a time (the models of an encoding share its X, so they train in the same
- * dispatches), ranks every model on the validation rows, and averages the top N of the encoding whose top N
- * scores best on them; every model's init is its seed.
+ * dispatches), ranks every model on its validation rows, and averages the top N of the encoding whose top N
+ * scores best on them; every model's init is its seed. With `folds`, each model's validation rows are its own
+ * fold of the training rows, and it trains on the rest.
  */
 export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: SweepConfig, options: SweepOptions = {}): Promise<SweepResult> {
   const t0 = performance.now();
   const { grid, top, train } = config;
   checkGrid(grid, top);
   const validation = train.validation ?? DEFAULT_VALIDATION;
-  if (validation === 0) throw new UserError('A sweep ranks its models on validation rows, so --validation must be above 0.');
+  if (validation === 0 && !config.folds) throw new UserError('A sweep ranks its models on validation rows, so --validation must be above 0.');
   const encodings = grid.encodings ?? [train.encoding ?? NOTEBOOK_ENCODING];
   const cells = encodings.flatMap((encoding) => grid.seeds.flatMap((seed) => grid.lrs.map((lr) => ({ encoding, seed, lr }))));
   const ms = { train: 0, read: 0, measure: 0 };
@@ -148,39 +160,67 @@ export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: 
   const params = runs.flatMap((r) => r.params);
   const baselineValue = mean(unscaleY(runs[0].Ys.train.data, data.scaler));
   const report = (out: Matrix, Y: Matrix): MetricsReport => compareWithBaseline(unscaleY(out.data, data.scaler), unscaleY(Y.data, data.scaler), baselineValue);
-  // Every group carves the same validation rows (the same seed over the same training rows), so targets are shared.
-  const Ys = runs[0].Ys;
+  // Every group carves the same validation rows (or folds: the same seed over the same training rows), so the
+  // targets are shared.
+  const { Ys, folds } = runs[0];
   const perSet = {
     validation: runs.flatMap((r) => r.perSet.validation),
     test: runs.flatMap((r) => r.perSet.test),
     train: runs.flatMap((r) => r.perSet.train),
   };
-  const metricsOf = (pick: (outs: Matrix[]) => Matrix) => ({
-    validation: report(pick(perSet.validation), Ys.validation),
-    test: report(pick(perSet.test), Ys.test),
-    train: report(pick(perSet.train), Ys.train),
-  });
+  const foldOf = runs.flatMap((r) => r.folds?.of ?? r.params.map(() => -1));
+  const memberMetrics = (i: number): SweepMember['metrics'] => {
+    if (!folds) return { validation: report(perSet.validation[i], Ys.validation), test: report(perSet.test[i], Ys.test), train: report(perSet.train[i], Ys.train) };
+    const own = foldColumns(folds.rowFold, (f) => f === foldOf[i]);
+    const rest = foldColumns(folds.rowFold, (f) => f !== foldOf[i]);
+    const out = perSet.train[i];
+    return {
+      validation: report(columns(out, own), columns(Ys.train, own)),
+      test: report(perSet.test[i], Ys.test),
+      train: report(columns(out, rest), columns(Ys.train, rest)),
+    };
+  };
   const members: SweepMember[] = cells.map((c, i) => ({
     index: i,
     ...c,
     ...(encoders.get(c.encoding) ? { encoder: encoders.get(c.encoding) } : {}),
+    ...(folds ? { fold: foldOf[i] } : {}),
     outcome: outcomes[i],
     params: params[i],
-    metrics: metricsOf((o) => o[i]),
+    metrics: memberMetrics(i),
   }));
   const failed = (m: SweepMember) => m.outcome.failure !== null || !Number.isFinite(m.metrics.validation.model.rmse);
   const ranking = [...members]
     .sort((a, b) => Number(failed(a)) - Number(failed(b)) || a.metrics.validation.model.rmse - b.metrics.validation.model.rmse || a.index - b.index)
     .map((m) => m.index);
-  // The ensemble's members share one encoder: the top N of each encoding compete on the validation rows.
+  // The ensemble's members share one encoder: the top N of each encoding compete on validation rows. With folds no
+  // row is held out of every member, so an ensemble has no validation score of its own: the members' mean decides.
+  const none = { rows: 1, cols: 0, data: new Float64Array(0) };
+  const ensembleMetrics = (chosen: number[]): SweepMember['metrics'] => {
+    const avg = (outs: Matrix[]) => averageOutputs(chosen.map((i) => outs[i]));
+    return {
+      validation: folds ? report(none, none) : report(avg(perSet.validation), Ys.validation),
+      test: report(avg(perSet.test), Ys.test),
+      train: report(avg(perSet.train), Ys.train),
+    };
+  };
   const candidates = encodings
     .map((encoding) => ranking.filter((i) => members[i].encoding === encoding && !failed(members[i])).slice(0, top))
     .filter((chosen) => chosen.length > 0)
-    .map((chosen) => ({ chosen, metrics: metricsOf((outs) => averageOutputs(chosen.map((i) => outs[i]))) }));
+    .map((chosen) => {
+      const metrics = ensembleMetrics(chosen);
+      const score = folds ? mean(chosen.map((i) => members[i].metrics.validation.model.rmse)) : metrics.validation.model.rmse;
+      return { chosen, metrics, score };
+    });
   if (candidates.length === 0) throw new UserError('Every model of the sweep diverged or lost its output; lower the learning rates.');
-  const best = candidates.reduce((a, b) => (b.metrics.validation.model.rmse < a.metrics.validation.model.rmse ? b : a));
+  const best = candidates.reduce((a, b) => (b.score < a.score ? b : a));
   const ensemble = { members: best.chosen, encoding: members[best.chosen[0]].encoding, metrics: best.metrics };
-  return { members, ranking, ensemble, totalMs: performance.now() - t0, phaseMs: ms, validation };
+  return { members, ranking, ensemble, totalMs: performance.now() - t0, phaseMs: ms, validation, folds: config.folds ?? 0 };
+}
+
+// The training columns whose fold passes `keep`.
+function foldColumns(rowFold: Int32Array, keep: (fold: number) => boolean): Int32Array {
+  return Int32Array.from(rowFold.keys()).filter((j) => keep(rowFold[j]));
 }
 
 /** Trains one encoding's models together on its data and measures each on every set. */
@@ -193,8 +233,14 @@ async function trainGroup(
   ms: { train: number; read: number; measure: number },
   offset: number,
 ): Promise<GroupRun> {
-  const { train } = config;
-  const split = carveValidation(data, train.validation ?? DEFAULT_VALIDATION, train.seed, train.rng);
+  const { train, folds: k } = config;
+  // With folds every training row is in the run, and model i's own fold (i mod k) is its validation set.
+  const rowFold = k ? assignFolds(data.xTrain.cols, k, train.seed, train.rng) : undefined;
+  const split: TrainingData & { xVal: Matrix; yVal: Matrix } = rowFold
+    ? { ...data, xVal: data.xTrain, yVal: data.yTrain, rowFold }
+    : carveValidation(data, train.validation ?? DEFAULT_VALIDATION, train.seed, train.rng);
+  const fit: TrainingData = rowFold ? { xTrain: data.xTrain, yTrain: data.yTrain, xTest: data.xTest, yTest: data.yTest, rowFold } : split;
+  const of = cells.map((_, i) => (k ? i % k : -1));
   // The page's thread must not stall: it yields (beforeEpoch) after the carve and after each model's start.
   await options.beforeEpoch?.();
   const starts: Params[] = [];
@@ -205,19 +251,13 @@ async function trainGroup(
   const trainer = await runtime.multiTrainer(starts);
   try {
     let t = performance.now();
-    const outcomes = await trainModels(trainer, split, stepSettingsOf(train), {
+    const outcomes = await trainModels(trainer, fit, stepSettingsOf(train), {
       epochs: train.epochs,
       patience: train.patience,
       signal: options.signal,
       beforeEpoch: options.beforeEpoch,
-      models: cells.map(({ lr }) => ({ lr })),
-      onEpoch:
-        options.onEpoch &&
-        ((reports) =>
-          options.onEpoch!(
-            reports.map((r) => ({ ...r, model: r.model + offset })),
-            reports.length,
-          )),
+      models: cells.map(({ lr }, i) => ({ lr, ...(k ? { fold: of[i] } : {}) })),
+      onEpoch: options.onEpoch && ((reports) => options.onEpoch!(reports.map((r) => ({ ...r, model: r.model + offset })), reports.length)),
     });
     ms.train += performance.now() - t;
     t = performance.now();
@@ -230,12 +270,13 @@ async function trainGroup(
     try {
       const empty = { rows: 1, cols: 0, data: new Float64Array(0) };
       const perSet = {
-        validation: await all.forwardMembers(split.xVal),
+        validation: rowFold ? params.map(() => empty) : await all.forwardMembers(split.xVal),
         test: data.xTest.cols > 0 ? await all.forwardMembers(data.xTest) : params.map(() => empty),
         train: await all.forwardMembers(split.xTrain),
       };
       ms.measure += performance.now() - t;
-      return { outcomes, params, perSet, Ys: { validation: split.yVal, test: data.yTest, train: split.yTrain } };
+      const Ys = { validation: rowFold ? empty : split.yVal, test: data.yTest, train: split.yTrain };
+      return { outcomes, params, perSet, Ys, ...(rowFold ? { folds: { rowFold, of } } : {}) };
     } finally {
       all.dispose();
     }

@@ -17,7 +17,8 @@ export interface SplitData extends TrainingData {
   readonly valColumns: Int32Array;
 }
 
-function columns(src: Matrix, cols: ArrayLike<number>): Matrix<Float64Array> {
+/** Columns `cols` of `src`, in that order. */
+export function columns(src: Matrix, cols: ArrayLike<number>): Matrix<Float64Array> {
   const out = new Float64Array(src.rows * cols.length);
   for (let r = 0; r < src.rows; r++) for (let j = 0; j < cols.length; j++) out[r * cols.length + j] = src.data[r * src.cols + cols[j]];
   return matrix(src.rows, cols.length, out);
@@ -51,4 +52,21 @@ export function carveValidation(data: TrainingData, fraction: number, seed: numb
     fitColumns,
     valColumns,
   };
+}
+
+/** The most folds a sweep takes: one per model of the largest grid would be pointless past this. */
+export const MAX_FOLDS = 64;
+
+/**
+ * Cross-validated members: the fold (0 … k−1) of each of the m training columns, dealt in the order of a seeded
+ * permutation (the carve's stream, seed + 1), so each fold holds floor(m/k) or ceil(m/k) columns.
+ */
+export function assignFolds(m: number, k: number, seed: number, rng: RngKind): Int32Array {
+  if (!Number.isInteger(k) || k < 2 || k > Math.min(m, MAX_FOLDS)) {
+    throw new UserError(`--folds must be a whole number from 2 to ${Math.min(m, MAX_FOLDS)} (at most one fold per training row, and ${MAX_FOLDS}), not ${k}.`);
+  }
+  const order = createRng(rng, (seed + 1) >>> 0).permutation(m);
+  const fold = new Int32Array(m);
+  order.forEach((column, p) => (fold[column] = p % k));
+  return fold;
 }

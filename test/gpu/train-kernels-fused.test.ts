@@ -111,8 +111,14 @@ describe('train_gather', () => {
 });
 
 describe('backward_fused', () => {
-  testWithDevice('gives every dZ_l = (W_{l+1}ᵀ·dZ_{l+1}) ⊙ mask(Z_l) from dZ_L = 2(A_L − Y) ⊙ mask(Z_L), zero past the count', async (ctx) => {
-    for (const [dims, stride, count] of SHAPES) {
+  testWithDevice('gives every dZ_l = (W_{l+1}ᵀ·dZ_{l+1}) ⊙ mask(Z_l) from dZ_L = 2(A_L − Y)·w ⊙ mask(Z_L), zero past the count', async (ctx) => {
+    // Plain (no weights), then cross-validated weights (0 on every third training column) read through the batch
+    // order as the epoch's shuffle gives it, and without it.
+    for (const [[dims, stride, count], mode] of SHAPES.flatMap((shape) => (['plain', 'weights', 'weights+order'] as const).map((m) => [shape, m] as const))) {
+      const weights = Float32Array.from({ length: stride }, (_, j) => (j % 3 === 1 ? 0 : 1));
+      const order = Uint32Array.from({ length: stride }, (_, j) => stride - 1 - j);
+      const usePerm = mode === 'weights+order' ? 1 : 0;
+      const weightOf = (j: number) => (mode === 'plain' ? 1 : weights[usePerm ? order[j] : j]);
       const rig = new KernelRig(ctx);
       try {
         const { params, cache, acts, rows } = activations(dims, stride, count, dims.length * 11 + stride);
@@ -134,12 +140,15 @@ describe('backward_fused', () => {
         );
         const dZ = rig.zeros('dZ', rows.dzRows * stride);
         const p = prepareBackwardFused(ctx, rig.buffers, {
-          step: step(rig, { count }),
+          step: step(rig, { count, usePerm }),
           table: rig.u32('table', table),
           WT: rig.f32('WT', packTransposed(layout, flat)),
           acts: rig.f32('acts', acts),
           Yb: rig.f32('Y', Y),
           dZ,
+          order: rig.u32('order', order),
+          weights: rig.f32('weights', weights),
+          weightStride: mode === 'plain' ? 0 : stride,
           layers: L,
           stride,
           models: 1,
@@ -152,14 +161,14 @@ describe('backward_fused', () => {
         let upper = new Float64Array(dims[L] * stride);
         const A = cache[2 * L - 1].data;
         const ZL = cache[2 * L - 2].data;
-        for (let i = 0; i < upper.length; i++) upper[i] = i % stride < count && ZL[i] > 0 ? 2 * (A[i] - Y[i]) : 0;
+        for (let i = 0; i < upper.length; i++) upper[i] = i % stride < count && ZL[i] > 0 ? 2 * (A[i] - Y[i]) * weightOf(i % stride) : 0;
         for (let l = L; l >= 1; l--) {
           const n = dims[l];
           expectClose(
             got.subarray(rows.dz[l - 1] * stride, (rows.dz[l - 1] + n) * stride),
             upper,
             sumTolerance(dims[l + 1] ?? 1, 4),
-            `dZ${l} of dims [${dims}], stride ${stride}, count ${count}`,
+            `dZ${l} of dims [${dims}], stride ${stride}, count ${count}, ${mode}`,
           );
           if (l === 1) break;
           const k = dims[l - 1];
@@ -339,7 +348,8 @@ describe('loss_sum', () => {
         for (let i = 0; i < A.length; i += 5) A[i] = i % 10 === 0 ? 0 : -0;
         const Y = values(rows * stride, cols + 1, 0, 1);
         const acc = rig.f32('acc', [1, 2, 3, 4]);
-        const make = (slot: number) => prepareLossSum(ctx, rig.buffers, { A: rig.f32('A', A), Y: rig.f32('Y', Y), acc, rows, cols, stride, slot });
+        const weights = rig.f32('weights', [1]);
+        const make = (slot: number) => prepareLossSum(ctx, rig.buffers, { A: rig.f32('A', A), Y: rig.f32('Y', Y), acc, rows, cols, stride, slot, weights });
         const [got] = await rig.run([make(0), make(1)], [acc]);
         let sse = 0;
         let live = 0;
@@ -354,6 +364,41 @@ describe('loss_sum', () => {
       } finally {
         rig.dispose();
       }
+    }
+  });
+
+  testWithDevice("with folds, puts each model's own-fold squares in its validation sum and the rest in its training sum", async (ctx) => {
+    const [models, rows, cols, offset, m] = [2, 1, 300, 40, 400];
+    const rig = new KernelRig(ctx);
+    try {
+      const A = values(models * rows * cols, 5, 0, 1);
+      const Y = values(rows * cols, 6, 0, 1);
+      // Model 0 holds out columns ≡ 0 mod 3 of the training set, model 1 those ≡ 1; this chunk starts at column 40.
+      const weights = Float32Array.from({ length: models * m }, (_, i) => ((i % m) % 3 === Math.floor(i / m) ? 0 : 1));
+      const acc = rig.zeros('acc', models * 8);
+      const p = prepareLossSum(ctx, rig.buffers, {
+        A: rig.f32('A', A),
+        Y: rig.f32('Y', Y),
+        acc,
+        rows,
+        cols,
+        stride: cols,
+        slot: 0,
+        models,
+        modelStrideF: rows * cols,
+        weights: rig.f32('weights', weights),
+        weightStride: m,
+        colOffset: offset,
+      });
+      const [got] = await rig.run([p], [acc]);
+      for (let k = 0; k < models; k++) {
+        const sums = [0, 0];
+        for (let j = 0; j < cols; j++) sums[weights[k * m + offset + j] === 0 ? 1 : 0] += (A[k * cols + j] - Y[j]) ** 2;
+        expectClose([got[8 * k], got[8 * k + 4]], sums, sumTolerance(cols, 2), `model ${k}: training and own-fold sums`);
+        expect(sums[1], 'the held-out share is not empty').toBeGreaterThan(0);
+      }
+    } finally {
+      rig.dispose();
     }
   });
 });

@@ -15,7 +15,7 @@ import { checkGrid, runSweep, SWEEP_DEFAULTS, type SweepMember, type SweepResult
 import { ENCODING_HELP, parseEncodingList } from '../../data/encoding-spec.ts';
 import { ensembleTrainingRecord, memberTrainingRecord, sweepJson } from '../../train/sweep-record.ts';
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig } from '../../train/train-model.ts';
-import { DEFAULT_VALIDATION } from '../../train/validation.ts';
+import { DEFAULT_VALIDATION, MAX_FOLDS } from '../../train/validation.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { exitCodeOf, onInterrupt, signalLabel } from '../interrupt.ts';
 import { choiceArg, floatArg, intArg, parseFloatOption, parseIntOption } from '../options.ts';
@@ -42,6 +42,7 @@ export interface SweepCommandOptions {
   readonly sample: number;
   readonly testSize: number;
   readonly encoding: string[];
+  readonly folds: number;
   readonly syntheticRows: number;
   readonly force: boolean;
 }
@@ -117,6 +118,12 @@ export function register(program: Command): void {
       (v) => parseEncodingList(v).map((e) => e.name),
       [...SWEEP_DEFAULTS.encodings],
     )
+    .option(
+      '--folds <k>',
+      'cross-validated members: model i validates on fold i mod k of the training rows and trains on the rest (0: one shared validation share)',
+      (v) => (v.trim() === '0' ? 0 : parseIntOption(v, '--folds', { min: 2, max: MAX_FOLDS })),
+      SWEEP_DEFAULTS.folds,
+    )
     .option('--synthetic-rows <n>', 'rows of synthetic data when no --csv is given', intArg('--synthetic-rows', { min: 2 }), SYNTHETIC_ROWS)
     .option('--force', 'overwrite files of an earlier sweep in --out', false)
     .action((options: SweepCommandOptions) => runSweepCommand(options));
@@ -151,7 +158,7 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
     const c = data.counts;
     process.stderr.write(
       `sweep: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; ` +
-        `train ${c.train} (of which ${Math.ceil(options.validation * c.train)} validation), test ${c.test}\n`,
+        `train ${c.train} (${options.folds ? `each model validated on its own fold of ${options.folds}` : `of which ${Math.ceil(options.validation * c.train)} validation`}), test ${c.test}\n`,
     );
     process.stderr.write(
       `sweep: ${K} models (${grid.encodings.length > 1 ? `${grid.encodings.length} encodings × ` : `encoding ${grid.encodings[0]}, `}` +
@@ -178,7 +185,7 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
         return runSweep(
           runtime,
           data,
-          { train, grid, top },
+          { train, grid, top, folds: options.folds },
           {
             signal: interrupt.signal,
             beforeEpoch: () => new Promise((r) => setImmediate(r)),

@@ -148,6 +148,9 @@ export class FusedProgram implements StepProgram {
         acts,
         Yb,
         dZ,
+        order: run.order,
+        weights: run.weights,
+        weightStride: run.weightStride,
         layers: L,
         stride,
         models,
@@ -197,7 +200,20 @@ export class FusedProgram implements StepProgram {
       .map((s) => ({
         X: s.X,
         m: s.m,
-        loss: prepareLossSum(ctx, b, { A: out, Y: s.Y, acc: run.acc, rows: nL, cols: s.m, stride: s.m, slot: s.slot, models, modelStrideF: nL * s.m }),
+        loss: prepareLossSum(ctx, b, {
+          A: out,
+          Y: s.Y,
+          acc: run.acc,
+          rows: nL,
+          cols: s.m,
+          stride: s.m,
+          slot: s.slot,
+          models,
+          modelStrideF: nL * s.m,
+          weights: run.weights,
+          // Only the training set holds the models' own folds.
+          weightStride: s === run.train ? run.weightStride : 0,
+        }),
       }));
     return {
       fixedEntries: [],

@@ -55,6 +55,7 @@ export class LayeredProgram implements StepProgram {
     const { ctx, buffers: b, layout } = this;
     const { stride, n0, nL } = run;
     if (run.models !== 1) throw new RangeError('The layered kernels train one model at a time; a sweep needs widths the fused kernels hold.');
+    if (run.weightStride > 0) throw new RangeError('The layered kernels do not train cross-validated members; their widths must fit the fused kernels.');
     const dims = layout.dims;
     const L = dims.length - 1;
     const rows = layeredRows(dims, stride);
@@ -123,7 +124,7 @@ export class LayeredProgram implements StepProgram {
       for (let start = 0; start < m; start += size) {
         const cols = Math.min(size, m - start);
         const key = `${slot},${cols}`;
-        if (!losses.has(key)) losses.set(key, prepareLossSum(ctx, b, { A: at(A, L - 1), Y: Yb, acc: run.acc, rows: nL, cols, stride, slot }));
+        if (!losses.has(key)) losses.set(key, prepareLossSum(ctx, b, { A: at(A, L - 1), Y: Yb, acc: run.acc, rows: nL, cols, stride, slot, weights: run.weights }));
         fixedEntries.push({ start, usePerm: 0, count: cols, lrT: 0, epsT: 0, momentum: 0, beta1: 0, beta2: 0 });
         chunks.push({ gather: g, loss: losses.get(key)! });
       }

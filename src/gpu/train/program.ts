@@ -32,6 +32,10 @@ export interface RunBuffers {
   readonly train: DataSet;
   /** This epoch's permutation of the training columns. */
   readonly order: GPUBuffer;
+  /** Cross-validated members (model/folds.ts): per model, one weight per training column, 0 on its own fold. */
+  readonly weights: GPUBuffer;
+  /** m_train when the models have folds, else 0 (and `weights` is a placeholder nothing reads). */
+  readonly weightStride: number;
   /** The Step uniform every training kernel reads; the trainer copies a table entry into it before each step. */
   readonly step: GPUBuffer;
   /** Per model 8 sums: Σ(A−Y)² and #(A>0) of each set at its slot (train 0, test 1, validation 2). */

@@ -17,6 +17,18 @@ export function epochStepTable(plan: BatchPlan, settings: StepSettings, t: numbe
   return entries;
 }
 
+/**
+ * The step table before its first epoch: plan.count rows for an epoch's batches (written per epoch), the program's
+ * fixed entries from `fixedBase` on, then one `scratch` entry.
+ */
+export function fixedStepTable(plan: BatchPlan, fixed: readonly Parameters<typeof Step.write>[0][]): { fixedBase: number; scratch: number; tableData: ArrayBuffer } {
+  const fixedBase = plan.count;
+  const scratch = fixedBase + fixed.length;
+  const tableData = new ArrayBuffer((scratch + 1) * Step.bytes);
+  fixed.forEach((entry, i) => Step.write(entry, tableData, fixedBase + i));
+  return { fixedBase, scratch, tableData };
+}
+
 /** Every matrix of `data` has the rows `dims` needs, and there is at least one training example. */
 export function checkTrainingData(dims: readonly number[], data: TrainingData): void {
   const [n0, nL] = [dims[0], dims[dims.length - 1]];

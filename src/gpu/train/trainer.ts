@@ -5,7 +5,8 @@
 // is the program's: FusedProgram (fastest, widths the fused kernels hold, any K) or LayeredProgram (any widths, K = 1).
 import type { ForwardOptions, ForwardResult } from '../../model/backend.ts';
 import { batchPlan, batchRange, EpochShuffler } from '../../model/batches.ts';
-import { checkTrainingData, epochStepTable } from './step-table.ts';
+import { foldWeightRows } from '../../model/folds.ts';
+import { checkTrainingData, epochStepTable, fixedStepTable } from './step-table.ts';
 import { flatten, type ParamLayout, paramLayout, unflatten } from '../../model/flat-layout.ts';
 import type { Matrix } from '../../model/matrix.ts';
 import { toFloat32 } from '../../model/matrix.ts';
@@ -54,6 +55,8 @@ export class GpuTrainer implements MultiTrainer {
   /** θ and the program's copies of it, as saveBest left them, with the bytes per model of each. */
   private readonly best: { from: GPUBuffer; to: GPUBuffer; perModel: number }[];
   private run?: Run;
+  /** Per model, the columns of its own fold in this run (null without folds). */
+  private foldCounts: number[] | null = null;
 
   constructor(
     readonly ctx: GpuContext,
@@ -117,6 +120,9 @@ export class GpuTrainer implements MultiTrainer {
       lr: models?.[i]?.lr ?? settings.optimizer.lr,
       momentum: models?.[i]?.momentum ?? settings.optimizer.momentum,
     }));
+    // Cross-validated members: one row of column weights per model, 0 on its own fold (model/folds.ts).
+    const folds = foldWeightRows(data, models?.map((m) => m.fold) ?? []);
+    this.foldCounts = folds?.held ?? null;
     const buffers: RunBuffers = {
       layout: this.layout,
       settings,
@@ -128,6 +134,8 @@ export class GpuTrainer implements MultiTrainer {
       sets,
       train,
       order: keep(b.create('epoch order', mTrain * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)),
+      weights: keep(b.upload('row weights', folds?.weights ?? new Float32Array(1))),
+      weightStride: folds ? mTrain : 0,
       step: keep(b.create('step', Step.bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST)),
       hyper: keep(b.create('model settings', MAX_MODELS * ModelHyper.bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST)),
       acc: keep(b.storage('loss sums', this.models * 8 * 4)),
@@ -140,10 +148,7 @@ export class GpuTrainer implements MultiTrainer {
       upload: (label, bytes) => keep(b.upload(label, new Float32Array(bytes))),
     };
     const program = this.program.startRun(buffers);
-    const fixedBase = plan.count;
-    const scratch = fixedBase + program.fixedEntries.length;
-    const tableData = new ArrayBuffer((scratch + 1) * Step.bytes);
-    program.fixedEntries.forEach((entry, i) => Step.write(entry, tableData, fixedBase + i));
+    const { fixedBase, scratch, tableData } = fixedStepTable(plan, program.fixedEntries);
     const table = keep(b.create('step table', tableData.byteLength, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST));
     this.ctx.device.queue.writeBuffer(table, 0, tableData);
     this.run = { buffers, program, shuffler: new EpochShuffler(mTrain, settings), table, fixedBase, scratch, owned, hyper, active: [], t: 0 };
@@ -181,10 +186,12 @@ export class GpuTrainer implements MultiTrainer {
       const acc = await this.read(encoder, run.buffers.acc, this.models * 8);
       const [train, test, val] = run.buffers.sets;
       const loss = (sum: number, m: number) => (m > 0 ? sum / m : Number.NaN);
+      // With folds, a model's own fold is its validation set, summed apart from the rest of the training set.
+      const held = (i: number) => this.foldCounts?.[i] ?? 0;
       return Array.from({ length: this.models }, (_, i) => ({
-        trainLoss: acc[8 * i] / train.m,
+        trainLoss: acc[8 * i] / (train.m - held(i)),
         testLoss: loss(acc[8 * i + 2], test.m),
-        valLoss: loss(acc[8 * i + 4], val.m),
+        valLoss: this.foldCounts ? loss(acc[8 * i + 4], held(i)) : loss(acc[8 * i + 4], val.m),
         liveOutputs: acc[8 * i + 1],
       }));
     });
@@ -197,11 +204,7 @@ export class GpuTrainer implements MultiTrainer {
 
   async restoreBest(): Promise<void> {
     this.requireRun();
-    this.copyModels(
-      Array.from({ length: this.models }, (_, i) => i),
-      'restore best',
-      (p) => [p.to, p.from],
-    );
+    this.copyModels([...Array(this.models).keys()], 'restore best', (p) => [p.to, p.from]);
   }
 
   async batchGradients(batch: number, model: number): Promise<Float64Array> {
