@@ -2,6 +2,7 @@
 import { initialization } from '../reference/init.ts';
 import { type Matrix, shapeOf } from '../model/matrix.ts';
 import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
+import { encodeInput } from '../model/encoding.ts';
 import type { App } from './app.ts';
 import type { CpuForwardReply, CpuForwardRequest } from './cpu-worker.ts';
 import { byId, el, errorText, fmt, fmtMs, showError, type Stat, statGrid } from './dom.ts';
@@ -64,7 +65,8 @@ async function check(app: App): Promise<void> {
   if (dataset === null || model === null) return;
   const box = byId('forward-result');
   const errorBox = byId('global-error');
-  const X = dataset.xTrain;
+  // The network's input: the scaled rows through the model's encoder, when it has one.
+  const X = encodeInput(model.encoder, dataset.xTrain);
   const button = byId<HTMLButtonElement>('run-forward');
   button.disabled = true;
   box.replaceChildren(el('p', {}, `Running the forward pass over ${X.cols.toLocaleString('en-US')} examples…`));

@@ -2,6 +2,7 @@
 import { App } from './app.ts';
 import { initDataPanel } from './data-panel.ts';
 import { initDevicePanel } from './device-panel.ts';
+import { initEncoderPanel } from './encoder-panel.ts';
 import { byId, errorText, showError } from './dom.ts';
 import { initForwardPanel } from './forward-panel.ts';
 import { initModelsPanel } from './models-panel.ts';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   initPredictPanel(app);
   initTrainingPanel(app);
   initSweepPanel(app);
+  initEncoderPanel(app);
   await initDevicePanel(app);
   await initDataPanel(app, { syntheticRows: syntheticRows() });
 }

@@ -114,6 +114,8 @@ export interface DemoStatus {
   training: TrainingStatus;
   sweep: SweepStatus;
   model: { source: string; loads: number } | null;
+  /** The data panel's encoder chart: the feature shown, how many edges it drew, and whose encoder it is. */
+  encoder: { feature: string; edges: number; width: number; source: 'model' | 'default'; draws: number } | null;
   /** `members`: for an ensemble, how many models' outputs were averaged (absent for a single model). */
   prediction: { rows: number; scored: number; unscored: number; members?: number } | null;
   /** Every user-facing error shown, in order; lastError is the latest. */
@@ -146,6 +148,7 @@ export function initialStatus(): DemoStatus {
     },
     sweep: initialSweepStatus(),
     model: null,
+    encoder: null,
     prediction: null,
     errors: [],
     lastError: null,

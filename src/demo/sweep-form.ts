@@ -4,9 +4,10 @@ import { UserError } from '../errors.ts';
 import { NOTEBOOK_ENCODING, parseEncodingList } from '../data/encoding-spec.ts';
 import { checkGrid, MAX_SWEEP_MODELS, type SweepGrid } from '../train/sweep.ts';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train-model.ts';
+import { MAX_FOLDS } from '../train/validation.ts';
 
 /** The panel's defaults: 3 seeds × 3 learning rates, the average of the best 3. */
-export const SWEEP_DEFAULTS = { seeds: '3', lrs: '0.001,0.002,0.004', epochs: 30, top: 3, encodings: 'qple' } as const;
+export const SWEEP_DEFAULTS = { seeds: '3', lrs: '0.001,0.002,0.004', epochs: 30, top: 3, encodings: 'qple', folds: 0 } as const;
 
 /**
  * The seeds box: a count n (the init seeds first, first + 1, …) or a comma list such as 1,2,3. One sentence per
@@ -56,6 +57,8 @@ export interface SweepRequest {
   readonly grid: SweepGrid;
   readonly epochs: number;
   readonly top: number;
+  /** Cross-validated members: k folds, or 0 for one shared validation share. */
+  readonly folds: number;
   readonly train: TrainConfig;
 }
 
@@ -66,6 +69,7 @@ export function readSweepForm(values: {
   epochs: string;
   top: string;
   encodings: string;
+  folds: string;
   initSeed: string;
   numpy: boolean;
 }): SweepRequest {
@@ -82,6 +86,10 @@ export function readSweepForm(values: {
   if (!Number.isInteger(top) || top < 1 || top > K) {
     throw new UserError(`The ensemble size must be a whole number from 1 to the ${K} models of one encoding, not '${values.top.trim()}'.`);
   }
+  const folds = values.folds.trim() === '' ? 0 : Number(values.folds);
+  if (!Number.isInteger(folds) || folds === 1 || folds < 0 || folds > MAX_FOLDS) {
+    throw new UserError(`Folds must be 0 (one shared validation share) or a whole number from 2 to ${MAX_FOLDS}, not '${values.folds.trim()}'.`);
+  }
   const train: TrainConfig = { ...TRAIN_DEFAULTS, epochs, seed: first, rng: values.numpy ? 'numpy' : 'seedrandom' };
-  return { grid, epochs, top, train };
+  return { grid, epochs, top, folds, train };
 }

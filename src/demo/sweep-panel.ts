@@ -4,6 +4,7 @@ import type { Params } from '../model/params.ts';
 import type { MetricsReport } from '../train/metrics.ts';
 import type { RunContext } from '../train/record.ts';
 import { runSweep, type SweepResult } from '../train/sweep.ts';
+import { NOTEBOOK_ENCODING } from '../data/encoding-spec.ts';
 import { ensembleTrainingRecord, memberTrainingRecord } from '../train/sweep-record.ts';
 import type { App } from './app.ts';
 import { byId, el, errorText, fmt, fmtMs, nextFrame, showError, table } from './dom.ts';
@@ -19,6 +20,7 @@ export function initSweepPanel(app: App): void {
   byId<HTMLInputElement>('sweep-epochs').value = String(SWEEP_DEFAULTS.epochs);
   byId<HTMLInputElement>('sweep-top').value = String(SWEEP_DEFAULTS.top);
   byId<HTMLInputElement>('sweep-encodings').value = SWEEP_DEFAULTS.encodings;
+  byId<HTMLInputElement>('sweep-folds').value = String(SWEEP_DEFAULTS.folds);
   const chart = new SweepChart(byId<HTMLCanvasElement>('sweep-chart'));
   const status = demoStatus();
   const cpuNote = (): void => {
@@ -54,6 +56,7 @@ export function initSweepPanel(app: App): void {
         epochs: byId<HTMLInputElement>('sweep-epochs').value,
         top: byId<HTMLInputElement>('sweep-top').value,
         encodings: byId<HTMLInputElement>('sweep-encodings').value,
+        folds: byId<HTMLInputElement>('sweep-folds').value,
         initSeed: byId<HTMLInputElement>('init-seed').value,
         numpy: byId<HTMLInputElement>('init-numpy').checked,
       });
@@ -126,8 +129,9 @@ async function run(
   const stop = byId<HTMLButtonElement>('sweep-stop');
   const useButtons = [byId<HTMLButtonElement>('sweep-use-best'), byId<HTMLButtonElement>('sweep-use-ensemble')];
   if (dataset === null) return null;
-  const { grid, top, train, epochs } = request;
-  const cells = grid.seeds.flatMap((seed) => grid.lrs.map((lr, lrIndex) => ({ seed, lr, lrIndex })));
+  const { grid, top, train, epochs, folds } = request;
+  const encodings = grid.encodings ?? [NOTEBOOK_ENCODING];
+  const cells = encodings.flatMap((encoding) => grid.seeds.flatMap((seed) => grid.lrs.map((lr, lrIndex) => ({ encoding, seed, lr, lrIndex }))));
   const K = cells.length;
   showError(errorBox, null);
   start.disabled = true;
@@ -139,7 +143,7 @@ async function run(
   status.sweep = { ...initialSweepStatus(), running: true, ranOn, models: K, maxEpochs: epochs, active: K, finished: status.sweep.finished };
   await nextFrame();
   chart.reset(
-    cells.map((c, i) => ({ label: `${i}: seed ${c.seed}, lr ${c.lr}`, lrIndex: c.lrIndex })),
+    cells.map((c, i) => ({ label: `${i}: ${encodings.length > 1 ? `${c.encoding}, ` : ''}seed ${c.seed}, lr ${c.lr}`, lrIndex: c.lrIndex })),
     epochs,
   );
   const s = status.sweep;
@@ -147,14 +151,16 @@ async function run(
     s.chart = { ...chart.counts, best: chart.best, widths: chart.widths };
   };
   showChart();
-  progress.textContent = `Starting ${K} models (${grid.seeds.length} seeds × ${grid.lrs.length} learning rates) on the ${ranOn.toUpperCase()}…`;
+  progress.textContent =
+    `Starting ${K} models (${encodings.length > 1 ? `${encodings.length} encodings × ` : `encoding ${encodings[0]}, `}` +
+    `${grid.seeds.length} seeds × ${grid.lrs.length} learning rates${folds ? `, each validated on its own fold of ${folds}` : ''}) on the ${ranOn.toUpperCase()}…`;
   await nextFrame();
   const context: RunContext = { backend: ranOn, device: app.runtime.description, source: dataset.source, counts: dataset.counts };
   try {
     const result = await runSweep(
       app.runtime,
       dataset,
-      { train, grid, top },
+      { train, grid, top, folds },
       {
         signal,
         // Without a GPU the reference trainers run on this thread: a frame before each epoch lets the page repaint.
@@ -211,12 +217,35 @@ function showResults(result: SweepResult): void {
     m.outcome.aborted ? 'you' : m.outcome.stoppedBy === 'patience' ? 'patience' : (m.outcome.stoppedBy ?? 'epochs');
   const rows = result.ranking.map((i, r) => {
     const m = result.members[i];
-    return [String(r + 1), String(i), String(m.seed), String(m.lr), String(m.outcome.bestEpoch), stopped(m), ...metric(m.metrics.validation.model)];
+    const fold = m.fold === undefined ? [] : [String(m.fold)];
+    return [
+      String(r + 1),
+      String(i),
+      m.encoding,
+      ...fold,
+      String(m.seed),
+      String(m.lr),
+      String(m.outcome.bestEpoch),
+      stopped(m),
+      ...metric(m.metrics.validation.model),
+    ];
   });
   const e = result.ensemble;
-  rows.push(['ensemble', `top ${e.members.length}: ${e.members.join(', ')}`, '', '', '', '', ...metric(e.metrics.validation.model)]);
+  const folded = result.folds > 0;
+  // With folds an ensemble has no validation rows of its own (every row trained most of its members): n/a.
+  rows.push([
+    'ensemble',
+    `top ${e.members.length}: ${e.members.join(', ')}`,
+    e.encoding,
+    ...(folded ? [''] : []),
+    '',
+    '',
+    '',
+    '',
+    ...metric(e.metrics.validation.model),
+  ]);
   const ranked = table(
-    ['rank', 'model', 'seed', 'lr', 'best epoch', 'stopped by', 'val RMSE', 'val MAE', 'val R²'],
+    ['rank', 'model', 'encoding', ...(folded ? ['fold'] : []), 'seed', 'lr', 'best epoch', 'stopped by', 'val RMSE', 'val MAE', 'val R²'],
     rows,
     'Every model, ranked by validation RMSE, and the ensemble',
   );
@@ -237,13 +266,11 @@ function showResults(result: SweepResult): void {
   );
   testTable.setAttribute('data-testid', 'sweep-test');
   const pct = Math.round(result.validation * 100);
+  const chose = folded
+    ? `each model's own fold (one of ${result.folds} folds of the training rows, which it did not train on) chose the order and the ensemble`
+    : `the validation rows (${pct} % of the training rows) chose the order and the ensemble`;
   byId('sweep-results').replaceChildren(
-    el(
-      'p',
-      {},
-      `Ranked by validation RMSE in popularity points: the validation rows (${pct} % of the training rows) chose the order and the ` +
-        `ensemble; the test rows never chose anything and are only reported below.`,
-    ),
+    el('p', {}, `Ranked by validation RMSE in popularity points: ${chose}; the test rows never chose anything and are only reported below.`),
     el('div', { class: 'scroll' }, ranked),
     el('h3', {}, 'Test set, reported only'),
     el('div', { class: 'scroll' }, testTable),

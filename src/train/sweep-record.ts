@@ -17,6 +17,8 @@ export function memberJson(m: SweepMember, rank: number): Record<string, unknown
   return {
     index: m.index,
     rank,
+    encoding: m.encoding,
+    ...(m.fold === undefined ? {} : { fold: m.fold }),
     seed: m.seed,
     lr: m.lr,
     run: {
@@ -37,8 +39,13 @@ export function sweepJson(result: SweepResult, config: { train: TrainConfig; top
   return {
     format: 'spotify-mlp-sweep',
     version: 1,
-    grid: { seeds: [...new Set(result.members.map((m) => m.seed))], lrs: [...new Set(result.members.map((m) => m.lr))], models: result.members.length },
-    settings: { ...config.train, validation: result.validation, top: config.top },
+    grid: {
+      encodings: [...new Set(result.members.map((m) => m.encoding))],
+      seeds: [...new Set(result.members.map((m) => m.seed))],
+      lrs: [...new Set(result.members.map((m) => m.lr))],
+      models: result.members.length,
+    },
+    settings: { ...config.train, validation: result.folds ? null : result.validation, folds: result.folds, top: config.top },
     run: {
       ...context,
       totalSeconds: round(result.totalMs / 1000, 4),
@@ -49,8 +56,10 @@ export function sweepJson(result: SweepResult, config: { train: TrainConfig; top
       },
     },
     ranking: result.ranking,
-    rankedBy: 'validation RMSE in popularity points (the validation rows are carved from the training rows; the test rows never choose)',
-    ensemble: { members: result.ensemble.members, metrics: metricsJson(result.ensemble.metrics) },
+    rankedBy: result.folds
+      ? `each model's RMSE on its own fold of the ${result.folds} folds of the training rows, in popularity points (it trained on the others; the test rows never choose)`
+      : 'validation RMSE in popularity points (the validation rows are carved from the training rows; the test rows never choose)',
+    ensemble: { members: result.ensemble.members, encoding: result.ensemble.encoding, metrics: metricsJson(result.ensemble.metrics) },
     models: result.members.map((m) => memberJson(m, rank.get(m.index)!)),
     lossNote: 'MSE = (1/m)·Σ(ŷ − y)² on the min-max scaled popularity; metrics are in popularity points',
   };
@@ -64,12 +73,14 @@ export function memberTrainingRecord(result: SweepResult, member: SweepMember, c
 
 /** The record inside ensemble.json. */
 export function ensembleTrainingRecord(result: SweepResult, context: RunContext): Record<string, unknown> {
-  const pick = (i: number) => ({ index: i, seed: result.members[i].seed, lr: result.members[i].lr });
+  const pick = (i: number) => ({ index: i, encoding: result.members[i].encoding, seed: result.members[i].seed, lr: result.members[i].lr });
   return {
-    sweep: { models: result.members.length },
+    sweep: { models: result.members.length, folds: result.folds },
     run: context,
     members: result.ensemble.members.map(pick),
-    chosenBy: 'the best validation RMSE of the sweep',
+    chosenBy: result.folds
+      ? "the top N of one encoding by each model's own-fold RMSE; the encoding whose top N has the lowest mean own-fold RMSE"
+      : 'the top N of one encoding by validation RMSE; the encoding whose top-N average has the lowest validation RMSE',
     metrics: metricsJson(result.ensemble.metrics),
   };
 }

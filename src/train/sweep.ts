@@ -3,6 +3,7 @@
 // the best encoding averaged into an ensemble.
 // The test rows are measured for the report only: nothing here is chosen by them.
 import { UserError } from '../errors.ts';
+import { checkGrid } from './sweep-checks.ts';
 import type { EnsembleBackend } from '../model/backend.ts';
 import type { Matrix } from '../model/matrix.ts';
 import { averageOutputs } from '../model/backend.ts';
@@ -15,11 +16,10 @@ import { type ScaledData, startingParams, stepSettingsOf, type TrainConfig } fro
 import { assignFolds, carveValidation, columns, DEFAULT_VALIDATION } from './validation.ts';
 import type { TrainingData } from '../model/trainable.ts';
 import { encodeData } from './encoded-data.ts';
+
+export { checkGrid, checkSweepData, MAX_SWEEP_MODELS } from './sweep-checks.ts';
 import { NOTEBOOK_ENCODING } from '../data/encoding-spec.ts';
 import type { Encoder } from '../model/encoding.ts';
-
-/** The most models one sweep trains (the GPU trainer's uniform array holds this many). */
-export const MAX_SWEEP_MODELS = 1024;
 
 /** The sweep's defaults (the CLI's and the page's), chosen on validation rows of the shared random sample: see README. */
 export const SWEEP_DEFAULTS = {
@@ -93,34 +93,6 @@ export interface SweepRuntime {
   ensemble(members: readonly Params[]): Promise<EnsembleBackend>;
 }
 
-/** Checks the grid and N in one sentence each; returns K. */
-export function checkGrid(grid: SweepGrid, top: number): number {
-  const { seeds, lrs } = grid;
-  const E = grid.encodings?.length ?? 1;
-  if (E === 0) throw new UserError('The sweep has no encoding; give at least one, e.g. --encoding notebook.');
-  if (seeds.length === 0 || lrs.length === 0)
-    throw new UserError(`The sweep grid is empty (${seeds.length} seeds × ${lrs.length} learning rates); give at least one seed and one learning rate.`);
-  const dup = (xs: readonly number[]) => xs.find((x, i) => xs.indexOf(x) !== i);
-  const seedDup = dup(seeds);
-  if (seedDup !== undefined) throw new UserError(`The seed list has ${seedDup} more than once; each seed starts one model, so list each once.`);
-  const badSeed = seeds.find((s) => !Number.isInteger(s) || s < 0 || s >= 2 ** 32);
-  if (badSeed !== undefined) throw new UserError(`The seed ${badSeed} is not an integer in [0, 2^32).`);
-  const badLr = lrs.find((x) => !(Number.isFinite(x) && x > 0));
-  if (badLr !== undefined) throw new UserError(`The learning rate ${badLr} is not a positive number.`);
-  const lrDup = dup(lrs);
-  if (lrDup !== undefined) throw new UserError(`The learning-rate list has ${lrDup} more than once; list each once.`);
-  const perEncoding = seeds.length * lrs.length;
-  const K = E * perEncoding;
-  if (K > MAX_SWEEP_MODELS)
-    throw new UserError(
-      `The grid has ${K} models (${E > 1 ? `${E} encodings × ` : ''}${seeds.length} seeds × ${lrs.length} learning rates); ` +
-        `a sweep trains at most ${MAX_SWEEP_MODELS}, so shrink the grid.`,
-    );
-  if (!Number.isInteger(top) || top < 1 || top > perEncoding)
-    throw new UserError(`The ensemble size --top must be between 1 and the ${perEncoding} models of one encoding, got ${top}.`);
-  return K;
-}
-
 /** One encoding's models trained together: their outcomes, trained parameters and outputs on each set. */
 interface GroupRun {
   readonly outcomes: ModelOutcome[];
@@ -170,7 +142,8 @@ export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: 
   };
   const foldOf = runs.flatMap((r) => r.folds?.of ?? r.params.map(() => -1));
   const memberMetrics = (i: number): SweepMember['metrics'] => {
-    if (!folds) return { validation: report(perSet.validation[i], Ys.validation), test: report(perSet.test[i], Ys.test), train: report(perSet.train[i], Ys.train) };
+    if (!folds)
+      return { validation: report(perSet.validation[i], Ys.validation), test: report(perSet.test[i], Ys.test), train: report(perSet.train[i], Ys.train) };
     const own = foldColumns(folds.rowFold, (f) => f === foldOf[i]);
     const rest = foldColumns(folds.rowFold, (f) => f !== foldOf[i]);
     const out = perSet.train[i];
@@ -257,7 +230,13 @@ async function trainGroup(
       signal: options.signal,
       beforeEpoch: options.beforeEpoch,
       models: cells.map(({ lr }, i) => ({ lr, ...(k ? { fold: of[i] } : {}) })),
-      onEpoch: options.onEpoch && ((reports) => options.onEpoch!(reports.map((r) => ({ ...r, model: r.model + offset })), reports.length)),
+      onEpoch:
+        options.onEpoch &&
+        ((reports) =>
+          options.onEpoch!(
+            reports.map((r) => ({ ...r, model: r.model + offset })),
+            reports.length,
+          )),
     });
     ms.train += performance.now() - t;
     t = performance.now();

@@ -1,6 +1,6 @@
 // `spotify-mlp sweep` through the real CLI: a small grid on the GPU writes every file, ranked on validation RMSE, with
 // the ensemble of the top N; predict reads the ensemble; and each bad grid is one sentence with nothing written.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseModel } from '../../src/model/model-file.ts';
@@ -21,7 +21,7 @@ describe('spotify-mlp sweep', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['best.json', 'ensemble.json', 'model-0.json', 'model-1.json', 'model-2.json', 'model-3.json', 'sweep.json']);
     const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
-    expect(sweep.grid).toEqual({ seeds: [3, 8], lrs: [0.001, 0.004], models: 4 });
+    expect(sweep.grid).toEqual({ encodings: ['qple'], seeds: [3, 8], lrs: [0.001, 0.004], models: 4 });
     const rmse = (i: number) => sweep.models[i].metrics.validation.model.rmse;
     const ranked = sweep.ranking.map(rmse);
     expect(ranked).toEqual([...ranked].sort((a: number, b: number) => a - b));
@@ -52,12 +52,58 @@ describe('spotify-mlp sweep', () => {
     ['a grid of 10 000 models', ['--seeds', '100', '--lr', Array.from({ length: 100 }, (_, i) => (i + 1) / 1e4).join(',')], /10000 models.*at most 1024/],
     ['both --seeds and --seed-list', ['--seeds', '2', '--seed-list', '1,2'], /either --seeds or --seed-list/],
     ['a top N past the grid', ['--seeds', '1', '--lr', '0.001', '--top', '0'], /--top must be at least 1/],
+    ['an unknown encoding', ['--encoding', 'qple,log'], /The encoding 'log' names an unknown encoding 'log'; an encoding is/],
+    ['a bin count below 2', ['--encoding', 'ple:1'], /asks for 1 ple bins; a ple part needs 2 or more/],
+    ['an encoding named twice', ['--encoding', 'ple,ple'], /names 'ple' twice/],
+    ['one fold', ['--folds', '1'], /--folds must be at least 2/],
+    ['more folds than the sweep takes', ['--folds', '65'], /--folds must be at least 2 and at most 64, got 65/],
+    ['more folds than training rows', ['--folds', '20', '--synthetic-rows', '20'], /--folds must be a whole number from 2 to 16 .*not 20/],
+    ['more bins than training rows', ['--encoding', 'ple:90'], /ple encoding needs from 2 bins to as many as there are training rows \(80\), not 90/],
   ])('refuses %s in one sentence and writes nothing', async (_name, args, pattern) => {
     const out = join(tmp.dir, `bad-${Math.random().toString(36).slice(2)}`);
     const run = await runCli(['sweep', '--out', out, '--epochs', '1', '--synthetic-rows', '100', '--backend', 'cpu', ...args], tmp.dir);
     expectUserError(run, pattern);
     expect(existsSync(out)).toBe(false);
   });
+
+  it('sweeps two encodings with cross-validated members, and the ensemble file carries its encoder to predict', async () => {
+    const out = join(tmp.dir, 'folds');
+    const run = await runCli(
+      ['sweep', '--out', out, '--seeds', '3', '--lr', '0.002', '--epochs', '3', '--synthetic-rows', '400', '--encoding', 'notebook,ple:4', '--folds', '3'],
+      tmp.dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(sweep.grid.encodings).toEqual(['notebook', 'ple:4']);
+    expect(sweep.settings.folds).toBe(3);
+    expect(sweep.models.map((m: { encoding: string; fold: number }) => `${m.encoding}/${m.fold}`)).toEqual([
+      'notebook/0',
+      'notebook/1',
+      'notebook/2',
+      'ple:4/0',
+      'ple:4/1',
+      'ple:4/2',
+    ]);
+    // Every member of the ensemble shares its encoding; the file carries that encoder, and predict applies it.
+    const members: number[] = sweep.ensemble.members;
+    expect(new Set(members.map((i) => sweep.models[i].encoding))).toEqual(new Set([sweep.ensemble.encoding]));
+    const ensemble = parseModel(readFileSync(join(out, 'ensemble.json'), 'utf8'));
+    expect(ensemble.encoder?.name).toBe(sweep.ensemble.encoding === 'notebook' ? undefined : sweep.ensemble.encoding);
+    const ple = parseModel(readFileSync(join(out, 'model-3.json'), 'utf8'));
+    expect(ple.params.dims[0]).toBe(ple.encoder!.width);
+    expect(ple.encoder!.width).toBeGreaterThan(13);
+    expect(run.stdout).toMatch(/ensemble of the top 3 of encoding (notebook|ple:4)/);
+    expect(run.stderr).toMatch(/each model validated on its own fold of 3/);
+    const csv = join(tmp.dir, 'score.csv');
+    writeFileSync(
+      csv,
+      'acousticness,danceability,energy,instrumentalness,liveness,loudness,speechiness,tempo,valence,key,mode,explicit,year\n' +
+        '0.5,0.6,0.7,0,0.1,-8,0.05,120,0.4,5,1,0,1999\n',
+    );
+    const preds = await runCli(['predict', '--model', join(out, 'model-3.json'), '--csv', csv, '--out', join(tmp.dir, 'p.csv')], tmp.dir);
+    expect(preds.code, preds.stderr).toBe(0);
+    expect(Number(readFileSync(join(tmp.dir, 'p.csv'), 'utf8').split('\n')[1].split(',')[0])).toBeGreaterThan(0);
+  }, 120_000);
 
   it('checks an empty grid and a duplicate learning rate in the library too', () => {
     expect(() => checkGrid({ seeds: [], lrs: [0.1] }, 1)).toThrow(/grid is empty/);

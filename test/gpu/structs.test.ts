@@ -89,7 +89,9 @@ describe('one definition per kernel interface', () => {
       ]),
     );
     expect(Array.from(table)).toEqual([1, 2, 3, 4, 5, 6, 0, 0, 9, 8, 7, 6, 5, 4, 0, 0]);
-    expect(() => LossSizes.write({ rows: 1.5, cols: 1, stride: 1, slot: 0, modelStrideF: 0, weightStride: 0, colOffset: 0 })).toThrow(/LossSizes.rows needs a u32/);
+    expect(() => LossSizes.write({ rows: 1.5, cols: 1, stride: 1, slot: 0, modelStrideF: 0, weightStride: 0, colOffset: 0 })).toThrow(
+      /LossSizes.rows needs a u32/,
+    );
     expect(() => LossSizes.write({ rows: -1, cols: 1, stride: 1, slot: 0, modelStrideF: 0, weightStride: 0, colOffset: 0 })).toThrow(/u32/);
     expect(() => Step.write({ start: 0, usePerm: 0, count: 1, lrT: Number.NaN, epsT: 0, momentum: 0, beta1: 0, beta2: 0 })).toThrow(/finite/);
   });

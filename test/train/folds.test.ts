@@ -22,7 +22,11 @@ import { assignFolds, columns } from '../../src/train/validation.ts';
 import { expectClose } from '../helpers/compare.ts';
 import { testWithDevice } from '../helpers/gpu.ts';
 
-const f32 = (p: Params): Params => ({ dims: p.dims, W: p.W.map((w) => matrix(w.rows, w.cols, w.data.map(Math.fround))), b: p.b.map((v) => v.map(Math.fround)) });
+const f32 = (p: Params): Params => ({
+  dims: p.dims,
+  W: p.W.map((w) => matrix(w.rows, w.cols, w.data.map(Math.fround))),
+  b: p.b.map((v) => v.map(Math.fround)),
+});
 const toF32 = (m: Matrix): Matrix<Float64Array> => matrix(m.rows, m.cols, Float64Array.from(m.data, Math.fround));
 
 // 300 synthetic tracks through qple: a real encoder's X, with float32-exact values so every backend starts equal.
@@ -84,7 +88,11 @@ describe('cross-validated members on a qple-encoded X', () => {
   });
 
   it("a model's own fold cannot move it: new targets there leave it exactly as it was, and move the others", async () => {
-    const yMoved = matrix(1, data.yTrain.cols, data.yTrain.data.map((y, j) => (rowFold[j] === 0 ? 1 - y : y)));
+    const yMoved = matrix(
+      1,
+      data.yTrain.cols,
+      data.yTrain.data.map((y, j) => (rowFold[j] === 0 ? 1 - y : y)),
+    );
     const a = await twoEpochs(new CpuMultiTrainer(starts));
     const b = await twoEpochs(new CpuMultiTrainer(starts), { ...data, yTrain: yMoved });
     expect(Array.from(flat(b.params[0]))).toEqual(Array.from(flat(a.params[0])));

@@ -11,7 +11,7 @@ import { loadCsvFile } from '../../platform/node-csv.ts';
 import { RNG_KINDS, type RngKind } from '../../rng/index.ts';
 import type { BackendChoice } from '../../runtime/runtime.ts';
 import type { RunContext } from '../../train/record.ts';
-import { checkGrid, runSweep, SWEEP_DEFAULTS, type SweepMember, type SweepResult } from '../../train/sweep.ts';
+import { checkGrid, checkSweepData, runSweep, SWEEP_DEFAULTS, type SweepMember, type SweepResult } from '../../train/sweep.ts';
 import { ENCODING_HELP, parseEncodingList } from '../../data/encoding-spec.ts';
 import { ensembleTrainingRecord, memberTrainingRecord, sweepJson } from '../../train/sweep-record.ts';
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig } from '../../train/train-model.ts';
@@ -154,6 +154,7 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
     const { seed, rng } = options;
     const table = options.csv === undefined ? syntheticDataset({ rows: options.syntheticRows, seed, rng }) : await loadCsvFile(options.csv);
     const data = prepareDataset(table, { seed, rng, sample: options.sample, testSize: options.testSize });
+    checkSweepData(data, grid, { ...TRAIN_DEFAULTS, seed, rng }, options.folds);
     const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
     const c = data.counts;
     process.stderr.write(

@@ -124,7 +124,8 @@ export class LayeredProgram implements StepProgram {
       for (let start = 0; start < m; start += size) {
         const cols = Math.min(size, m - start);
         const key = `${slot},${cols}`;
-        if (!losses.has(key)) losses.set(key, prepareLossSum(ctx, b, { A: at(A, L - 1), Y: Yb, acc: run.acc, rows: nL, cols, stride, slot, weights: run.weights }));
+        if (!losses.has(key))
+          losses.set(key, prepareLossSum(ctx, b, { A: at(A, L - 1), Y: Yb, acc: run.acc, rows: nL, cols, stride, slot, weights: run.weights }));
         fixedEntries.push({ start, usePerm: 0, count: cols, lrT: 0, epsT: 0, momentum: 0, beta1: 0, beta2: 0 });
         chunks.push({ gather: g, loss: losses.get(key)! });
       }

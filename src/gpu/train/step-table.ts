@@ -21,7 +21,10 @@ export function epochStepTable(plan: BatchPlan, settings: StepSettings, t: numbe
  * The step table before its first epoch: plan.count rows for an epoch's batches (written per epoch), the program's
  * fixed entries from `fixedBase` on, then one `scratch` entry.
  */
-export function fixedStepTable(plan: BatchPlan, fixed: readonly Parameters<typeof Step.write>[0][]): { fixedBase: number; scratch: number; tableData: ArrayBuffer } {
+export function fixedStepTable(
+  plan: BatchPlan,
+  fixed: readonly Parameters<typeof Step.write>[0][],
+): { fixedBase: number; scratch: number; tableData: ArrayBuffer } {
   const fixedBase = plan.count;
   const scratch = fixedBase + fixed.length;
   const tableData = new ArrayBuffer((scratch + 1) * Step.bytes);
