@@ -16,7 +16,7 @@ import { ENCODING_HELP, parseEncodingList } from '../../data/encoding-spec.ts';
 import { ensembleTrainingRecord, memberTrainingRecord, sweepJson } from '../../train/sweep-record.ts';
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig } from '../../train/train-model.ts';
 import { DEFAULT_VALIDATION, MAX_FOLDS } from '../../train/validation.ts';
-import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
+import { BACKEND_HELP, BACKEND_KINDS, TRAINING_RUNTIME, withRuntime } from '../backend.ts';
 import { exitCodeOf, onInterrupt, signalLabel } from '../interrupt.ts';
 import { choiceArg, floatArg, intArg, parseFloatOption, parseIntOption } from '../options.ts';
 import { reserveOutputs } from '../outputs.ts';
@@ -68,7 +68,7 @@ export function register(program: Command): void {
     )
     .option('--csv <file>', 'the tracks CSV; without it, the built-in synthetic dataset')
     .requiredOption('--out <dir>', 'the folder for model-<i>.json, best.json, ensemble.json and sweep.json')
-    .option('--seeds <n>', 'train n init seeds: --seed, --seed + 1, …', intArg('--seeds', { min: 1 }))
+    .option('--seeds <n>', `train n init seeds: --seed, --seed + 1, … (default ${SWEEP_DEFAULTS.seeds})`, intArg('--seeds', { min: 1 }))
     .option(
       '--seed-list <list>',
       'the init seeds, e.g. 1,2,3 (instead of --seeds)',
@@ -78,7 +78,7 @@ export function register(program: Command): void {
       '--lr <list>',
       'the learning rates, e.g. 0.001,0.002,0.004',
       listArg('--lr', (s) => parseFloatOption(s, '--lr', { min: 0, minExclusive: true })),
-      [0.001, 0.002, 0.004],
+      [...SWEEP_DEFAULTS.lrs],
     )
     .option('--optimizer <kind>', 'adam, momentum, sgd or gd, shared by every model', choiceArg('--optimizer', OPTIMIZER_KINDS), d.optimizer)
     .option('--epochs <n>', 'most passes over the training set', intArg('--epochs', { min: 1 }), d.epochs)
@@ -89,7 +89,12 @@ export function register(program: Command): void {
       intArg('--patience', { min: 0 }),
       d.patience,
     )
-    .option('--top <n>', 'members of the ensemble: the best n by validation RMSE', intArg('--top', { min: 1 }), 5)
+    .option(
+      '--top <n>',
+      'members of the ensemble: the best n of one encoding by validation RMSE (more than the models per encoding: all of them)',
+      intArg('--top', { min: 1 }),
+      SWEEP_DEFAULTS.top,
+    )
     .option(
       '--seed <n>',
       'seed of the sample/split, the validation carve and the shuffling (and the first init seed of --seeds)',
@@ -129,11 +134,11 @@ export function register(program: Command): void {
     .action((options: SweepCommandOptions) => runSweepCommand(options));
 }
 
-/** The init seeds the options name: --seed-list, or --seeds n from --seed on (default 4). */
+/** The init seeds the options name: --seed-list, or --seeds n from --seed on (default SWEEP_DEFAULTS.seeds). */
 export function sweepSeeds(options: Pick<SweepCommandOptions, 'seeds' | 'seedList' | 'seed'>): number[] {
   if (options.seeds !== undefined && options.seedList !== undefined) throw new UserError('Give either --seeds or --seed-list, not both.', { exitCode: 2 });
   if (options.seedList !== undefined) return options.seedList;
-  return Array.from({ length: options.seeds ?? 4 }, (_, i) => options.seed + i);
+  return Array.from({ length: options.seeds ?? SWEEP_DEFAULTS.seeds }, (_, i) => options.seed + i);
 }
 
 /** Checks the grid and the folder, prepares the data, sweeps, writes the files and prints the ranked table. */
@@ -181,26 +186,31 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
     let context: RunContext = { backend: 'cpu', device: '', source, counts: data.counts };
     let result: SweepResult;
     try {
-      result = await withRuntime(options.backend, (runtime) => {
-        context = { ...context, backend: runtime.kind, device: runtime.description };
-        return runSweep(
-          runtime,
-          data,
-          { train, grid, top, folds: options.folds },
-          {
-            signal: interrupt.signal,
-            beforeEpoch: () => new Promise((r) => setImmediate(r)),
-            onEpoch: (reports, active) => {
-              if (reports.length === 0) return;
-              const epoch = reports[0].epoch;
-              const best = Math.min(...reports.map((r) => r.valLoss));
-              const detail = `${active}/${K} models training; best val MSE (scaled) ${best.toFixed(5)}; ${(reports[0].ms / 1000).toFixed(2)} s/epoch`;
-              bar.update(epoch, detail);
-              if (!process.stderr.isTTY && epoch % 5 === 0) process.stderr.write(`epoch ${epoch}/${options.epochs}: ${detail}\n`);
+      result = await withRuntime(
+        options.backend,
+        (runtime) => {
+          context = { ...context, backend: runtime.kind, device: runtime.description };
+          return runSweep(
+            runtime,
+            data,
+            { train, grid, top, folds: options.folds },
+            {
+              signal: interrupt.signal,
+              beforeEpoch: () => new Promise((r) => setImmediate(r)),
+              onEpoch: (reports, active) => {
+                if (reports.length === 0) return;
+                const epoch = reports[0].epoch;
+                const best = Math.min(...reports.map((r) => r.valLoss));
+                const detail = `${active}/${K} models training; best val MSE (scaled) ${best.toFixed(5)}; ${(reports[0].ms / 1000).toFixed(2)} s/epoch`;
+                bar.update(epoch, detail);
+                if (!process.stderr.isTTY && epoch % 5 === 0) process.stderr.write(`epoch ${epoch}/${options.epochs}: ${detail}\n`);
+              },
             },
-          },
-        );
-      });
+          );
+        },
+        undefined,
+        TRAINING_RUNTIME,
+      );
     } finally {
       bar.stop();
     }

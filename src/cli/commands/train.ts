@@ -12,7 +12,7 @@ import type { BackendChoice } from '../../runtime/runtime.ts';
 import type { MetricsReport } from '../../train/metrics.ts';
 import { trainingRecord } from '../../train/record.ts';
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig, trainModel } from '../../train/train-model.ts';
-import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
+import { BACKEND_HELP, BACKEND_KINDS, TRAINING_RUNTIME, withRuntime } from '../backend.ts';
 import { UserError } from '../../errors.ts';
 import { exitCodeOf, onInterrupt, signalLabel } from '../interrupt.ts';
 import { reserveOutputs } from '../outputs.ts';
@@ -135,24 +135,29 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
     const bar = createProgress('epochs', options.epochs);
     let model;
     try {
-      model = await withRuntime(options.backend, (runtime) => {
-        device = runtime.description;
-        backend = runtime.kind;
-        return trainModel((params) => runtime.trainer(params), data, config, {
-          signal: interrupt.signal,
-          // The CPU trainer's promises resolve without a turn of the event loop, which would hold Ctrl-C back for
-          // the whole run; one turn per epoch lets SIGINT through.
-          beforeEpoch: nextTurn,
-          onEpoch: (r) => {
-            // The loss the loop minimizes: MSE on the min-max scaled target, not popularity points (the final table is).
-            const test = c.test > 0 ? `  test ${r.testLoss.toFixed(5)}` : '';
-            const detail = `MSE (scaled) train ${r.trainLoss.toFixed(5)}  val ${r.valLoss.toFixed(5)}${test}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
-            bar.update(r.epoch, detail);
-            // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
-            if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
-          },
-        });
-      });
+      model = await withRuntime(
+        options.backend,
+        (runtime) => {
+          device = runtime.description;
+          backend = runtime.kind;
+          return trainModel((params) => runtime.trainer(params), data, config, {
+            signal: interrupt.signal,
+            // The CPU trainer's promises resolve without a turn of the event loop, which would hold Ctrl-C back for
+            // the whole run; one turn per epoch lets SIGINT through.
+            beforeEpoch: nextTurn,
+            onEpoch: (r) => {
+              // The loss the loop minimizes: MSE on the min-max scaled target, not popularity points (the final table is).
+              const test = c.test > 0 ? `  test ${r.testLoss.toFixed(5)}` : '';
+              const detail = `MSE (scaled) train ${r.trainLoss.toFixed(5)}  val ${r.valLoss.toFixed(5)}${test}  ${(r.ms / 1000).toFixed(2)} s/epoch`;
+              bar.update(r.epoch, detail);
+              // Without a terminal there is no bar; a line every 5 epochs keeps logs informative but short.
+              if (!process.stderr.isTTY && r.epoch % 5 === 0) process.stderr.write(`epoch ${r.epoch}/${r.epochs}: ${detail}\n`);
+            },
+          });
+        },
+        undefined,
+        TRAINING_RUNTIME,
+      );
     } finally {
       bar.stop();
     }
