@@ -72,11 +72,11 @@ export class PooledMultiTrainer implements MultiTrainer {
     // Only the matrices go over: a caller's data may carry more (a page's row indices, the scaler).
     const { xTrain, yTrain, xTest, yTest, xVal, yVal, rowFold } = data;
     const shared: TrainingData = {
-      xTrain: shareable(xTrain),
-      yTrain: shareable(yTrain),
-      xTest: shareable(xTest),
-      yTest: shareable(yTest),
-      ...(xVal && yVal ? { xVal: shareable(xVal), yVal: shareable(yVal) } : {}),
+      xTrain: await shareablePaced(xTrain),
+      yTrain: await shareablePaced(yTrain),
+      xTest: await shareablePaced(xTest),
+      yTest: await shareablePaced(yTest),
+      ...(xVal && yVal ? { xVal: await shareablePaced(xVal), yVal: await shareablePaced(yVal) } : {}),
       ...(rowFold ? { rowFold } : {}),
     };
     await this.each((w, g) => w.host.startTraining(shared, settings, models && share(models, g, this.workers.length)));
@@ -116,7 +116,7 @@ export class PooledMultiTrainer implements MultiTrainer {
   /** Every model as an ensemble where it lives: each worker runs its own models' forward passes. */
   membersEnsemble(): EnsembleBackend {
     const forwardMembers = async (X: Matrix): Promise<Matrix[]> => {
-      const shared = shareable(X);
+      const shared = await shareablePaced(X);
       return this.gather(await this.each((w) => w.host.forwardMembers(shared)));
     };
     return {
@@ -156,11 +156,31 @@ export class PooledMultiTrainer implements MultiTrainer {
  * float32, so this is the data they would convert to anyway.
  */
 export function shareable(m: Matrix): Matrix<Float32Array> {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? true;
-  const bytes = m.data.length * 4;
-  const buffer = typeof SharedArrayBuffer !== 'undefined' && isolated ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-  const data = new Float32Array(buffer);
+  const data = sharedFloats(m.data.length);
   data.set(m.data);
+  return matrix(m.rows, m.cols, data);
+}
+
+// A Float32Array in a SharedArrayBuffer where there is one and the page is isolated, else in a plain ArrayBuffer.
+function sharedFloats(length: number): Float32Array {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? true;
+  return new Float32Array(typeof SharedArrayBuffer !== 'undefined' && isolated ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
+}
+
+/** Values copied between two turns of the event loop by {@link shareablePaced}: a few ms of work on a page. */
+const PACED_COPY = 1 << 18;
+
+/**
+ * {@link shareable}, copying a slice at a time with a turn of the event loop between slices, so a page's thread
+ * is never held for the whole copy (15 MB for a sweep of 24 000 rows of 173 encoded values).
+ */
+export async function shareablePaced(m: Matrix): Promise<Matrix<Float32Array>> {
+  if (m.data.length <= PACED_COPY) return shareable(m);
+  const data = sharedFloats(m.data.length);
+  for (let i = 0; i < m.data.length; i += PACED_COPY) {
+    data.set(m.data.subarray(i, i + PACED_COPY), i);
+    await new Promise((r) => setTimeout(r, 0));
+  }
   return matrix(m.rows, m.cols, data);
 }
 

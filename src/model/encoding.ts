@@ -12,6 +12,7 @@
 // holds this module to its edges and encoded matrices.
 import { UserError } from '../errors.ts';
 import { type Matrix, matrix } from './matrix.ts';
+import { drain, type Steps } from './steps.ts';
 
 /** The encodings a part can use. */
 export const ENCODING_KINDS = ['minmax', 'standard', 'quantile', 'ple'] as const;
@@ -49,61 +50,94 @@ const SPACING_1 = 2 ** -52;
 
 /** Fits `parts` on the raw training rows X (features, m). */
 export function fitEncoder(X: Matrix, parts: readonly EncodingPart[], name?: string): Encoder {
+  return drain(fitEncoderSteps(X, parts, name));
+}
+
+/** {@link fitEncoder}, yielding after each feature it sorts. */
+export function* fitEncoderSteps(X: Matrix, parts: readonly EncodingPart[], name?: string): Steps<Encoder> {
   if (X.cols < 1) throw new UserError('An encoding is fitted on the training rows, and there are none.');
-  const fitted = parts.map((part): FittedPart => {
+  const fitted: FittedPart[] = [];
+  for (const part of parts) {
     for (const c of part.columns) {
       if (!Number.isInteger(c) || c < 0 || c >= X.rows) throw new UserError(`The ${part.kind} encoding names feature ${c}; X has ${X.rows} features.`);
     }
-    const values = part.columns.map((c) => sortedRow(X, c));
-    switch (part.kind) {
-      case 'minmax':
-        return { kind: 'minmax', columns: part.columns, shift: values.map((v) => v[0]), scale: values.map((v) => nonZero(v[v.length - 1] - v[0])) };
-      case 'standard': {
-        const means = values.map((v) => v.reduce((t, x) => t + x, 0) / v.length);
-        const stds = values.map((v, i) => Math.sqrt(v.reduce((t, x) => t + (x - means[i]) ** 2, 0) / v.length));
-        return { kind: 'standard', columns: part.columns, shift: means, scale: stds.map(nonZero) };
-      }
-      case 'quantile': {
-        // sklearn: np.nanpercentile(X, linspace(0, 1, n) * 100), which divides by 100 again.
-        const refs = linspace(Math.min(MAX_QUANTILES, X.cols)).map((r) => (r * 100) / 100);
-        return { kind: 'quantile', columns: part.columns, quantiles: values.map((v) => refs.map((p) => percentile(v, p))) };
-      }
-      case 'ple': {
-        const bins = part.bins ?? DEFAULT_PLE_BINS;
-        if (!Number.isInteger(bins) || bins < 2 || bins > X.cols) {
-          throw new UserError(`The ple encoding needs from 2 bins to as many as there are training rows (${X.cols}), not ${bins}.`);
-        }
-        const edges = values.map((v) => unique(linspace(bins + 1).map((p) => percentile(v, p))));
-        return { kind: 'ple', columns: part.columns, edges };
-      }
+    const values: Float64Array[] = [];
+    for (const c of part.columns) {
+      values.push(sortedRow(X, c));
+      yield;
     }
-  });
+    fitted.push(fitPart(part, values, X.cols));
+  }
   return { ...(name === undefined ? {} : { name }), parts: fitted, width: fitted.reduce((t, p) => t + partWidth(p), 0) };
+}
+
+// What one part learns from its columns' sorted training values.
+function fitPart(part: EncodingPart, values: Float64Array[], m: number): FittedPart {
+  switch (part.kind) {
+    case 'minmax':
+      return { kind: 'minmax', columns: part.columns, shift: values.map((v) => v[0]), scale: values.map((v) => nonZero(v[v.length - 1] - v[0])) };
+    case 'standard': {
+      const means = values.map((v) => v.reduce((t, x) => t + x, 0) / v.length);
+      const stds = values.map((v, i) => Math.sqrt(v.reduce((t, x) => t + (x - means[i]) ** 2, 0) / v.length));
+      return { kind: 'standard', columns: part.columns, shift: means, scale: stds.map(nonZero) };
+    }
+    case 'quantile': {
+      // sklearn: np.nanpercentile(X, linspace(0, 1, n) * 100), which divides by 100 again.
+      const refs = linspace(Math.min(MAX_QUANTILES, m)).map((r) => (r * 100) / 100);
+      return { kind: 'quantile', columns: part.columns, quantiles: values.map((v) => refs.map((p) => percentile(v, p))) };
+    }
+    case 'ple': {
+      const bins = part.bins ?? DEFAULT_PLE_BINS;
+      if (!Number.isInteger(bins) || bins < 2 || bins > m) {
+        throw new UserError(`The ple encoding needs from 2 bins to as many as there are training rows (${m}), not ${bins}.`);
+      }
+      const edges = values.map((v) => unique(linspace(bins + 1).map((p) => percentile(v, p))));
+      return { kind: 'ple', columns: part.columns, edges };
+    }
+  }
 }
 
 /** The encoded X (width, m) of raw rows X (features, m). */
 export function encode(encoder: Encoder, X: Matrix): Matrix<Float64Array> {
+  return drain(encodeSteps(encoder, X));
+}
+
+/** {@link encode}, yielding after each feature it encodes. */
+export function* encodeSteps(encoder: Encoder, X: Matrix): Steps<Matrix<Float64Array>> {
   const m = X.cols;
   const out = new Float64Array(encoder.width * m);
   let row = 0;
   for (const part of encoder.parts) {
-    part.columns.forEach((c, i) => {
+    for (let i = 0; i < part.columns.length; i++) {
+      const c = part.columns[i];
       const src = X.data.subarray(c * m, (c + 1) * m);
       if (part.kind === 'ple') {
-        const e = part.edges[i];
-        for (let t = 1; t < e.length; t++, row++) {
-          const [lo, hi] = [e[t - 1], e[t]];
-          for (let j = 0; j < m; j++) out[row * m + j] = src[j] >= hi ? 1 : src[j] < lo ? 0 : (src[j] - lo) / (hi - lo);
-        }
-        return;
+        row = pleRows(src, part.edges[i], out, row, m);
+      } else {
+        const dst = out.subarray(row * m, (row + 1) * m);
+        if (part.kind === 'quantile') quantileNormal(src, part.quantiles[i], dst);
+        else for (let j = 0; j < m; j++) dst[j] = (src[j] - part.shift[i]) / part.scale[i];
+        row++;
       }
-      const dst = out.subarray(row * m, (row + 1) * m);
-      if (part.kind === 'quantile') quantileNormal(src, part.quantiles[i], dst);
-      else for (let j = 0; j < m; j++) dst[j] = (src[j] - part.shift[i]) / part.scale[i];
-      row++;
-    });
+      yield;
+    }
   }
   return matrix(encoder.width, m, out);
+}
+
+// One feature's ple rows from `row` on: per bin [lo, hi), 1 past it, 0 below it, the covered fraction inside.
+function pleRows(src: ArrayLike<number>, e: readonly number[], out: Float64Array, row: number, m: number): number {
+  for (let t = 1; t < e.length; t++, row++) {
+    const lo = e[t - 1];
+    const hi = e[t];
+    const width = hi - lo;
+    const base = row * m;
+    for (let j = 0; j < m; j++) {
+      const x = src[j];
+      out[base + j] = x >= hi ? 1 : x < lo ? 0 : (x - lo) / width;
+    }
+  }
+  return row;
 }
 
 /** The network's input for scaled rows X: X itself without an encoder (the notebook's pipeline), else encoded. */

@@ -13,9 +13,10 @@ import type { MultiTrainer } from '../model/trainable.ts';
 import { type EpochReport, type ModelOutcome, trainModels } from './loop.ts';
 import { compareWithBaseline, mean, type MetricsReport } from './metrics.ts';
 import { type ScaledData, startingParams, stepSettingsOf, type TrainConfig } from './train-model.ts';
-import { assignFolds, carveValidation, columns, DEFAULT_VALIDATION } from './validation.ts';
+import { assignFolds, carveSteps, columns, DEFAULT_VALIDATION } from './validation.ts';
+import { drainPaced } from '../model/steps.ts';
 import type { TrainingData } from '../model/trainable.ts';
-import { encodeData } from './encoded-data.ts';
+import { encodeDataSteps } from './encoded-data.ts';
 
 export { checkGrid, checkSweepData, MAX_SWEEP_MODELS } from './sweep-checks.ts';
 import { NOTEBOOK_ENCODING } from '../data/encoding-spec.ts';
@@ -123,7 +124,8 @@ export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: 
   const runs: GroupRun[] = [];
   for (const encoding of encodings) {
     const offset = runs.reduce((t, r) => t + r.params.length, 0);
-    const encoded = encodeData(data, encoding);
+    // Paced: on a page the encoding of 24 000 rows would otherwise hold its thread for a third of a second.
+    const encoded = await drainPaced(encodeDataSteps(data, encoding), options.beforeEpoch);
     encoders.set(encoding, encoded.encoder);
     const group = cells.filter((c) => c.encoding === encoding);
     runs.push(await trainGroup(runtime, encoded.data, group, config, options, ms, offset));
@@ -211,7 +213,7 @@ async function trainGroup(
   const rowFold = k ? assignFolds(data.xTrain.cols, k, train.seed, train.rng) : undefined;
   const split: TrainingData & { xVal: Matrix; yVal: Matrix } = rowFold
     ? { ...data, xVal: data.xTrain, yVal: data.yTrain, rowFold }
-    : carveValidation(data, train.validation ?? DEFAULT_VALIDATION, train.seed, train.rng);
+    : await drainPaced(carveSteps(data, train.validation ?? DEFAULT_VALIDATION, train.seed, train.rng), options.beforeEpoch);
   const fit: TrainingData = rowFold ? { xTrain: data.xTrain, yTrain: data.yTrain, xTest: data.xTest, yTest: data.yTest, rowFold } : split;
   const of = cells.map((_, i) => (k ? i % k : -1));
   // The page's thread must not stall: it yields (beforeEpoch) after the carve and after each model's start.

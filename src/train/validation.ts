@@ -2,6 +2,7 @@
 // models of a sweep, picking an ensemble's members). The test rows are only ever reported.
 import { UserError } from '../errors.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
+import { drain, type Steps } from '../model/steps.ts';
 import type { TrainingData } from '../model/trainable.ts';
 import { createRng, type RngKind } from '../rng/index.ts';
 
@@ -19,9 +20,21 @@ export interface SplitData extends TrainingData {
 
 /** Columns `cols` of `src`, in that order. */
 export function columns(src: Matrix, cols: ArrayLike<number>): Matrix<Float64Array> {
-  const out = new Float64Array(src.rows * cols.length);
-  for (let r = 0; r < src.rows; r++) for (let j = 0; j < cols.length; j++) out[r * cols.length + j] = src.data[r * src.cols + cols[j]];
-  return matrix(src.rows, cols.length, out);
+  return drain(columnsSteps(src, cols));
+}
+
+// Columns `cols` of `src`, yielding after every row.
+function* columnsSteps(src: Matrix, cols: ArrayLike<number>): Steps<Matrix<Float64Array>> {
+  const n = cols.length;
+  const out = new Float64Array(src.rows * n);
+  const data = src.data;
+  for (let r = 0; r < src.rows; r++) {
+    const from = r * src.cols;
+    const to = r * n;
+    for (let j = 0; j < n; j++) out[to + j] = data[from + cols[j]];
+    yield;
+  }
+  return matrix(src.rows, n, out);
 }
 
 /**
@@ -29,6 +42,11 @@ export function columns(src: Matrix, cols: ArrayLike<number>): Matrix<Float64Arr
  * its own: seed + 1, so it does not repeat the sample or the split); 0 holds out none. At least one row stays to fit.
  */
 export function carveValidation(data: TrainingData, fraction: number, seed: number, rng: RngKind): SplitData {
+  return drain(carveSteps(data, fraction, seed, rng));
+}
+
+/** {@link carveValidation}, yielding after every row it gathers (for a page's thread). */
+export function* carveSteps(data: TrainingData, fraction: number, seed: number, rng: RngKind): Steps<SplitData> {
   if (!(fraction >= 0 && fraction < 1)) throw new UserError(`The validation share must be at least 0 and below 1, got ${fraction}.`);
   const m = data.xTrain.cols;
   const nVal = fraction === 0 ? 0 : Math.ceil(fraction * m);
@@ -43,10 +61,10 @@ export function carveValidation(data: TrainingData, fraction: number, seed: numb
   valColumns.forEach((c) => (held[c] = 1));
   const fitColumns = Int32Array.from({ length: m }, (_, i) => i).filter((i) => !held[i]);
   return {
-    xTrain: columns(data.xTrain, fitColumns),
-    yTrain: columns(data.yTrain, fitColumns),
-    xVal: columns(data.xTrain, valColumns),
-    yVal: columns(data.yTrain, valColumns),
+    xTrain: yield* columnsSteps(data.xTrain, fitColumns),
+    yTrain: yield* columnsSteps(data.yTrain, fitColumns),
+    xVal: yield* columnsSteps(data.xTrain, valColumns),
+    yVal: yield* columnsSteps(data.yTrain, valColumns),
     xTest: data.xTest,
     yTest: data.yTest,
     fitColumns,
