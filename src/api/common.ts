@@ -70,6 +70,12 @@ export interface TrainOptions {
   readonly patience?: number;
   /** `mean` (default) starts the output at the mean target; `he` is the notebook's init exactly. */
   readonly outputInit?: OutputInit;
+  /**
+   * The feature encoding, fitted on the training rows: `notebook` (default, the 13 min-max scaled features), `qple`
+   * (the sweep's recipe), or parts such as `quantile+ple:16@continuous`. The result's `encoder` goes into the model
+   * file with `saveModel(params, { scaler, encoder })`, and `predictTable` applies it.
+   */
+  readonly encoding?: string;
   /** Start from these parameters instead of a fresh init. */
   readonly initial?: Params;
   /** Called once for epoch 0 (the untrained network), then after every epoch. */
@@ -78,7 +84,10 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What {@link train} returns: the trained parameters, the run's history and metrics, and the data's scaler. */
+/**
+ * What {@link train} returns: the trained parameters, the run's history and metrics, the data's scaler, and the
+ * encoder when the run used one.
+ */
 export interface TrainResult extends TrainedModel {
   /** The scaler the data was prepared with; save it with the model so raw rows can be scored later. */
   readonly scaler: Dataset['scaler'];

@@ -36,7 +36,9 @@ export const ENCODING_HELP =
   "the feature encoding, fitted on the training rows: 'notebook' (the 13 min-max scaled features), 'qple' (quantile and " +
   'piecewise-linear encoded continuous features, min-max scaled discrete ones), or parts such as quantile+ple:16@continuous';
 
-const HELP = `an encoding is '${NOTEBOOK_ENCODING}', a preset (${Object.keys(ENCODING_PRESETS).join(', ')}), or parts joined by '+', each one of ${ENCODING_KINDS.join(', ')} (ple:T for T bins), optionally @columns such as @continuous, @discrete or @year/tempo`;
+const HELP =
+  `an encoding is '${NOTEBOOK_ENCODING}', a preset (${Object.keys(ENCODING_PRESETS).join(', ')}), or parts joined by '+', ` +
+  `each one of ${ENCODING_KINDS.join(', ')} (ple:T for T bins), optionally @columns such as @continuous, @discrete or @year/tempo`;
 
 /** Parses one encoding text; every mistake is one sentence that names the text and shows the grammar. */
 export function parseEncoding(text: string): EncodingSpec {

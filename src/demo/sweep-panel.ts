@@ -153,7 +153,8 @@ async function run(
   showChart();
   progress.textContent =
     `Starting ${K} models (${encodings.length > 1 ? `${encodings.length} encodings × ` : `encoding ${encodings[0]}, `}` +
-    `${grid.seeds.length} seeds × ${grid.lrs.length} learning rates${folds ? `, each validated on its own fold of ${folds}` : ''}) on the ${ranOn.toUpperCase()}…`;
+    `${grid.seeds.length} seeds × ${grid.lrs.length} learning rates${folds ? `, each validated on its own fold of ${folds}` : ''}) ` +
+    `on the ${ranOn.toUpperCase()}…`;
   await nextFrame();
   const context: RunContext = { backend: ranOn, device: app.runtime.description, source: dataset.source, counts: dataset.counts };
   try {

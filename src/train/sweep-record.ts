@@ -57,7 +57,8 @@ export function sweepJson(result: SweepResult, config: { train: TrainConfig; top
     },
     ranking: result.ranking,
     rankedBy: result.folds
-      ? `each model's RMSE on its own fold of the ${result.folds} folds of the training rows, in popularity points (it trained on the others; the test rows never choose)`
+      ? `each model's RMSE on its own fold of the ${result.folds} folds of the training rows, in popularity points ` +
+        '(it trained on the others; the test rows never choose)'
       : 'validation RMSE in popularity points (the validation rows are carved from the training rows; the test rows never choose)',
     ensemble: { members: result.ensemble.members, encoding: result.ensemble.encoding, metrics: metricsJson(result.ensemble.metrics) },
     models: result.members.map((m) => memberJson(m, rank.get(m.index)!)),

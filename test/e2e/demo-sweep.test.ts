@@ -19,8 +19,8 @@ const K = 4; // 2 seeds × 2 learning rates
 let s: DemoSession;
 const dir = fixtureDir();
 
-async function text(selector: string): Promise<string> {
-  return s.page.$eval(selector, (e) => (e as HTMLElement).innerText);
+async function text(selector: string, session?: DemoSession): Promise<string> {
+  return (session ?? s).page.$eval(selector, (e) => (e as HTMLElement).innerText);
 }
 
 async function setValue(id: string, value: string): Promise<void> {
@@ -60,8 +60,8 @@ async function scorePreview(): Promise<{ preview: string; members: number | unde
 }
 
 /** The model column of the ranked table, and the row labels. */
-async function tableRows(): Promise<string[][]> {
-  return s.page.$$eval('#sweep-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+async function tableRows(session?: DemoSession): Promise<string[][]> {
+  return (session ?? s).page.$$eval('#sweep-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
 }
 
 describe('the sweep panel with WebGPU', () => {
@@ -146,7 +146,8 @@ describe('the sweep panel with WebGPU', () => {
     expect(rows).toHaveLength(K + 1);
     expect(rows.slice(0, K).map((r) => Number(r[1]))).toEqual(ranking);
     expect(rows.slice(0, K).map((r) => r[0])).toEqual(['1', '2', '3', '4']);
-    expect(rows.slice(0, K).map((r) => r[5])).toEqual(Array(K).fill('epochs'));
+    expect(rows.slice(0, K).map((r) => r[2])).toEqual(Array(K).fill('qple'));
+    expect(rows.slice(0, K).map((r) => r[6])).toEqual(Array(K).fill('epochs'));
     expect(rows[K][0]).toBe('ensemble');
     expect(w.ensemble?.members).toEqual(ranking.slice(0, 2));
     expect(await text('#sweep-results')).toMatch(/reported only/);
@@ -252,7 +253,7 @@ describe('the sweep panel with WebGPU', () => {
     expect(st.sweep.epochs).toBeLessThan(200);
     expect(st.sweep.ranking).toHaveLength(K);
     const rows = await tableRows();
-    expect(rows.slice(0, K).map((r) => r[5])).toEqual(Array(K).fill('you'));
+    expect(rows.slice(0, K).map((r) => r[6])).toEqual(Array(K).fill('you'));
     expect(await text('#sweep-progress')).toMatch(/Stopped by you/);
     expect(await s.page.$eval('#sweep-use-ensemble', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
     expect(s.consoleErrors).toEqual([]);
@@ -308,6 +309,56 @@ describe('the sweep panel without WebGPU', () => {
     expect(scored.errors.slice(errors)).toEqual([]);
     expect(scored.prediction?.members).toBe(2);
     expect(await c.page.$eval('[data-testid="pred-scored"]', (e) => (e as HTMLElement).innerText)).toMatch(/average of 2 models/);
+  }, 300_000);
+
+  it('charts what the encoder learned, and sweeps two encodings with cross-validated members', async () => {
+    const first = (await demoStatus(c.page))!;
+    // Year first: the current model's qple encoder (the last test's ensemble), or qple fitted on the training rows.
+    expect(first.encoder).toMatchObject({ feature: 'year' });
+    expect(first.encoder!.edges).toBeGreaterThan(5);
+    expect(first.encoder!.width).toBeGreaterThan(100);
+    const figure = (await c.page.$('#encoder-chart')) as ElementHandle<HTMLElement>;
+    await figure.scrollIntoView();
+    await new Promise((r) => setTimeout(r, 300));
+    await screenshot(c.page, 'data-encoder-year', { fullPage: false });
+    await c.page.select('#encoder-feature', 'mode');
+    const mode = await waitForStatus(c.page, 'the chart of mode', (x) => x.encoder?.feature === 'mode');
+    expect(mode.encoder!.edges, 'mode is min-max scaled in qple: no cut points').toBe(0);
+    for (const [id, v] of [
+      ['sweep-seeds', '2'],
+      ['sweep-lrs', '0.002'],
+      ['sweep-epochs', '2'],
+      ['sweep-top', '2'],
+      ['sweep-encodings', 'notebook,ple:4'],
+      ['sweep-folds', '2'],
+    ]) {
+      await c.page.$eval(
+        `#${id}`,
+        (e, value) => {
+          (e as HTMLInputElement).value = value;
+        },
+        v,
+      );
+    }
+    const before = (await demoStatus(c.page))!;
+    await c.page.click('#sweep-start');
+    const st = await waitForStatus(c.page, 'the two-encoding sweep', (x) => x.sweep.finished > before.sweep.finished, 240_000);
+    expect(st.errors).toEqual([]);
+    expect(st.sweep).toMatchObject({ models: 4, stoppedBy: 'done' });
+    const rows = await tableRows(c);
+    // rank, model, encoding, fold, …: every model's own fold, and the ensemble of one encoding without a validation score.
+    expect(
+      rows
+        .slice(0, 4)
+        .map((r) => `${r[2]}/${r[3]}`)
+        .sort(),
+    ).toEqual(['notebook/0', 'notebook/1', 'ple:4/0', 'ple:4/1']);
+    expect(await text('#sweep-results', c)).toMatch(/each model's own fold \(one of 2 folds of the training rows/);
+    await c.page.click('#sweep-use-ensemble');
+    const used = await waitForStatus(c.page, 'the ensemble', (x) => x.sweep.used === 'ensemble' && (x.encoder?.draws ?? 0) > mode.encoder!.draws);
+    const encoding = rows[4][2];
+    expect(used.encoder!.source).toBe(encoding === 'notebook' ? 'default' : 'model');
+    expect(c.consoleErrors).toEqual([]);
   }, 300_000);
 
   it('stops between epochs when Stop is pressed, the workers keeping every model at its best so far', async () => {

@@ -162,9 +162,10 @@ export async function runSweepCommand(options: SweepCommandOptions, print: (text
     checkSweepData(data, grid, { ...TRAIN_DEFAULTS, seed, rng }, options.folds);
     const source = options.csv ?? `synthetic (${table.rows} rows, seed ${seed}, rng ${rng})`;
     const c = data.counts;
+    const held = Math.ceil(options.validation * c.train);
     process.stderr.write(
       `sweep: ${source}: ${c.read} rows read, ${c.kept} kept, ${c.dropped} dropped${c.dropped > 0 ? ` (${describeDrops(c, 3)})` : ''}; ` +
-        `train ${c.train} (${options.folds ? `each model validated on its own fold of ${options.folds}` : `of which ${Math.ceil(options.validation * c.train)} validation`}), test ${c.test}\n`,
+        `train ${c.train} (${options.folds ? `each model validated on its own fold of ${options.folds}` : `of which ${held} validation`}), test ${c.test}\n`,
     );
     process.stderr.write(
       `sweep: ${K} models (${grid.encodings.length > 1 ? `${grid.encodings.length} encodings × ` : `encoding ${grid.encodings[0]}, `}` +

@@ -55,8 +55,7 @@ export class GpuTrainer implements MultiTrainer {
   /** θ and the program's copies of it, as saveBest left them, with the bytes per model of each. */
   private readonly best: { from: GPUBuffer; to: GPUBuffer; perModel: number }[];
   private run?: Run;
-  /** Per model, the columns of its own fold in this run (null without folds). */
-  private foldCounts: number[] | null = null;
+  private foldCounts: number[] | null = null; // per model, the columns of its own fold (null without folds)
 
   constructor(
     readonly ctx: GpuContext,
@@ -186,8 +185,7 @@ export class GpuTrainer implements MultiTrainer {
       const acc = await this.read(encoder, run.buffers.acc, this.models * 8);
       const [train, test, val] = run.buffers.sets;
       const loss = (sum: number, m: number) => (m > 0 ? sum / m : Number.NaN);
-      // With folds, a model's own fold is its validation set, summed apart from the rest of the training set.
-      const held = (i: number) => this.foldCounts?.[i] ?? 0;
+      const held = (i: number) => this.foldCounts?.[i] ?? 0; // with folds, its own fold is its validation set
       return Array.from({ length: this.models }, (_, i) => ({
         trainLoss: acc[8 * i] / (train.m - held(i)),
         testLoss: loss(acc[8 * i + 2], test.m),
