@@ -359,6 +359,9 @@ describe('the sweep panel without WebGPU', () => {
     const encoding = rows[4][2];
     expect(used.encoder!.source).toBe(encoding === 'notebook' ? 'default' : 'model');
     expect(c.consoleErrors).toEqual([]);
+    // The next test's grid is one encoding without folds again.
+    await c.page.$eval('#sweep-encodings', (e) => ((e as HTMLInputElement).value = 'qple'));
+    await c.page.$eval('#sweep-folds', (e) => ((e as HTMLInputElement).value = '0'));
   }, 300_000);
 
   it('stops between epochs when Stop is pressed, the workers keeping every model at its best so far', async () => {
