@@ -1,6 +1,7 @@
 // Scores a clean table with a model in chunks, yielding to the page between them; preds.csv itself is written by
 // src/train/predictions.ts, the same module `spotify-mlp predict` uses.
 import { gatherFeatures } from '../data/prepare.ts';
+import { FEATURES } from '../model/schema.ts';
 import { type ScalerParams, scaleX, unscaleY } from '../model/scaler.ts';
 import type { CleanTable } from '../data/table.ts';
 import type { MlpBackend } from '../model/backend.ts';
@@ -20,8 +21,10 @@ export async function scoreTable(
   onProgress: (done: number) => void,
 ): Promise<Float64Array> {
   const out = new Float64Array(table.rows);
-  for (let start = 0; start < table.rows; start += SCORE_CHUNK) {
-    const rows = Int32Array.from({ length: Math.min(SCORE_CHUNK, table.rows - start) }, (_, i) => start + i);
+  // The page encodes each chunk on its thread: an encoder 173 wide gets chunks 13/173 as long, a few ms each.
+  const chunk = Math.max(1000, Math.floor((SCORE_CHUNK * FEATURES.length) / (encoder?.width ?? FEATURES.length)));
+  for (let start = 0; start < table.rows; start += chunk) {
+    const rows = Int32Array.from({ length: Math.min(chunk, table.rows - start) }, (_, i) => start + i);
     const X = encodeInput(encoder, scaleX(gatherFeatures(table, rows), scaler));
     out.set(unscaleY((await backend.forward(X)).out.data, scaler), start);
     onProgress(start + rows.length);
