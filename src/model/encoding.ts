@@ -71,6 +71,15 @@ export function* fitEncoderSteps(X: Matrix, parts: readonly EncodingPart[], name
   return { ...(name === undefined ? {} : { name }), parts: fitted, width: fitted.reduce((t, p) => t + partWidth(p), 0) };
 }
 
+/** A ple part's bin count, checked against the m training rows it will be fitted on (one sentence if it does not fit). */
+export function checkPleBins(part: EncodingPart, m: number): number {
+  const bins = part.bins ?? DEFAULT_PLE_BINS;
+  if (!Number.isInteger(bins) || bins < 2 || bins > m) {
+    throw new UserError(`The ple encoding needs from 2 bins to as many as there are training rows (${m}), not ${bins}.`);
+  }
+  return bins;
+}
+
 // What one part learns from its columns' sorted training values.
 function fitPart(part: EncodingPart, values: Float64Array[], m: number): FittedPart {
   switch (part.kind) {
@@ -87,10 +96,7 @@ function fitPart(part: EncodingPart, values: Float64Array[], m: number): FittedP
       return { kind: 'quantile', columns: part.columns, quantiles: values.map((v) => refs.map((p) => percentile(v, p))) };
     }
     case 'ple': {
-      const bins = part.bins ?? DEFAULT_PLE_BINS;
-      if (!Number.isInteger(bins) || bins < 2 || bins > m) {
-        throw new UserError(`The ple encoding needs from 2 bins to as many as there are training rows (${m}), not ${bins}.`);
-      }
+      const bins = checkPleBins(part, m);
       const edges = values.map((v) => unique(linspace(bins + 1).map((p) => percentile(v, p))));
       return { kind: 'ple', columns: part.columns, edges };
     }

@@ -1,10 +1,10 @@
 // The sweep's checks, one sentence each, before anything trains: the grid and N, and what depends on the data.
 import { NOTEBOOK_ENCODING, parseEncoding } from '../data/encoding-spec.ts';
 import { UserError } from '../errors.ts';
-import { DEFAULT_PLE_BINS } from '../model/encoding.ts';
+import { checkPleBins } from '../model/encoding.ts';
 import type { SweepGrid } from './sweep.ts';
 import type { ScaledData, TrainConfig } from './train-model.ts';
-import { assignFolds } from './validation.ts';
+import { checkFolds } from './validation.ts';
 
 /** The most models one sweep trains (the GPU trainer's uniform array holds this many). */
 export const MAX_SWEEP_MODELS = 1024;
@@ -43,11 +43,8 @@ export function checkGrid(grid: SweepGrid, top: number): number {
  */
 export function checkSweepData(data: ScaledData, grid: SweepGrid, train: TrainConfig, folds = 0): void {
   const m = data.xTrain.cols;
-  if (folds) assignFolds(m, folds, train.seed, train.rng);
+  if (folds) checkFolds(m, folds);
   for (const encoding of grid.encodings ?? [train.encoding ?? NOTEBOOK_ENCODING]) {
-    for (const part of parseEncoding(encoding).parts) {
-      const bins = part.bins ?? DEFAULT_PLE_BINS;
-      if (part.kind === 'ple' && bins > m) throw new UserError(`The ple encoding needs from 2 bins to as many as there are training rows (${m}), not ${bins}.`);
-    }
+    for (const part of parseEncoding(encoding).parts) if (part.kind === 'ple') checkPleBins(part, m);
   }
 }

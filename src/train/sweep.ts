@@ -143,17 +143,20 @@ export async function runSweep(runtime: SweepRuntime, data: ScaledData, config: 
     train: runs.flatMap((r) => r.perSet.train),
   };
   const foldOf = runs.flatMap((r) => r.folds?.of ?? r.params.map(() => -1));
+  // Each fold's columns and targets, once: a model validates on its own fold's and fits on the rest.
+  const byFold = folds
+    ? Array.from({ length: config.folds! }, (_, f) => {
+        const own = foldColumns(folds.rowFold, (x) => x === f);
+        const rest = foldColumns(folds.rowFold, (x) => x !== f);
+        return { own, rest, yOwn: columns(Ys.train, own), yRest: columns(Ys.train, rest) };
+      })
+    : [];
   const memberMetrics = (i: number): SweepMember['metrics'] => {
     if (!folds)
       return { validation: report(perSet.validation[i], Ys.validation), test: report(perSet.test[i], Ys.test), train: report(perSet.train[i], Ys.train) };
-    const own = foldColumns(folds.rowFold, (f) => f === foldOf[i]);
-    const rest = foldColumns(folds.rowFold, (f) => f !== foldOf[i]);
+    const { own, rest, yOwn, yRest } = byFold[foldOf[i]];
     const out = perSet.train[i];
-    return {
-      validation: report(columns(out, own), columns(Ys.train, own)),
-      test: report(perSet.test[i], Ys.test),
-      train: report(columns(out, rest), columns(Ys.train, rest)),
-    };
+    return { validation: report(columns(out, own), yOwn), test: report(perSet.test[i], Ys.test), train: report(columns(out, rest), yRest) };
   };
   const members: SweepMember[] = cells.map((c, i) => ({
     index: i,
@@ -211,16 +214,15 @@ async function trainGroup(
   const { train, folds: k } = config;
   // With folds every training row is in the run, and model i's own fold (i mod k) is its validation set.
   const rowFold = k ? assignFolds(data.xTrain.cols, k, train.seed, train.rng) : undefined;
-  const split: TrainingData & { xVal: Matrix; yVal: Matrix } = rowFold
-    ? { ...data, xVal: data.xTrain, yVal: data.yTrain, rowFold }
+  const fit: TrainingData = rowFold
+    ? { xTrain: data.xTrain, yTrain: data.yTrain, xTest: data.xTest, yTest: data.yTest, rowFold }
     : await drainPaced(carveSteps(data, train.validation ?? DEFAULT_VALIDATION, train.seed, train.rng), options.beforeEpoch);
-  const fit: TrainingData = rowFold ? { xTrain: data.xTrain, yTrain: data.yTrain, xTest: data.xTest, yTest: data.yTest, rowFold } : split;
   const of = cells.map((_, i) => (k ? i % k : -1));
   // The page's thread must not stall: it yields (beforeEpoch) after the carve and after each model's start.
   await options.beforeEpoch?.();
   const starts: Params[] = [];
   for (const { seed } of cells) {
-    starts.push(startingParams({ ...train, seed }, split.yTrain, data.xTrain.rows));
+    starts.push(startingParams({ ...train, seed }, fit.yTrain, data.xTrain.rows));
     if (starts.length % 4 === 0) await options.beforeEpoch?.();
   }
   const trainer = await runtime.multiTrainer(starts);
@@ -251,12 +253,12 @@ async function trainGroup(
     try {
       const empty = { rows: 1, cols: 0, data: new Float64Array(0) };
       const perSet = {
-        validation: rowFold ? params.map(() => empty) : await all.forwardMembers(split.xVal),
+        validation: fit.xVal ? await all.forwardMembers(fit.xVal) : params.map(() => empty),
         test: data.xTest.cols > 0 ? await all.forwardMembers(data.xTest) : params.map(() => empty),
-        train: await all.forwardMembers(split.xTrain),
+        train: await all.forwardMembers(fit.xTrain),
       };
       ms.measure += performance.now() - t;
-      const Ys = { validation: rowFold ? empty : split.yVal, test: data.yTest, train: split.yTrain };
+      const Ys = { validation: fit.yVal ?? empty, test: data.yTest, train: fit.yTrain };
       return { outcomes, params, perSet, Ys, ...(rowFold ? { folds: { rowFold, of } } : {}) };
     } finally {
       all.dispose();

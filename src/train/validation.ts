@@ -75,14 +75,19 @@ export function* carveSteps(data: TrainingData, fraction: number, seed: number, 
 /** The most folds a sweep takes: one per model of the largest grid would be pointless past this. */
 export const MAX_FOLDS = 64;
 
+/** Checks k folds against m training rows, in one sentence. */
+export function checkFolds(m: number, k: number): void {
+  if (!Number.isInteger(k) || k < 2 || k > Math.min(m, MAX_FOLDS)) {
+    throw new UserError(`--folds must be a whole number from 2 to ${Math.min(m, MAX_FOLDS)} (at most one fold per training row, and ${MAX_FOLDS}), not ${k}.`);
+  }
+}
+
 /**
  * Cross-validated members: the fold (0 … k−1) of each of the m training columns, dealt in the order of a seeded
  * permutation (the carve's stream, seed + 1), so each fold holds floor(m/k) or ceil(m/k) columns.
  */
 export function assignFolds(m: number, k: number, seed: number, rng: RngKind): Int32Array {
-  if (!Number.isInteger(k) || k < 2 || k > Math.min(m, MAX_FOLDS)) {
-    throw new UserError(`--folds must be a whole number from 2 to ${Math.min(m, MAX_FOLDS)} (at most one fold per training row, and ${MAX_FOLDS}), not ${k}.`);
-  }
+  checkFolds(m, k);
   const order = createRng(rng, (seed + 1) >>> 0).permutation(m);
   const fold = new Int32Array(m);
   order.forEach((column, p) => (fold[column] = p % k));

@@ -35,6 +35,8 @@ interface Run {
   readonly owned: GPUBuffer[];
   /** Each model's lr and μ; a stopped model's lr is written as 0. */
   readonly hyper: ModelSettings[];
+  /** With folds, each model's count of own-fold columns (its validation rows); null without. */
+  readonly held: number[] | null;
   /** Which models took steps in the last epoch (the hyper uniform as it stands). */
   active: boolean[];
   /** Optimizer steps taken so far (Adam's t). */
@@ -55,7 +57,6 @@ export class GpuTrainer implements MultiTrainer {
   /** θ and the program's copies of it, as saveBest left them, with the bytes per model of each. */
   private readonly best: { from: GPUBuffer; to: GPUBuffer; perModel: number }[];
   private run?: Run;
-  private foldCounts: number[] | null = null; // per model, the columns of its own fold (null without folds)
 
   constructor(
     readonly ctx: GpuContext,
@@ -121,7 +122,6 @@ export class GpuTrainer implements MultiTrainer {
     }));
     // Cross-validated members: one row of column weights per model, 0 on its own fold (model/folds.ts).
     const folds = foldWeightRows(data, models?.map((m) => m.fold) ?? []);
-    this.foldCounts = folds?.held ?? null;
     const buffers: RunBuffers = {
       layout: this.layout,
       settings,
@@ -150,7 +150,8 @@ export class GpuTrainer implements MultiTrainer {
     const { fixedBase, scratch, tableData } = fixedStepTable(plan, program.fixedEntries);
     const table = keep(b.create('step table', tableData.byteLength, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST));
     this.ctx.device.queue.writeBuffer(table, 0, tableData);
-    this.run = { buffers, program, shuffler: new EpochShuffler(mTrain, settings), table, fixedBase, scratch, owned, hyper, active: [], t: 0 };
+    const [shuffler, held] = [new EpochShuffler(mTrain, settings), folds?.held ?? null];
+    this.run = { buffers, program, shuffler, table, fixedBase, scratch, owned, hyper, held, active: [], t: 0 };
     this.writeHyper(hyper.map(() => true));
     await this.saveBest(hyper.map((_, i) => i));
   }
@@ -185,11 +186,11 @@ export class GpuTrainer implements MultiTrainer {
       const acc = await this.read(encoder, run.buffers.acc, this.models * 8);
       const [train, test, val] = run.buffers.sets;
       const loss = (sum: number, m: number) => (m > 0 ? sum / m : Number.NaN);
-      const held = (i: number) => this.foldCounts?.[i] ?? 0; // with folds, its own fold is its validation set
+      const held = (i: number) => run.held?.[i] ?? 0; // with folds, its own fold is its validation set
       return Array.from({ length: this.models }, (_, i) => ({
         trainLoss: acc[8 * i] / (train.m - held(i)),
         testLoss: loss(acc[8 * i + 2], test.m),
-        valLoss: this.foldCounts ? loss(acc[8 * i + 4], held(i)) : loss(acc[8 * i + 4], val.m),
+        valLoss: run.held ? loss(acc[8 * i + 4], held(i)) : loss(acc[8 * i + 4], val.m),
         liveOutputs: acc[8 * i + 1],
       }));
     });
