@@ -8,7 +8,7 @@
 //   qple                            the recipe above: the sweep's default
 import { UserError } from '../errors.ts';
 import { FEATURES } from '../model/schema.ts';
-import { DEFAULT_PLE_BINS, ENCODING_KINDS, type EncodingKind, type EncodingPart } from '../model/encoding.ts';
+import { ENCODING_KINDS, type EncodingKind, type EncodingPart } from '../model/encoding.ts';
 
 /** The notebook's pipeline: no encoder, the network reads the 13 min-max scaled features. */
 export const NOTEBOOK_ENCODING = 'notebook';
@@ -18,11 +18,13 @@ export const ENCODING_PRESETS: Readonly<Record<string, string>> = {
   qple: 'quantile@continuous+ple@continuous+minmax@discrete',
 };
 
+const DISCRETE: readonly string[] = ['key', 'mode', 'explicit'];
+
 /** Column groups a part may name after '@'. */
 export const COLUMN_GROUPS: Readonly<Record<string, readonly string[]>> = {
   all: FEATURES,
-  continuous: FEATURES.filter((f) => !['key', 'mode', 'explicit'].includes(f)),
-  discrete: ['key', 'mode', 'explicit'],
+  continuous: FEATURES.filter((f) => !DISCRETE.includes(f)),
+  discrete: DISCRETE,
 };
 
 /** A parsed encoding: its canonical text and its parts (none for the notebook's pipeline). */
@@ -68,7 +70,7 @@ function parsePart(item: string, whole: string): EncodingPart {
   const unknown = columns.find((c) => !FEATURES.includes(c));
   if (unknown !== undefined) fail(`names a column '${unknown}' that is not one of the 13 features (${FEATURES.join(', ')})`);
   if (new Set(columns).size !== columns.length) fail(`names a column twice in '${item}'`);
-  return { kind, columns: columns.map((c) => FEATURES.indexOf(c)), ...(bins === undefined ? {} : { bins: bins ?? DEFAULT_PLE_BINS }) };
+  return { kind, columns: columns.map((c) => FEATURES.indexOf(c)), ...(bins === undefined ? {} : { bins }) };
 }
 
 /** Parses a comma-separated list of encodings (the sweep's axis); each is named once. */

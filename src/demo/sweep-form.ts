@@ -2,12 +2,22 @@
 // the ensemble's size, each mistake one sentence before anything trains.
 import { UserError } from '../errors.ts';
 import { NOTEBOOK_ENCODING, parseEncodingList } from '../data/encoding-spec.ts';
-import { checkGrid, MAX_SWEEP_MODELS, type SweepGrid } from '../train/sweep.ts';
+import { checkGrid, MAX_SWEEP_MODELS, SWEEP_DEFAULTS as RECIPE, type SweepGrid } from '../train/sweep.ts';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train-model.ts';
 import { MAX_FOLDS } from '../train/validation.ts';
 
-/** The panel's defaults: 3 seeds × 3 learning rates, the average of the best 3. */
-export const SWEEP_DEFAULTS = { seeds: '3', lrs: '0.001,0.002,0.004', epochs: 30, top: 3, encodings: 'qple', folds: 0 } as const;
+/**
+ * The panel's defaults: 3 seeds × 3 learning rates, the average of the best 3, with the command line's encodings
+ * and folds.
+ */
+export const SWEEP_DEFAULTS = {
+  seeds: '3',
+  lrs: '0.001,0.002,0.004',
+  epochs: 30,
+  top: 3,
+  encodings: RECIPE.encodings.join(','),
+  folds: RECIPE.folds,
+} as const;
 
 /**
  * The seeds box: a count n (the init seeds first, first + 1, …) or a comma list such as 1,2,3. One sentence per
