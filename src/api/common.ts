@@ -172,3 +172,9 @@ export function createMatrix<T extends Float32Array | Float64Array>(rows: number
 
 /** The notebook's layer widths, `[13, 64, 32, 16, 1]`. */
 export const DIMS: readonly number[] = NOTEBOOK_DIMS;
+
+/**
+ * The model (or ensemble) as ONNX bytes: `features` (N, 13) float32 raw values in, `popularity` (N, 1) out, with
+ * the scaler, the encoder and the members' mean in the graph. Needs a model that carries its scaler.
+ */
+export { exportOnnx, ONNX_FEATURES_INPUT, ONNX_POPULARITY_OUTPUT, ONNX_OPSET, ONNX_IR_VERSION } from '../onnx/export.ts';
