@@ -53,9 +53,9 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Declares `name` (an op's output) as a float32 graph output. */
-  output(name: string, shape: Shape): void {
-    this.outputs.push({ name, type: DataType.FLOAT, shape });
+  /** Declares `name` (an op's output) as a graph output, float32 unless `type` says otherwise. */
+  output(name: string, shape: Shape, type: number = DataType.FLOAT): void {
+    this.outputs.push({ name, type, shape });
   }
 
   /** A float32 constant of this shape (values row-major), stored little-endian in raw_data. */

@@ -37,12 +37,15 @@ export function quantileGraph(g: GraphBuilder, X: string, part: FittedPart & { k
   // (F, padded) raw quantiles, +∞ past the K-th so that no comparison counts them.
   const q = new Float64Array(F * padded).fill(Infinity);
   part.columns.forEach((f, i) => part.quantiles[i].forEach((v, k) => (q[i * padded + k] = toRaw(u, f, v))));
-  const starts = Array.from({ length: F * blocks }, (_, j) => q[Math.floor(j / blocks) * padded + (j % blocks) * BLOCK]);
+  const q32 = new Float64Array(q);
+  for (let i = 0; i < F; i++) q32.set(orderKeeping(q.subarray(i * padded, i * padded + K), part.quantiles[i], (v) => v * u.scale[part.columns[i]] + u.offset[part.columns[i]]), i * padded);
+  const starts = Array.from({ length: F * blocks }, (_, j) => q32[Math.floor(j / blocks) * padded + (j % blocks) * BLOCK]);
   const Gx = g.op('Unsqueeze', [G, g.ints(`${name}_ax2`, [1], [2])], `${name}_x3`);
   const G64 = g.op('Cast', [G], `${name}_x64`, TO_DOUBLE);
   const qStarts = g.floats(`${name}_starts`, [F, blocks], starts);
-  const qBlocks = g.floats(`${name}_blocks`, [F * blocks, BLOCK], q);
+  const qBlocks = g.floats(`${name}_blocks`, [F * blocks, BLOCK], q32);
   const q64 = g.doubles(`${name}_q64`, [F * padded], q);
+  const q32Flat = g.floats(`${name}_q32`, [F * padded], q32);
   const blockBase = g.ints(`${name}_fb`, [F], Array.from({ length: F }, (_, i) => i * blocks));
   const rowBase = g.ints(`${name}_fk`, [F], Array.from({ length: F }, (_, i) => i * padded));
   const axis2 = g.ints(`${name}_sum_ax`, [1], [2]);
@@ -52,17 +55,23 @@ export function quantileGraph(g: GraphBuilder, X: string, part: FittedPart & { k
     g.op('ReduceSum', [g.op('Cast', [g.op(cmp, [values, Gx], `${tag}_cmp`)], `${tag}_n`, TO_INT64), axis2], `${tag}_count`, { keepdims: 0 });
 
   // One side of np.interp: the segment [q_a, q_a+1] x falls in (the last a with q_a ≤ x forward, q_a < x backward)
-  // and x's place in it, in [0, 1].
+  // and x's place in it, in [0, 1]. Where x is the segment's end quantile in float32 (a tie, forward at a, backward
+  // at a + 1) the place is exactly 0 or 1: in float64 the rounded input would sit a float32 ulp off it.
   const side = (cmp: 'LessOrEqual' | 'Less', tag: string) => {
     const block = g.op('Max', [g.op('Sub', [count(qStarts, cmp, `${tag}_s`), oneI], `${tag}_b1`), zeroI], `${tag}_block`);
     const inBlock = g.op('Gather', [qBlocks, g.op('Add', [block, blockBase], `${tag}_bi`)], `${tag}_vals`, { axis: 0 });
     const below = g.op('Add', [g.op('Mul', [block, blockI], `${tag}_bs`), count(inBlock, cmp, `${tag}_v`)], `${tag}_below`);
     const a = g.op('Clip', [g.op('Sub', [below, oneI], `${tag}_am`), zeroI, lastI], `${tag}_a`);
     const at = g.op('Add', [a, rowBase], `${tag}_at`);
+    const at1 = g.op('Add', [at, oneI], `${tag}_at1`);
     const qa = g.op('Gather', [q64, at], `${tag}_qa`, { axis: 0 });
-    const qb = g.op('Gather', [q64, g.op('Add', [at, oneI], `${tag}_at1`)], `${tag}_qb`, { axis: 0 });
+    const qb = g.op('Gather', [q64, at1], `${tag}_qb`, { axis: 0 });
     const frac = g.op('Div', [g.op('Sub', [G64, qa], `${tag}_dx`), g.op('Sub', [qb, qa], `${tag}_dq`)], `${tag}_fr`);
-    return { a: g.op('Cast', [a], `${tag}_af`, TO_DOUBLE), frac: g.op('Clip', [frac, zero, one], `${tag}_frac`) };
+    const clipped = g.op('Clip', [frac, zero, one], `${tag}_clip`);
+    const forward = cmp === 'LessOrEqual';
+    const end = g.op('Gather', [q32Flat, forward ? at : at1], `${tag}_end`, { axis: 0 });
+    const tie = g.op('Equal', [G, end], `${tag}_tie`);
+    return { a: g.op('Cast', [a], `${tag}_af`, TO_DOUBLE), frac: g.op('Where', [tie, forward ? zero : one, clipped], `${tag}_frac`) };
   };
   const fwd = side('LessOrEqual', `${name}_fw`);
   const bwd = side('Less', `${name}_bw`);
@@ -77,4 +86,46 @@ export function quantileGraph(g: GraphBuilder, X: string, part: FittedPart & { k
   const z64 = g.op('Clip', [normalQuantileGraph(g, p, qc, name), bound(-CLIP, 'lo_clip'), bound(CLIP, 'hi_clip')], `${name}_z64`);
   const z = g.op('Cast', [z64], `${name}_z32`, TO_FLOAT);
   return g.op('Where', [low, negClip, g.op('Where', [high, posClip, z], `${name}_zh`)], name);
+}
+
+const bits = new Float32Array(1);
+const word = new Int32Array(bits.buffer);
+// The next float32 above (dir 1) or below (dir −1) a finite non-zero float32 v.
+function step32(v: number, dir: 1 | -1): number {
+  bits[0] = v;
+  if (v === 0) return dir * 2 ** -149;
+  word[0] += (v > 0) === (dir > 0) ? 1 : -1;
+  return bits[0];
+}
+
+/**
+ * The float32 quantiles to count with: each rounded, except where numpy's interpolation left float64 quantiles an
+ * ulp apart around a value that rounds to the same float32 (with fewer training rows than quantiles, most of them).
+ * In such a group one value is the data value that a raw input equals: the one that is the scaling (`toScaled`,
+ * scaleX's arithmetic) of the shortest decimal, as CSV values are, or else the one the most quantiles share. The
+ * others step one float32 below or above it, so they compare with that input as they do in float64.
+ */
+export function orderKeeping(raw: ArrayLike<number>, scaled: readonly number[], toScaled: (raw: number) => number): Float64Array {
+  const out = Float64Array.from(raw, (v) => Math.fround(v));
+  for (let start = 0; start < raw.length; ) {
+    let end = start + 1;
+    while (end < raw.length && out[end] === out[start]) end++;
+    // Compared in scaled units, as fitted: two scaled quantiles an ulp apart can map back to one raw float64.
+    if (scaled[start] !== scaled[end - 1]) {
+      const anchor = dataValue(raw, scaled, start, end, toScaled);
+      for (let k = start; k < end; k++) if (scaled[k] !== anchor) out[k] = step32(out[k], scaled[k] < anchor ? -1 : 1);
+    }
+    start = end;
+  }
+  return out;
+}
+
+// Which scaled quantile of [start, end) is a data value (see orderKeeping).
+function dataValue(raw: ArrayLike<number>, scaled: readonly number[], start: number, end: number, toScaled: (raw: number) => number): number {
+  for (let digits = 1; digits <= 17; digits++) {
+    for (let k = start; k < end; k++) if (toScaled(Number(raw[k].toPrecision(digits))) === scaled[k]) return scaled[k];
+  }
+  const counts = new Map<number, number>();
+  for (let k = start; k < end; k++) counts.set(scaled[k], (counts.get(scaled[k]) ?? 0) + 1);
+  return [...counts].reduce((best, c) => (c[1] > best[1] ? c : best))[0];
 }
