@@ -24,6 +24,7 @@ export {
   type Dataset,
   describeDrops,
   gatherFeatures,
+  gatherTargets,
   prepareDataset,
   type PrepareOptions,
   type RowCounts,

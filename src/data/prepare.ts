@@ -128,7 +128,8 @@ export function gatherFeatures(table: CleanTable, rows?: ArrayLike<number>): Mat
   return matrix(N_FEATURES, m, out);
 }
 
-function gatherTargets(table: CleanTable, rows: ArrayLike<number>): Float64Array {
+/** The popularity of the given table rows, in that order. */
+export function gatherTargets(table: CleanTable, rows: ArrayLike<number>): Float64Array {
   const out = new Float64Array(rows.length);
   for (let c = 0; c < rows.length; c++) out[c] = table.targets[rows[c]];
   return out;

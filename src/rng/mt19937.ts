@@ -121,12 +121,17 @@ export class RandomState {
   permutation(n: number): Int32Array {
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
-    for (let i = n - 1; i > 0; i--) {
+    return this.shuffle(out);
+  }
+
+  /** `shuffle(a)` of a 1-d array, in place (and returned): the same Fisher–Yates as permutation. */
+  shuffle(a: Int32Array): Int32Array {
+    for (let i = a.length - 1; i > 0; i--) {
       const j = this.interval(i);
-      const t = out[i];
-      out[i] = out[j];
-      out[j] = t;
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
     }
-    return out;
+    return a;
   }
 }

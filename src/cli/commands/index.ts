@@ -1,6 +1,7 @@
 // The list of `spotify-mlp` commands: each module exports `register(program)`, and adding a command is one line here.
 import type { Command } from 'commander';
 import * as doctor from './doctor.ts';
+import * as explain from './explain.ts';
 import * as exporter from './export.ts';
 import * as forward from './forward.ts';
 import * as init from './init.ts';
@@ -15,7 +16,7 @@ export interface CommandModule {
 }
 
 /** The commands in the order `--help` lists them. */
-const COMMANDS: readonly CommandModule[] = [init, forward, prepare, train, sweep, predict, exporter, doctor];
+const COMMANDS: readonly CommandModule[] = [init, forward, prepare, train, sweep, predict, explain, exporter, doctor];
 
 /** Adds every command to `program`. */
 export function registerCommands(program: Command): void {
