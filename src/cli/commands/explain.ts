@@ -3,9 +3,11 @@
 // every shuffled copy scored in one batched forward pass.
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
-import { DEFAULT_PDP_POINTS } from '../../explain/explain.ts';
+import { FEATURES } from '../../data/index.ts';
+import { checkExplainSettings, DEFAULT_PDP_POINTS } from '../../explain/explain.ts';
 import { DEFAULT_MAX_ROWS, explainTable, type TableExplanation } from '../../explain/explain-table.ts';
 import { parseModel } from '../../model/model-file.ts';
+import { checkModelFeatures } from '../../train/predictions.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
 import type { BackendChoice } from '../../runtime/runtime.ts';
 import { BACKEND_HELP, BACKEND_KINDS, TRAINING_RUNTIME, withRuntime } from '../backend.ts';
@@ -57,11 +59,14 @@ export async function runExplain(options: ExplainCommandOptions): Promise<void> 
     { path: options.csv, what: 'the CSV file' },
   ];
   const { result } = await withOutputs(specs, { force: options.force, inputs }, async (outputs) => {
-    const model = parseModel(readTextFile(options.model, 'the model file'), `the model file '${options.model}'`);
+    const label = `the model file '${options.model}'`;
+    const model = parseModel(readTextFile(options.model, 'the model file'), label);
+    checkModelFeatures(model, label);
     const table = await loadCsvFile(options.csv);
     if (table.rows === 0) throw new UserError(`The CSV file '${options.csv}' has no row with a popularity and 13 usable features, so there is nothing to explain.`);
     const settings = { repeats: options.repeats, seed: options.seed, pdpFeature: options.feature, pdpPoints: options.points };
     const rowsOptions = { rows: options.rows, testSize: options.testSize, maxRows: options.maxRows };
+    checkExplainSettings(settings, table.rows, FEATURES);
     const explanation = await withRuntime(options.backend, (runtime) => explainTable(runtime, model, table, { ...settings, ...rowsOptions }), undefined, TRAINING_RUNTIME);
     if (options.out !== undefined) outputs.write(options.out, `${JSON.stringify(explanationJson(explanation, options), null, 1)}\n`);
     return { explanation, dropped: table.counts.dropped };
