@@ -109,7 +109,12 @@ export function showError(box: HTMLElement, message: string | null): void {
 
 /** Offers `text` to the user as a file download named `name`. */
 export function downloadText(name: string, text: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBytes(name, text, type);
+}
+
+/** Offers `data` (text or bytes) as a download named `name`. */
+export function downloadBytes(name: string, data: string | Uint8Array<ArrayBuffer>, type: string): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
   const a = el('a', { href: url, download: name });
   document.body.append(a);
   a.click();

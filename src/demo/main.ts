@@ -3,6 +3,7 @@ import { App } from './app.ts';
 import { initDataPanel } from './data-panel.ts';
 import { initDevicePanel } from './device-panel.ts';
 import { initEncoderPanel } from './encoder-panel.ts';
+import { initExplainPanel } from './explain-panel.ts';
 import { byId, errorText, showError } from './dom.ts';
 import { initForwardPanel } from './forward-panel.ts';
 import { initModelsPanel } from './models-panel.ts';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   initTrainingPanel(app);
   initSweepPanel(app);
   initEncoderPanel(app);
+  initExplainPanel(app);
   await initDevicePanel(app);
   await initDataPanel(app, { syntheticRows: syntheticRows() });
 }

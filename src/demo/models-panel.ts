@@ -4,7 +4,8 @@ import { UserError } from '../errors.ts';
 import { parseModel } from '../model/model-file.ts';
 import { serializeEnsemble, serializeModel } from '../model/model-writer.ts';
 import type { App } from './app.ts';
-import { byId, downloadText, errorText, showError } from './dom.ts';
+import { exportOnnx } from '../onnx/export.ts';
+import { byId, downloadBytes, downloadText, errorText, showError } from './dom.ts';
 import { demoStatus } from './status.ts';
 
 /** Wires the download button and the model file input, and keeps the one-line model description current. */
@@ -29,6 +30,25 @@ export function initModelsPanel(app: App): void {
     const extras = { ...(scaler ? { scaler } : {}), ...(m.encoder ? { encoder: m.encoder } : {}), ...(m.training ? { training: m.training } : {}) };
     const text = m.members ? serializeEnsemble(m.members, extras) : serializeModel(m.params, extras);
     downloadText(m.members ? 'ensemble.json' : 'model.json', text, 'application/json');
+  });
+  byId('model-onnx').addEventListener('click', () => {
+    const m = app.model;
+    if (m === null) return;
+    try {
+      const scaler = m.scaler ?? app.dataset?.scaler;
+      const bytes = exportOnnx({
+        params: m.params,
+        ...(m.members ? { members: m.members } : {}),
+        ...(scaler ? { scaler } : {}),
+        ...(m.encoder ? { encoder: m.encoder } : {}),
+      });
+      showError(errorBox, null);
+      downloadBytes('model.onnx', bytes as Uint8Array<ArrayBuffer>, 'application/octet-stream');
+      const status = demoStatus();
+      status.onnx = { bytes: bytes.length, exports: (status.onnx?.exports ?? 0) + 1 };
+    } catch (err) {
+      showError(errorBox, errorText(err));
+    }
   });
   input.addEventListener('change', () => {
     const file = input.files?.[0];

@@ -116,6 +116,10 @@ export interface DemoStatus {
   model: { source: string; loads: number } | null;
   /** The data panel's encoder chart: the feature shown, how many edges it drew, and whose encoder it is. */
   encoder: { feature: string; edges: number; width: number; source: 'model' | 'default'; draws: number } | null;
+  /** The explain panel: runs finished, the feature ranked first, the curve's feature and points, the rows used. */
+  explain: { runs: number; top: string; importances: Record<string, number>; pdpFeature: string; pdpPoints: number; rows: number; ms: number } | null;
+  /** Bytes of the last model.onnx the page built, and how many it built. */
+  onnx: { bytes: number; exports: number } | null;
   /** `members`: for an ensemble, how many models' outputs were averaged (absent for a single model). */
   prediction: { rows: number; scored: number; unscored: number; members?: number } | null;
   /** Every user-facing error shown, in order; lastError is the latest. */
@@ -133,6 +137,8 @@ export function initialStatus(): DemoStatus {
     data: null,
     parseProgress: null,
     forward: null,
+    explain: null,
+    onnx: null,
     training: {
       running: false,
       ranOn: null,

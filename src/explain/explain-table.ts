@@ -31,7 +31,8 @@ export const DEFAULT_MAX_ROWS = 2000;
 /** Permutation importance and partial dependence of `model` on rows of `table` (which must have popularity). */
 export async function explainTable(runtime: Runtime, model: ModelFile, table: CleanTable, options: ExplainTableOptions): Promise<TableExplanation> {
   const scaler = checkModelFeatures(model, 'the model');
-  if (table.rows === 0) throw new UserError(`The CSV '${table.name}' has no row with a usable popularity and 13 usable features, so there is nothing to explain.`);
+  if (table.rows === 0)
+    throw new UserError(`The CSV '${table.name}' has no row with a usable popularity and 13 usable features, so there is nothing to explain.`);
   let rows = Int32Array.from({ length: table.rows }, (_, i) => i);
   if ((options.rows ?? 'test') === 'test') {
     const split = prepareDataset(table, { seed: options.splitSeed, testSize: options.testSize });
@@ -42,7 +43,12 @@ export async function explainTable(runtime: Runtime, model: ModelFile, table: Cl
   const selected = rows.length;
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   if (!Number.isInteger(maxRows) || maxRows < 2) throw new UserError(`--max-rows must be an integer of at least 2, not ${maxRows}.`);
-  if (rows.length > maxRows) rows = createRng('numpy', options.seed).permutation(rows.length).subarray(0, maxRows).map((p) => rows[p]).sort();
+  if (rows.length > maxRows)
+    rows = createRng('numpy', options.seed)
+      .permutation(rows.length)
+      .subarray(0, maxRows)
+      .map((p) => rows[p])
+      .sort();
   const X = scaleX(gatherFeatures(table, rows), scaler);
   const y = gatherTargets(table, rows);
   const backend = model.members ? await runtime.ensemble(model.members) : await runtime.backend(model.params);

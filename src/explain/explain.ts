@@ -52,15 +52,23 @@ export function checkExplainSettings(settings: ExplainSettings, rows: number, fe
   if (!Number.isInteger(settings.repeats) || settings.repeats < 1) {
     throw new UserError(`Permutation importance needs at least 1 repeat (--repeats), not ${settings.repeats}.`);
   }
-  if (rows < 2) throw new UserError(`Permutation importance needs at least 2 scorable rows with a popularity to shuffle, and there ${rows === 1 ? 'is 1' : 'are none'}.`);
+  if (rows < 2)
+    throw new UserError(`Permutation importance needs at least 2 scorable rows with a popularity to shuffle, and there ${rows === 1 ? 'is 1' : 'are none'}.`);
   const feature = settings.pdpFeature ?? 'year';
-  if (!features.includes(feature)) throw new UserError(`There is no feature "${feature}" for the partial-dependence curve; choose one of ${features.join(', ')}.`);
+  if (!features.includes(feature))
+    throw new UserError(`There is no feature "${feature}" for the partial-dependence curve; choose one of ${features.join(', ')}.`);
   const points = settings.pdpPoints ?? DEFAULT_PDP_POINTS;
   if (!Number.isInteger(points) || points < 2 || points > 200) throw new UserError(`The partial-dependence curve needs from 2 to 200 points, not ${points}.`);
 }
 
 /** Explains the model `score` stands for on scaled rows X (13, m) whose popularity (points) is `y`. */
-export async function explainRows(score: Scorer, X: Matrix<Float64Array>, y: Float64Array, scaler: ScalerParams, settings: ExplainSettings): Promise<Explanation> {
+export async function explainRows(
+  score: Scorer,
+  X: Matrix<Float64Array>,
+  y: Float64Array,
+  scaler: ScalerParams,
+  settings: ExplainSettings,
+): Promise<Explanation> {
   checkExplainSettings(settings, X.cols, scaler.features);
   const { rows: n, cols: m } = X;
   const R = settings.repeats;

@@ -36,10 +36,18 @@ function partGraph(g: GraphBuilder, X: string, part: FittedPart, u: Units, name:
       const width: number[] = [];
       part.columns.forEach((f, i) => {
         const e = part.edges[i].map((v) => toRaw(u, f, v));
-        for (let t = 1; t < e.length; t++) src.push(f), lo.push(e[t - 1]), width.push(e[t] - e[t - 1]);
+        for (let t = 1; t < e.length; t++) {
+          src.push(f);
+          lo.push(e[t - 1]);
+          width.push(e[t] - e[t - 1]);
+        }
       });
       const G = g.op('Gather', [X, g.ints(`${name}_cols`, [src.length], src)], `${name}_x`, { axis: 1 });
-      const frac = g.op('Div', [g.op('Sub', [G, g.floats(`${name}_lo`, [src.length], lo)], `${name}_d`), g.floats(`${name}_w`, [src.length], width)], `${name}_f`);
+      const frac = g.op(
+        'Div',
+        [g.op('Sub', [G, g.floats(`${name}_lo`, [src.length], lo)], `${name}_d`), g.floats(`${name}_w`, [src.length], width)],
+        `${name}_f`,
+      );
       return g.op('Clip', [frac, g.floats(`${name}_0`, [], [0]), g.floats(`${name}_1`, [], [1])], name);
     }
     case 'quantile':

@@ -22,9 +22,18 @@ export function exportProblem(model: ModelFile, label = 'The model'): string | u
   if (encoder !== undefined) {
     if (encoder.width !== dims[0]) return `${label}'s encoder writes ${encoder.width} inputs but its network takes ${dims[0]}.`;
     for (const part of encoder.parts) {
-      const fitted = part.kind === 'quantile' ? part.quantiles : part.kind === 'ple' ? part.edges : part.kind === 'minmax' || part.kind === 'standard' ? part.scale : undefined;
-      if (fitted === undefined) return `${label}'s encoder has a part of kind "${String((part as { kind: unknown }).kind)}", which the ONNX export does not know.`;
-      if (fitted.length !== part.columns.length) return `${label}'s ${part.kind} encoding is missing what it learned for some of its ${part.columns.length} features.`;
+      const fitted =
+        part.kind === 'quantile'
+          ? part.quantiles
+          : part.kind === 'ple'
+            ? part.edges
+            : part.kind === 'minmax' || part.kind === 'standard'
+              ? part.scale
+              : undefined;
+      if (fitted === undefined)
+        return `${label}'s encoder has a part of kind "${String((part as { kind: unknown }).kind)}", which the ONNX export does not know.`;
+      if (fitted.length !== part.columns.length)
+        return `${label}'s ${part.kind} encoding is missing what it learned for some of its ${part.columns.length} features.`;
     }
   } else if (dims[0] !== scaler.features.length) {
     return `${label} takes ${dims[0]} inputs but has no encoder to make them from its ${scaler.features.length} features.`;

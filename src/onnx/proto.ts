@@ -31,5 +31,5 @@ export function encodeModelProto(model: ModelMessage): Uint8Array {
 /** A ModelProto read back from bytes, as a plain object (int64 values as numbers, bytes as Uint8Array). */
 export function decodeModelProto(bytes: Uint8Array): ModelMessage {
   const type = modelType();
-  return type.toObject(type.decode(bytes), { longs: Number, defaults: false }) as ModelMessage;
+  return type.toObject(type.decode(bytes), { longs: Number, defaults: false });
 }

@@ -38,7 +38,11 @@ export function quantileGraph(g: GraphBuilder, X: string, part: FittedPart & { k
   const q = new Float64Array(F * padded).fill(Infinity);
   part.columns.forEach((f, i) => part.quantiles[i].forEach((v, k) => (q[i * padded + k] = toRaw(u, f, v))));
   const q32 = new Float64Array(q);
-  for (let i = 0; i < F; i++) q32.set(orderKeeping(q.subarray(i * padded, i * padded + K), part.quantiles[i], (v) => v * u.scale[part.columns[i]] + u.offset[part.columns[i]]), i * padded);
+  for (let i = 0; i < F; i++)
+    q32.set(
+      orderKeeping(q.subarray(i * padded, i * padded + K), part.quantiles[i], (v) => v * u.scale[part.columns[i]] + u.offset[part.columns[i]]),
+      i * padded,
+    );
   const starts = Array.from({ length: F * blocks }, (_, j) => q32[Math.floor(j / blocks) * padded + (j % blocks) * BLOCK]);
   const Gx = g.op('Unsqueeze', [G, g.ints(`${name}_ax2`, [1], [2])], `${name}_x3`);
   const G64 = g.op('Cast', [G], `${name}_x64`, TO_DOUBLE);
@@ -46,8 +50,16 @@ export function quantileGraph(g: GraphBuilder, X: string, part: FittedPart & { k
   const qBlocks = g.floats(`${name}_blocks`, [F * blocks, BLOCK], q32);
   const q64 = g.doubles(`${name}_q64`, [F * padded], q);
   const q32Flat = g.floats(`${name}_q32`, [F * padded], q32);
-  const blockBase = g.ints(`${name}_fb`, [F], Array.from({ length: F }, (_, i) => i * blocks));
-  const rowBase = g.ints(`${name}_fk`, [F], Array.from({ length: F }, (_, i) => i * padded));
+  const blockBase = g.ints(
+    `${name}_fb`,
+    [F],
+    Array.from({ length: F }, (_, i) => i * blocks),
+  );
+  const rowBase = g.ints(
+    `${name}_fk`,
+    [F],
+    Array.from({ length: F }, (_, i) => i * padded),
+  );
   const axis2 = g.ints(`${name}_sum_ax`, [1], [2]);
   const [zeroI, oneI, lastI, blockI] = [0, 1, K - 2, BLOCK].map((v, i) => g.ints(`${name}_i${i}`, [], [v]));
   const [zero, one] = [0, 1].map((v) => g.doubles(`${name}_d${v}`, [], [v]));
@@ -94,7 +106,7 @@ const word = new Int32Array(bits.buffer);
 function step32(v: number, dir: 1 | -1): number {
   bits[0] = v;
   if (v === 0) return dir * 2 ** -149;
-  word[0] += (v > 0) === (dir > 0) ? 1 : -1;
+  word[0] += v > 0 === dir > 0 ? 1 : -1;
   return bits[0];
 }
 
@@ -107,7 +119,7 @@ function step32(v: number, dir: 1 | -1): number {
  */
 export function orderKeeping(raw: ArrayLike<number>, scaled: readonly number[], toScaled: (raw: number) => number): Float64Array {
   const out = Float64Array.from(raw, (v) => Math.fround(v));
-  for (let start = 0; start < raw.length; ) {
+  for (let start = 0; start < raw.length;) {
     let end = start + 1;
     while (end < raw.length && out[end] === out[start]) end++;
     // Compared in scaled units, as fitted: two scaled quantiles an ulp apart can map back to one raw float64.

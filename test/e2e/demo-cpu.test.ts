@@ -58,6 +58,29 @@ describe('demo page without WebGPU', () => {
     await screenshot(s.page, 'cpu-2-trained');
   }, 180_000);
 
+  it('explains the trained model off the page thread: importance bars, a year curve, and another feature on request', async () => {
+    // Training set a new model, which the explain panel explains in its worker on the fast CPU backend.
+    const st = await waitForStatus(s.page, 'the explanation', (x) => (x.explain?.runs ?? 0) >= 1 && x.explain!.rows > 0, 90_000);
+    expect(st.explain!.rows).toBe(Math.ceil(0.2 * ROWS));
+    expect(Object.keys(st.explain!.importances)).toHaveLength(13);
+    expect(st.explain!.top).toBe('year'); // the synthetic popularity leans on year most
+    expect(st.explain!).toMatchObject({ pdpFeature: 'year', pdpPoints: 20 });
+    expect(await s.page.$eval('[data-testid="explain-info"]', (e) => (e as HTMLElement).innerText)).toMatch(/^year matters most: shuffling it adds/);
+    await (await s.page.$('#explain'))!.screenshot({ path: await screenshot(s.page, 'cpu-5-explained', { fullPage: false }) });
+    await s.page.select('[data-testid="explain-feature"]', 'loudness');
+    const again = await waitForStatus(s.page, 'the loudness curve', (x) => x.explain?.pdpFeature === 'loudness', 90_000);
+    expect(again.explain!.runs).toBe(st.explain!.runs + 1);
+    expect(again.errors).toEqual([]);
+    expect(s.consoleErrors).toEqual([]);
+  }, 180_000);
+
+  it('builds model.onnx for the current model', async () => {
+    await s.page.click('[data-testid="model-onnx"]');
+    const st = await waitForStatus(s.page, 'the ONNX export', (x) => (x.onnx?.exports ?? 0) >= 1);
+    expect(st.onnx!.bytes).toBeGreaterThan(4 * 3000); // the notebook network's 3 009 weights in float32, and the graph
+    expect(st.errors).toEqual([]);
+  });
+
   it('stops a long run between epochs when Stop is pressed', async () => {
     await s.page.$eval('#epochs', (e) => {
       (e as HTMLInputElement).value = '500';
