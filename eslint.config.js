@@ -5,7 +5,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/artifacts/', 'bench/results/', 'examples/browser/dist/', 'assembly/', 'src/fast/kernels-wasm.ts', 'src/onnx/onnx-proto.ts'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'test/artifacts/',
+      'bench/results/',
+      'examples/browser/dist/',
+      'assembly/',
+      'src/fast/kernels-wasm.ts',
+      'src/onnx/onnx-proto.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

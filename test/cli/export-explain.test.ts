@@ -35,7 +35,10 @@ describe('spotify-mlp export', () => {
   });
 
   it('says why a model without a scaler cannot be exported, and never writes over its input', async () => {
-    expectUserError(await runCli(['export', '--model', 'bare.json', '--out', 'bare.onnx'], dir), /bare\.json' has no "scaler", so the ONNX graph could not take raw features/);
+    expectUserError(
+      await runCli(['export', '--model', 'bare.json', '--out', 'bare.onnx'], dir),
+      /bare\.json' has no "scaler", so the ONNX graph could not take raw features/,
+    );
     expect(existsSync(join(dir, 'bare.onnx'))).toBe(false);
     expectUserError(await runCli(['export', '--model', 'model.json', '--out', 'model.json', '--force'], dir), /it is the model file/);
   });

@@ -33,8 +33,8 @@ beforeAll(async () => {
   onReference = await explainTable(reference, ensemble, table, settings);
 }, 120_000);
 afterAll(async () => {
-  await cpu.close();
-  await reference.close();
+  cpu.close();
+  reference.close();
 });
 
 function expectSame(got: TableExplanation, want: TableExplanation, atol: number): void {
@@ -78,7 +78,9 @@ describe('explain', () => {
   }, 60_000);
 
   it('says in one sentence what is wrong with R = 0, an unknown feature, or a file with no scorable row', async () => {
-    await expect(explainTable(reference, ensemble, table, { ...settings, repeats: 0 })).rejects.toThrow(/^Permutation importance needs at least 1 repeat \(--repeats\), not 0\.$/);
+    await expect(explainTable(reference, ensemble, table, { ...settings, repeats: 0 })).rejects.toThrow(
+      /^Permutation importance needs at least 1 repeat \(--repeats\), not 0\.$/,
+    );
     await expect(explainTable(reference, ensemble, table, { ...settings, pdpFeature: 'mood' })).rejects.toThrow(/^There is no feature "mood"/);
     const empty = syntheticDataset({ rows: 0 });
     await expect(explainTable(reference, ensemble, empty, settings)).rejects.toThrow(/has no row with a usable popularity/);

@@ -29,8 +29,8 @@ beforeAll(async () => {
   reference = await openRuntime('reference');
 });
 afterAll(async () => {
-  await cpu.close();
-  await reference.close();
+  cpu.close();
+  reference.close();
 });
 
 /** A single model, and an ensemble of `members` models, trained briefly on `table` with `encoding`. */

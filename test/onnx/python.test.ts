@@ -50,7 +50,8 @@ describe.skipIf(!checker.python)('onnx.checker', () => {
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(files.length);
-    for (const line of lines) expect(line).toMatch(/: ok \(onnx [\d.]+ checker, opset 17, IR 8; in: features float\['N', 13\]; out: popularity float\['N', 1\]\)$/);
+    for (const line of lines)
+      expect(line).toMatch(/: ok \(onnx [\d.]+ checker, opset 17, IR 8; in: features float\['N', 13\]; out: popularity float\['N', 1\]\)$/);
   });
 });
 
