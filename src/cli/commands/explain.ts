@@ -43,7 +43,12 @@ export function register(program: Command): void {
     .option('--seed <n>', "seed of the shuffles (scikit-learn's random_state) and of the --max-rows sample", intArg('--seed', { min: 0, max: 2 ** 32 - 1 }), 42)
     .option('--feature <name>', 'the feature of the partial-dependence curve', 'year')
     .option('--points <n>', 'grid points of the curve', intArg('--points', { min: 2, max: 200 }), DEFAULT_PDP_POINTS)
-    .option('--rows <which>', "test: the rows train held out (its seed 42 split); all: every scorable row", choiceArg('--rows', ['test', 'all'] as const), 'test' as const)
+    .option(
+      '--rows <which>',
+      'test: the rows train held out (its seed 42 split); all: every scorable row',
+      choiceArg('--rows', ['test', 'all'] as const),
+      'test' as const,
+    )
     .option('--test-size <fraction>', 'the test split of --rows test, as train used it', floatArg('--test-size', { min: 0, max: 1, maxExclusive: true }), 0.2)
     .option('--max-rows <n>', 'explain at most this many of those rows (a seeded sample)', intArg('--max-rows', { min: 2 }), DEFAULT_MAX_ROWS)
     .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
@@ -63,11 +68,17 @@ export async function runExplain(options: ExplainCommandOptions): Promise<void> 
     const model = parseModel(readTextFile(options.model, 'the model file'), label);
     checkModelFeatures(model, label);
     const table = await loadCsvFile(options.csv);
-    if (table.rows === 0) throw new UserError(`The CSV file '${options.csv}' has no row with a popularity and 13 usable features, so there is nothing to explain.`);
+    if (table.rows === 0)
+      throw new UserError(`The CSV file '${options.csv}' has no row with a popularity and 13 usable features, so there is nothing to explain.`);
     const settings = { repeats: options.repeats, seed: options.seed, pdpFeature: options.feature, pdpPoints: options.points };
     const rowsOptions = { rows: options.rows, testSize: options.testSize, maxRows: options.maxRows };
     checkExplainSettings(settings, table.rows, FEATURES);
-    const explanation = await withRuntime(options.backend, (runtime) => explainTable(runtime, model, table, { ...settings, ...rowsOptions }), undefined, TRAINING_RUNTIME);
+    const explanation = await withRuntime(
+      options.backend,
+      (runtime) => explainTable(runtime, model, table, { ...settings, ...rowsOptions }),
+      undefined,
+      TRAINING_RUNTIME,
+    );
     if (options.out !== undefined) outputs.write(options.out, `${JSON.stringify(explanationJson(explanation, options), null, 1)}\n`);
     return { explanation, dropped: table.counts.dropped };
   });
