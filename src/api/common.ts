@@ -178,3 +178,10 @@ export const DIMS: readonly number[] = NOTEBOOK_DIMS;
  * the scaler, the encoder and the members' mean in the graph. Needs a model that carries its scaler.
  */
 export { exportOnnx, ONNX_FEATURES_INPUT, ONNX_POPULARITY_OUTPUT, ONNX_OPSET, ONNX_IR_VERSION } from '../onnx/export.ts';
+
+/**
+ * Permutation importance of each feature (the RMSE growth, in points, over R seeded shuffles drawn as
+ * scikit-learn's permutation_importance draws them) and a partial-dependence curve, for a model on a table's rows;
+ * every shuffled copy goes through the model in one forward call.
+ */
+export { explainTable, type ExplainTableOptions, type TableExplanation } from '../explain/explain-table.ts';

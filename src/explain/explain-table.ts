@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { checkModelFeatures } from '../train/predictions.ts';
 import { type Explanation, explainRows, type ExplainSettings } from './explain.ts';
 
+/** What to explain on: {@link ExplainSettings} plus which rows of the table. */
 export interface ExplainTableOptions extends ExplainSettings {
   /** `test` (default): the rows `train` held out with this `splitSeed` and `testSize`; `all`: every scorable row. */
   readonly rows?: 'test' | 'all';
@@ -19,6 +20,7 @@ export interface ExplainTableOptions extends ExplainSettings {
   readonly maxRows?: number;
 }
 
+/** An {@link Explanation} and the rows of the file it was computed on. */
 export interface TableExplanation extends Explanation {
   /** The 0-based data rows of the file that were explained, in file order. */
   readonly dataRows: number[];

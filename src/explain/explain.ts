@@ -10,6 +10,7 @@ import { permutationOrders } from './permutations.ts';
 /** Predicts popularity points for scaled rows (13, n): the model's encoder, network(s) and unscaling. */
 export type Scorer = (scaled: Matrix<Float64Array>) => Promise<Float64Array>;
 
+/** How to explain: the shuffles, and the partial-dependence curve. */
 export interface ExplainSettings {
   /** Shuffles per feature, at least 1. */
   readonly repeats: number;
@@ -23,6 +24,7 @@ export interface ExplainSettings {
   readonly batched?: boolean;
 }
 
+/** One feature's permutation importance. */
 export interface FeatureImportance {
   readonly feature: string;
   /** Mean and population standard deviation over the repeats of RMSE(shuffled) − RMSE(rows), in points. */
@@ -31,6 +33,7 @@ export interface FeatureImportance {
   readonly increases: number[];
 }
 
+/** Permutation importance of every feature and one partial-dependence curve. */
 export interface Explanation {
   readonly rows: number;
   readonly baselineRmse: number;
@@ -45,6 +48,7 @@ export interface Explanation {
   readonly copies: number;
 }
 
+/** Grid points of the partial-dependence curve when none is asked for. */
 export const DEFAULT_PDP_POINTS = 20;
 
 /** Checks R, the rows and the curve's feature; one sentence each. */

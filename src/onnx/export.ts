@@ -11,7 +11,10 @@ import { networkGraph } from './network-graph.ts';
 export const ONNX_FEATURES_INPUT = 'features';
 /** The graph's output, (N, 1) float32 popularity in points. */
 export const ONNX_POPULARITY_OUTPUT = 'popularity';
-export { IR_VERSION as ONNX_IR_VERSION, OPSET as ONNX_OPSET };
+/** The opset of ONNX's default domain an exported graph is written for. */
+export const ONNX_OPSET = OPSET;
+/** The ONNX IR version of an exported model. */
+export const ONNX_IR_VERSION = IR_VERSION;
 
 /** One sentence naming what keeps `model` from being exported, or undefined when it can be. */
 export function exportProblem(model: ModelFile, label = 'The model'): string | undefined {
