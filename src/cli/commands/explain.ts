@@ -27,6 +27,7 @@ export interface ExplainCommandOptions {
   readonly rows: 'test' | 'all';
   readonly maxRows: number;
   readonly testSize: number;
+  readonly splitSeed: number;
   readonly backend: BackendChoice;
   readonly force: boolean;
 }
@@ -45,10 +46,11 @@ export function register(program: Command): void {
     .option('--points <n>', 'grid points of the curve', intArg('--points', { min: 2, max: 200 }), DEFAULT_PDP_POINTS)
     .option(
       '--rows <which>',
-      'test: the rows train held out (its seed 42 split); all: every scorable row',
+      'test: the rows train held out (see --split-seed and --test-size); all: every scorable row',
       choiceArg('--rows', ['test', 'all'] as const),
       'test' as const,
     )
+    .option('--split-seed <n>', 'the seed of that split, as train used it (its --seed)', intArg('--split-seed', { min: 0, max: 2 ** 32 - 1 }), 42)
     .option('--test-size <fraction>', 'the test split of --rows test, as train used it', floatArg('--test-size', { min: 0, max: 1, maxExclusive: true }), 0.2)
     .option('--max-rows <n>', 'explain at most this many of those rows (a seeded sample)', intArg('--max-rows', { min: 2 }), DEFAULT_MAX_ROWS)
     .option('--backend <kind>', BACKEND_HELP, choiceArg('--backend', BACKEND_KINDS), 'auto' as BackendChoice)
@@ -71,7 +73,7 @@ export async function runExplain(options: ExplainCommandOptions): Promise<void> 
     if (table.rows === 0)
       throw new UserError(`The CSV file '${options.csv}' has no row with a popularity and 13 usable features, so there is nothing to explain.`);
     const settings = { repeats: options.repeats, seed: options.seed, pdpFeature: options.feature, pdpPoints: options.points };
-    const rowsOptions = { rows: options.rows, testSize: options.testSize, maxRows: options.maxRows };
+    const rowsOptions = { rows: options.rows, testSize: options.testSize, splitSeed: options.splitSeed, maxRows: options.maxRows };
     checkExplainSettings(settings, table.rows, FEATURES);
     const explanation = await withRuntime(
       options.backend,
@@ -94,6 +96,7 @@ function explanationJson(e: TableExplanation, options: ExplainCommandOptions): R
     csv: options.csv,
     rows: options.rows,
     testSize: options.testSize,
+    splitSeed: options.splitSeed,
     selected: e.selected,
     explained: e.rows,
     seed: e.seed,
