@@ -48,7 +48,9 @@ for (const kind of opts.backends.split(',') as ('gpu' | 'cpu')[]) {
       return { ms: median(ms), calls };
     };
     const a = await explainTable(runtime, model, table, settings);
+    console.log(`  ${runtime.kind}: the batched check run is done`);
     const b = await explainTable(runtime, model, table, { ...settings, batched: false });
+    console.log(`  ${runtime.kind}: the naive check run is done`);
     const worst = Math.max(...a.importances.flatMap((f, j) => f.increases.map((v, r) => Math.abs(v - b.importances[j].increases[r]))));
     if (worst > 1e-6) throw new Error(`batched and naive differ by ${worst} points on ${runtime.description}`);
     const batched = await time(true);
