@@ -4,6 +4,16 @@
 // with onInterrupt: the work stops at the next safe point and writes what it has; a second signal of any kind quits
 // at once, writing nothing.
 
+/**
+ * Resolves after a whole turn of the event loop, so that signal handlers can run: work that computes without a turn
+ * (the CPU backends) calls it before it puts a file in place, so a signal that came meanwhile ends the command.
+ * Two immediates: libuv reads pending signals in the poll phase, which comes between them (after one immediate
+ * alone, a signal sent during a long computation was still unread).
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 /** The signals a command answers, with their numbers (exit code 128 + n). */
 export const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 

@@ -5,10 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModelProto } from '../../src/onnx/proto.ts';
 import { KAGGLE_HEADER, makeTrack, toCsv } from '../data/fixtures.ts';
+import { killLeftovers, startCli } from './session.ts';
 import { expectUserError, runCli, tempDir } from './spawn.ts';
 
 const { dir, cleanup } = tempDir();
-afterAll(cleanup);
+afterAll(() => {
+  killLeftovers();
+  cleanup();
+});
 
 beforeAll(async () => {
   for (const args of [
@@ -19,6 +23,7 @@ beforeAll(async () => {
     expect(run.code, run.stderr).toBe(0);
   }
   writeFileSync(join(dir, 'tracks.csv'), toCsv(Array.from({ length: 300 }, (_, i) => makeTrack(i).cells)));
+  writeFileSync(join(dir, 'big.csv'), toCsv(Array.from({ length: 3000 }, (_, i) => makeTrack(i).cells)));
   writeFileSync(join(dir, 'header.csv'), `${KAGGLE_HEADER.join(',')}\n`);
 }, 120_000);
 
@@ -64,4 +69,16 @@ describe('spotify-mlp explain', () => {
     expect(existsSync(join(dir, 'mood.json'))).toBe(false);
     expectUserError(await runCli(['explain', '--model', 'bare.json', '--csv', 'tracks.csv'], dir), /has no "scaler"/);
   });
+
+  it('SIGTERM while the CPU computes: exit 143 once the forward pass returns, and no importance file', async () => {
+    // The float64 reference scores the 3 000 rows' 73 copies in one synchronous pass of a few seconds.
+    const args = ['explain', '--model', 'model.json', '--csv', 'big.csv', '--rows', 'all', '--max-rows', '3000', '--repeats', '4'];
+    const s = startCli([...args, '--backend', 'reference', '--out', 'term.json'], dir);
+    await s.waitFor(/backend: CPU reference/);
+    process.kill(s.child.pid!, 'SIGTERM');
+    const { code } = await s.exit;
+    expect(code, s.stderr).toBe(143);
+    expect(s.stderr).toContain('spotify-mlp: Stopped by SIGTERM; no unfinished file is left.');
+    expect(existsSync(join(dir, 'term.json'))).toBe(false);
+  }, 120_000);
 });

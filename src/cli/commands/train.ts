@@ -14,7 +14,7 @@ import { trainingRecord } from '../../train/record.ts';
 import { OUTPUT_INITS, type OutputInit, TRAIN_DEFAULTS, type TrainConfig, trainModel } from '../../train/train-model.ts';
 import { BACKEND_HELP, BACKEND_KINDS, TRAINING_RUNTIME, withRuntime } from '../backend.ts';
 import { UserError } from '../../errors.ts';
-import { exitCodeOf, onInterrupt, signalLabel } from '../interrupt.ts';
+import { exitCodeOf, nextTurn, onInterrupt, signalLabel } from '../interrupt.ts';
 import { reserveOutputs } from '../outputs.ts';
 import { choiceArg, floatArg, intArg } from '../options.ts';
 import { createProgress } from '../progress.ts';
@@ -178,11 +178,6 @@ export async function runTrain(options: TrainCommandOptions, print: (text: strin
     interrupt.dispose();
     outputs.discard();
   }
-}
-
-/** Resolves after one turn of the event loop, so that signal handlers can run. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function summary(
