@@ -11,6 +11,7 @@ import { mkdirSync, openSync, closeSync, rmdirSync, statSync, type Stats, writeF
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { fileErrorMessage, isFileSystemError } from './io.ts';
+import { nextTurn } from './interrupt.ts';
 import { placeFile, removeTemp, trackTemp, tryChmod, writeLines } from './temp-files.ts';
 
 /** A file a command will write; `what` names its role in messages ("the model file"). */
@@ -193,6 +194,9 @@ export async function withOutputs<T>(
   const outputs = reserveOutputs(specs, options);
   try {
     const result = await body(outputs);
+    // A signal that came while the work computed without a turn of the event loop (the CPU backends) is read here,
+    // so it ends the command before any file is put in place.
+    await nextTurn();
     return { result, written: outputs.commit() };
   } finally {
     outputs.discard();

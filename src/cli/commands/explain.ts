@@ -13,7 +13,6 @@ import type { BackendChoice } from '../../runtime/runtime.ts';
 import { BACKEND_HELP, BACKEND_KINDS, TRAINING_RUNTIME, withRuntime } from '../backend.ts';
 import { readTextFile } from '../io.ts';
 import { choiceArg, floatArg, intArg } from '../options.ts';
-import { nextTurn } from '../interrupt.ts';
 import { withOutputs } from '../outputs.ts';
 
 /** The options of `spotify-mlp explain` after parsing. */
@@ -82,8 +81,6 @@ export async function runExplain(options: ExplainCommandOptions): Promise<void> 
       undefined,
       TRAINING_RUNTIME,
     );
-    // A signal that came while the CPU computed is handled here, before anything is written.
-    await nextTurn();
     if (options.out !== undefined) outputs.write(options.out, `${JSON.stringify(explanationJson(explanation, options), null, 1)}\n`);
     return { explanation, dropped: table.counts.dropped };
   });
