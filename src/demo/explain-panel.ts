@@ -2,7 +2,7 @@
 // feature and a partial-dependence curve on the loaded data's test rows, computed in explain-worker.ts.
 import { FEATURES } from '../model/schema.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
-import { scaleOf, type ScalerParams, unscaleY } from '../model/scaler.ts';
+import { scaleFeature, type ScalerParams, unscaleFeature, unscaleY } from '../model/scaler.ts';
 import type { App } from './app.ts';
 import { byId, errorText, showError } from './dom.ts';
 import { importanceChart, pdpChart } from './explain-charts.ts';
@@ -31,11 +31,7 @@ export function initExplainPanel(app: App): void {
 function rowsFor(xTest: Matrix<Float64Array>, data: ScalerParams, model: ScalerParams, m: number): Matrix<Float64Array> {
   const out = new Float64Array(xTest.rows * m);
   for (let f = 0; f < xTest.rows; f++) {
-    const [ds, ms] = [scaleOf(data.xMin[f], data.xMax[f]), scaleOf(model.xMin[f], model.xMax[f])];
-    for (let i = 0; i < m; i++) {
-      const raw = (xTest.data[f * xTest.cols + i] - (0 - data.xMin[f] * ds)) / ds;
-      out[f * m + i] = raw * ms + (0 - model.xMin[f] * ms);
-    }
+    for (let i = 0; i < m; i++) out[f * m + i] = scaleFeature(model, f, unscaleFeature(data, f, xTest.data[f * xTest.cols + i]));
   }
   return matrix(xTest.rows, m, out);
 }

@@ -4,7 +4,7 @@
 // on the GPU it is one batched pass through every member; `batched: false` is the naive loop, kept for the bench.
 import { UserError } from '../errors.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
-import { scaleOf, type ScalerParams } from '../model/scaler.ts';
+import { scaleFeature, type ScalerParams, unscaleFeature } from '../model/scaler.ts';
 import { permutationOrders } from './permutations.ts';
 
 /** Predicts popularity points for scaled rows (13, n): the model's encoder, network(s) and unscaling. */
@@ -135,9 +135,7 @@ export async function explainRows(
  * `points` evenly spaced values from its 5th to its 95th percentile over the rows (scikit-learn's default range).
  */
 export function pdpGrid(scaledColumn: ArrayLike<number>, scaler: ScalerParams, f: number, points: number): { raw: number[]; scaled: number[] } {
-  const scale = scaleOf(scaler.xMin[f], scaler.xMax[f]);
-  const offset = 0 - scaler.xMin[f] * scale;
-  const raw = Float64Array.from(scaledColumn, (v) => (v - offset) / scale).sort();
+  const raw = Float64Array.from(scaledColumn, (v) => unscaleFeature(scaler, f, v)).sort();
   const distinct = raw.filter((v, i) => i === 0 || v !== raw[i - 1]);
   let values: number[];
   if (distinct.length <= points) values = [...distinct];
@@ -152,5 +150,5 @@ export function pdpGrid(scaledColumn: ArrayLike<number>, scaler: ScalerParams, f
   }
   // Integer features (year, key) show as integers: a raw value read back through the scaler is an ulp off.
   values = values.map((v) => (Math.abs(v - Math.round(v)) < 1e-9 * Math.max(1, Math.abs(v)) ? Math.round(v) : v));
-  return { raw: values, scaled: values.map((v) => v * scale + offset) };
+  return { raw: values, scaled: values.map((v) => scaleFeature(scaler, f, v)) };
 }

@@ -67,6 +67,18 @@ export function scaleX(raw: Matrix, s: ScalerParams): Matrix<Float64Array> {
   return matrix(raw.rows, raw.cols, out);
 }
 
+/** Feature f's scaled value of one raw value, in scaleX's arithmetic (x·scale_ + min_), so it is bit for bit scaleX's. */
+export function scaleFeature(s: ScalerParams, f: number, raw: number): number {
+  const scale = scaleOf(s.xMin[f], s.xMax[f]);
+  return raw * scale + (0 - s.xMin[f] * scale);
+}
+
+/** The raw value of feature f whose scaled value is `scaled` (MinMaxScaler.inverse_transform), in float64. */
+export function unscaleFeature(s: ScalerParams, f: number, scaled: number): number {
+  const scale = scaleOf(s.xMin[f], s.xMax[f]);
+  return (scaled - (0 - s.xMin[f] * scale)) / scale;
+}
+
 /** Scales popularity values to [0, 1] with the target scaler (MinMaxScaler.transform). */
 export function scaleY(values: ArrayLike<number>, s: ScalerParams): Float64Array {
   const scale = scaleOf(s.yMin, s.yMax);

@@ -3,30 +3,29 @@
 // first, so a raw value that equals a training value (a tied year, a zero) meets its quantile exactly in
 // float32, and the quantile encoding's ties resolve as scikit-learn's do.
 import type { FittedPart, Encoder } from '../model/encoding.ts';
-import type { ScalerParams } from '../model/scaler.ts';
+import { scaleOf, type ScalerParams, unscaleFeature } from '../model/scaler.ts';
 import type { GraphBuilder } from './graph.ts';
 import { quantileGraph } from './quantile-graph.ts';
-import { toRaw, type Units, units } from './units.ts';
 
 /** The network's input (N, width): the scaled X, or the encoder's parts side by side. */
 export function preprocessGraph(g: GraphBuilder, X: string, scaler: ScalerParams, encoder: Encoder | undefined): string {
-  const u = units(scaler);
   const n = scaler.features.length;
+  const scale = scaler.xMin.map((min, f) => scaleOf(min, scaler.xMax[f]));
   // (x − min)·scale: the subtraction is exact for values near min, where x·scale + offset would cancel in float32.
-  if (encoder === undefined) return g.op('Mul', [g.op('Sub', [X, g.floats('x_min', [n], scaler.xMin)], 'x_sub'), g.floats('x_scale', [n], u.scale)], 'scaled');
-  const blocks = encoder.parts.map((part, i) => partGraph(g, X, part, u, `p${i}_${part.kind}`));
+  if (encoder === undefined) return g.op('Mul', [g.op('Sub', [X, g.floats('x_min', [n], scaler.xMin)], 'x_sub'), g.floats('x_scale', [n], scale)], 'scaled');
+  const blocks = encoder.parts.map((part, i) => partGraph(g, X, part, scaler, `p${i}_${part.kind}`));
   return blocks.length === 1 ? blocks[0] : g.op('Concat', blocks, 'encoded', { axis: 1 });
 }
 
-function partGraph(g: GraphBuilder, X: string, part: FittedPart, u: Units, name: string): string {
+function partGraph(g: GraphBuilder, X: string, part: FittedPart, scaler: ScalerParams, name: string): string {
   switch (part.kind) {
     case 'minmax':
     case 'standard': {
       // ((x·scale + offset) − shift) / s  =  (x − c)·k, with c the raw value at shift, in float64 before rounding.
       const cols = part.columns;
       const G = g.op('Gather', [X, g.ints(`${name}_cols`, [cols.length], cols)], `${name}_x`, { axis: 1 });
-      const c = cols.map((f, i) => toRaw(u, f, part.shift[i]));
-      const k = cols.map((f, i) => u.scale[f] / part.scale[i]);
+      const c = cols.map((f, i) => unscaleFeature(scaler, f, part.shift[i]));
+      const k = cols.map((f, i) => scaleOf(scaler.xMin[f], scaler.xMax[f]) / part.scale[i]);
       return g.op('Mul', [g.op('Sub', [G, g.floats(`${name}_c`, [cols.length], c)], `${name}_sub`), g.floats(`${name}_k`, [cols.length], k)], name);
     }
     case 'ple': {
@@ -35,7 +34,7 @@ function partGraph(g: GraphBuilder, X: string, part: FittedPart, u: Units, name:
       const lo: number[] = [];
       const width: number[] = [];
       part.columns.forEach((f, i) => {
-        const e = part.edges[i].map((v) => toRaw(u, f, v));
+        const e = part.edges[i].map((v) => unscaleFeature(scaler, f, v));
         for (let t = 1; t < e.length; t++) {
           src.push(f);
           lo.push(e[t - 1]);
@@ -51,6 +50,6 @@ function partGraph(g: GraphBuilder, X: string, part: FittedPart, u: Units, name:
       return g.op('Clip', [frac, g.floats(`${name}_0`, [], [0]), g.floats(`${name}_1`, [], [1])], name);
     }
     case 'quantile':
-      return quantileGraph(g, X, part, u, name);
+      return quantileGraph(g, X, part, scaler, name);
   }
 }

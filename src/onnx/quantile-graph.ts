@@ -3,7 +3,7 @@
 // the place in the segment, the probability and Φ⁻¹ are computed in float64, and the result is float32 again.
 import { type FittedPart, normalQuantile } from '../model/encoding.ts';
 import type { GraphBuilder } from './graph.ts';
-import { toRaw, type Units } from './units.ts';
+import { scaleFeature, type ScalerParams, unscaleFeature } from '../model/scaler.ts';
 import { normalQuantileGraph } from './normal-quantile-graph.ts';
 
 // QuantileTransformer's bound threshold and clip, as in model/encoding.ts.
@@ -19,12 +19,12 @@ const TO_INT64 = { to: 7 };
  * np.interp forward and backward through each column's K quantiles, averaged (sklearn's tie rule), then Φ⁻¹ and
  * the clip; a value within 1e-7 (scaled) of the first quantile or below it is −clip, of the last or above it +clip.
  */
-export function quantileGraph(g: GraphBuilder, X: string, part: FittedPart & { kind: 'quantile' }, u: Units, name: string): string {
+export function quantileGraph(g: GraphBuilder, X: string, part: FittedPart & { kind: 'quantile' }, scaler: ScalerParams, name: string): string {
   const F = part.columns.length;
   const K = part.quantiles[0].length;
   const G = g.op('Gather', [X, g.ints(`${name}_cols`, [F], part.columns)], `${name}_x`, { axis: 1 });
-  const loT = part.columns.map((f, i) => toRaw(u, f, part.quantiles[i][0] + BOUNDS_THRESHOLD));
-  const hiT = part.columns.map((f, i) => toRaw(u, f, part.quantiles[i][K - 1] - BOUNDS_THRESHOLD));
+  const loT = part.columns.map((f, i) => unscaleFeature(scaler, f, part.quantiles[i][0] + BOUNDS_THRESHOLD));
+  const hiT = part.columns.map((f, i) => unscaleFeature(scaler, f, part.quantiles[i][K - 1] - BOUNDS_THRESHOLD));
   const low = g.op('LessOrEqual', [G, g.floats(`${name}_lo_t`, [F], loT)], `${name}_low`);
   const negClip = g.floats(`${name}_nclip`, [], [-CLIP]);
   const posClip = g.floats(`${name}_pclip`, [], [CLIP]);
@@ -36,11 +36,11 @@ export function quantileGraph(g: GraphBuilder, X: string, part: FittedPart & { k
   const padded = blocks * BLOCK;
   // (F, padded) raw quantiles, +∞ past the K-th so that no comparison counts them.
   const q = new Float64Array(F * padded).fill(Infinity);
-  part.columns.forEach((f, i) => part.quantiles[i].forEach((v, k) => (q[i * padded + k] = toRaw(u, f, v))));
+  part.columns.forEach((f, i) => part.quantiles[i].forEach((v, k) => (q[i * padded + k] = unscaleFeature(scaler, f, v))));
   const q32 = new Float64Array(q);
   for (let i = 0; i < F; i++)
     q32.set(
-      orderKeeping(q.subarray(i * padded, i * padded + K), part.quantiles[i], (v) => v * u.scale[part.columns[i]] + u.offset[part.columns[i]]),
+      orderKeeping(q.subarray(i * padded, i * padded + K), part.quantiles[i], (v) => scaleFeature(scaler, part.columns[i], v)),
       i * padded,
     );
   const starts = Array.from({ length: F * blocks }, (_, j) => q32[Math.floor(j / blocks) * padded + (j % blocks) * BLOCK]);
