@@ -1,18 +1,17 @@
 // The public API's platform-free half: models, forward, training, data preparation, the model file and predictions.
 // src/index.ts (Node) and src/browser.ts (pages) re-export it beside their own openRuntime and CSV readers.
 import { initialization } from '../reference/init.ts';
-import { type CleanTable, type Dataset, gatherFeatures, type PrepareOptions, prepareDataset, scaleX, syntheticDataset, unscaleY } from '../data/index.ts';
+import { type CleanTable, type Dataset, gatherFeatures, type PrepareOptions, prepareDataset, scaleX, syntheticDataset } from '../data/index.ts';
 import { UserError } from '../errors.ts';
 import type { ForwardResult } from '../model/backend.ts';
 import { type Matrix, matrix } from '../model/matrix.ts';
 import { type ModelExtras, type ModelFile, parseModel } from '../model/model-file.ts';
 import { serializeModel } from '../model/model-writer.ts';
-import { encodeInput } from '../model/encoding.ts';
 import { NOTEBOOK_DIMS, type Params } from '../model/params.ts';
 import type { RngKind } from '../rng/index.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { modelBackend, type Runtime } from '../runtime/runtime.ts';
 import type { EpochReport } from '../train/loop.ts';
-import { assertFinitePredictions, checkModelFeatures, predictionsCsv } from '../train/predictions.ts';
+import { assertFinitePredictions, checkModelFeatures, predictionsCsv, predictPoints } from '../train/predictions.ts';
 import { type OutputInit, type TrainConfig, TRAIN_DEFAULTS, type TrainedModel, trainModel } from '../train/train-model.ts';
 
 /** `adam` (default), `momentum`, `sgd`, or full-batch `gd`. */
@@ -153,10 +152,9 @@ export async function predictTable(runtime: Runtime, model: ModelFile, table: Cl
   if (table.counts.read === 0) throw new UserError(`The CSV '${table.name}' has a header but no data rows; give it at least one track to score.`);
   let popularity = new Float64Array(0);
   if (table.rows > 0) {
-    const X = encodeInput(model.encoder, scaleX(gatherFeatures(table), scaler));
-    const backend = model.members ? await runtime.ensemble(model.members) : await runtime.backend(model.params);
+    const backend = await modelBackend(runtime, model);
     try {
-      popularity = Float64Array.from(unscaleY((await backend.forward(X)).out.data, scaler));
+      popularity = Float64Array.from(await predictPoints(backend, scaler, model.encoder, scaleX(gatherFeatures(table), scaler)));
     } finally {
       backend.dispose();
     }

@@ -1,12 +1,13 @@
 // A Web Worker that explains the current model on the fast CPU backend (WebAssembly SIMD), so the page's thread
 // never scores the 13 × R shuffled copies itself, with or without WebGPU.
-import { encodeInput, type Encoder } from '../model/encoding.ts';
+import type { Encoder } from '../model/encoding.ts';
 import { type Explanation, explainRows, type ExplainSettings } from '../explain/explain.ts';
 import { createFastBackend } from '../fast/backend.ts';
 import { createFastEnsemble } from '../fast/ensemble.ts';
 import type { Matrix } from '../model/matrix.ts';
 import type { Params } from '../model/params.ts';
-import { type ScalerParams, unscaleY } from '../model/scaler.ts';
+import type { ScalerParams } from '../model/scaler.ts';
+import { predictPoints } from '../train/predictions.ts';
 
 /** The model and the rows to explain (scaled with the model's scaler), structured-cloned. */
 export interface ExplainRequest {
@@ -29,7 +30,7 @@ scope.onmessage = async (event: MessageEvent<ExplainRequest>) => {
     const t0 = performance.now();
     const backend = members.length > 1 ? await createFastEnsemble(members) : await createFastBackend(members[0]);
     try {
-      const score = async (scaled: Matrix<Float64Array>) => unscaleY((await backend.forward(encodeInput(encoder, scaled))).out.data, scaler);
+      const score = (scaled: Matrix<Float64Array>) => predictPoints(backend, scaler, encoder, scaled);
       const explanation = await explainRows(score, X, y, scaler, settings);
       scope.postMessage({ type: 'done', explanation, ms: performance.now() - t0 } satisfies ExplainReply);
     } finally {

@@ -4,6 +4,7 @@ import type { App } from './app.ts';
 import { parseCsvInWorker } from './csv-client.ts';
 import { byId, downloadText, el, errorText, fmtCount, showError, statGrid, table } from './dom.ts';
 import { predictionsCsv } from '../train/predictions.ts';
+import { modelBackend } from '../runtime/runtime.ts';
 import { scoreTable } from './predictions-csv.ts';
 import { demoStatus } from './status.ts';
 
@@ -52,7 +53,7 @@ async function score(app: App): Promise<string | null> {
     const clean =
       file === null ? app.table : await parseCsvInWorker(file, 'score', (f) => say(`Reading ${file.name} again, keeping every row: ${Math.round(f * 100)}%`));
     // An ensemble runs every member at once (one dispatch on the GPU) and averages their outputs.
-    backend = model.members ? await app.runtime.ensemble(model.members) : await app.runtime.backend(model.params);
+    backend = await modelBackend(app.runtime, model);
     const members = model.members?.length ?? 1;
     const predictions = await scoreTable(clean, backend, scaler, model.encoder, (done) => say(`Scoring: ${fmtCount(done)} of ${fmtCount(clean.rows)} rows…`));
     const text = predictionsCsv(clean, predictions);

@@ -2,11 +2,11 @@
 // src/train/predictions.ts, the same module `spotify-mlp predict` uses.
 import { gatherFeatures } from '../data/prepare.ts';
 import { FEATURES } from '../model/schema.ts';
-import { type ScalerParams, scaleX, unscaleY } from '../model/scaler.ts';
+import { type ScalerParams, scaleX } from '../model/scaler.ts';
 import type { CleanTable } from '../data/table.ts';
 import type { MlpBackend } from '../model/backend.ts';
-import { type Encoder, encodeInput } from '../model/encoding.ts';
-import { assertFinitePredictions } from '../train/predictions.ts';
+import type { Encoder } from '../model/encoding.ts';
+import { assertFinitePredictions, predictPoints } from '../train/predictions.ts';
 import { nextFrame } from './dom.ts';
 
 // Examples per forward call: bounded memory for a 600k-row file, and a progress update between calls.
@@ -25,8 +25,7 @@ export async function scoreTable(
   const chunk = Math.max(1000, Math.floor((SCORE_CHUNK * FEATURES.length) / (encoder?.width ?? FEATURES.length)));
   for (let start = 0; start < table.rows; start += chunk) {
     const rows = Int32Array.from({ length: Math.min(chunk, table.rows - start) }, (_, i) => start + i);
-    const X = encodeInput(encoder, scaleX(gatherFeatures(table, rows), scaler));
-    out.set(unscaleY((await backend.forward(X)).out.data, scaler), start);
+    out.set(await predictPoints(backend, scaler, encoder, scaleX(gatherFeatures(table, rows), scaler)), start);
     onProgress(start + rows.length);
     await nextFrame();
   }

@@ -2,12 +2,11 @@
 // scorer (encoder, every member in one backend, unscaled to points), and explainRows.
 import { gatherFeatures, gatherTargets, prepareDataset, type CleanTable } from '../data/index.ts';
 import { UserError } from '../errors.ts';
-import { encodeInput } from '../model/encoding.ts';
 import type { ModelFile } from '../model/model-file.ts';
-import { scaleX, unscaleY } from '../model/scaler.ts';
+import { scaleX } from '../model/scaler.ts';
 import { createRng } from '../rng/index.ts';
-import type { Runtime } from '../runtime/runtime.ts';
-import { checkModelFeatures } from '../train/predictions.ts';
+import { modelBackend, type Runtime } from '../runtime/runtime.ts';
+import { checkModelFeatures, predictPoints } from '../train/predictions.ts';
 import { type Explanation, explainRows, type ExplainSettings } from './explain.ts';
 
 /** What to explain on: {@link ExplainSettings} plus which rows of the table. */
@@ -53,9 +52,9 @@ export async function explainTable(runtime: Runtime, model: ModelFile, table: Cl
       .sort();
   const X = scaleX(gatherFeatures(table, rows), scaler);
   const y = gatherTargets(table, rows);
-  const backend = model.members ? await runtime.ensemble(model.members) : await runtime.backend(model.params);
+  const backend = await modelBackend(runtime, model);
   try {
-    const score = async (scaled: typeof X) => unscaleY((await backend.forward(encodeInput(model.encoder, scaled))).out.data, scaler);
+    const score = (scaled: typeof X) => predictPoints(backend, scaler, model.encoder, scaled);
     const explanation = await explainRows(score, X, Float64Array.from(y), scaler, options);
     return { ...explanation, dataRows: Array.from(rows, (r) => table.rowIndex[r]), selected };
   } finally {

@@ -62,6 +62,14 @@ export interface Runtime {
   close(): void;
 }
 
+/**
+ * The backend of a model file's network: its ensemble when it has members (averaged; every member in one dispatch
+ * on the GPU), else its one network.
+ */
+export function modelBackend(runtime: Runtime, model: { readonly params: Params; readonly members?: readonly Params[] }): Promise<MlpBackend> {
+  return model.members ? runtime.ensemble(model.members) : runtime.backend(model.params);
+}
+
 const CPU_DESCRIPTION = 'CPU reference (float64, JavaScript)';
 
 /** The fast runtime: one model on one thread, K models over the pool's threads. */

@@ -2,7 +2,9 @@
 // order, with an empty prediction and a reason for every row that could not be scored. Browser-safe (no fs).
 import { FEATURES } from '../model/schema.ts';
 import { DROP_REASON_TEXT } from '../model/schema.ts';
-import type { ScalerParams } from '../model/scaler.ts';
+import { type ScalerParams, unscaleY } from '../model/scaler.ts';
+import type { MlpBackend } from '../model/backend.ts';
+import { type Encoder, encodeInput } from '../model/encoding.ts';
 import type { CleanTable, RejectedRow } from '../data/table.ts';
 import { UserError } from '../errors.ts';
 import type { Matrix } from '../model/matrix.ts';
@@ -10,6 +12,14 @@ import type { ModelFile } from '../model/model-file.ts';
 
 /** The column the predictions go in, in popularity points. */
 export const PREDICTION_COLUMN = 'predicted_popularity';
+
+/**
+ * Popularity points for scaled rows X (13, m): the model's encoder (none: the notebook's pipeline), the backend's
+ * forward pass (an ensemble's mean), and the target's scaler undone.
+ */
+export async function predictPoints(backend: MlpBackend, scaler: ScalerParams, encoder: Encoder | undefined, X: Matrix<Float64Array>): Promise<Float64Array> {
+  return unscaleY((await backend.forward(encodeInput(encoder, X))).out.data, scaler);
+}
 
 /** Checks that the model was trained on the features this program reads from a CSV, in the same order. */
 export function checkModelFeatures(model: ModelFile, label: string): ScalerParams {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
-import type { BackendChoice } from '../../runtime/runtime.ts';
+import { type BackendChoice, modelBackend } from '../../runtime/runtime.ts';
 import type { Matrix } from '../../model/matrix.ts';
 import { parseModel } from '../../model/model-file.ts';
 import { layerCount, type Params } from '../../model/params.ts';
@@ -67,7 +67,7 @@ export async function runForward(options: ForwardCommandOptions): Promise<void> 
   const { written } = await withOutputs(specs, { force: options.force, inputs }, (outputs) =>
     withRuntime(options.backend, async (runtime) => {
       // An ensemble's output is the average of its members, all run in one dispatch.
-      const backend = members ? await runtime.ensemble(members) : await runtime.backend(params);
+      const backend = await modelBackend(runtime, { params, members });
       const started = performance.now();
       const result = await backend.forward(X, { cache: options.cache });
       const ms = performance.now() - started;

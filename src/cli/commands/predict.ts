@@ -1,17 +1,16 @@
 // `spotify-mlp predict`: scores a CSV with a trained model file; one output row per input row, in order, with
 // an empty prediction and a reason for every row that cannot be scored, so no row is dropped silently.
 import type { Command } from 'commander';
-import { describeDrops, gatherFeatures, scaleX, unscaleY } from '../../data/index.ts';
+import { describeDrops, gatherFeatures, scaleX } from '../../data/index.ts';
 import { UserError } from '../../errors.ts';
-import type { BackendChoice } from '../../runtime/runtime.ts';
+import { type BackendChoice, modelBackend } from '../../runtime/runtime.ts';
 import { parseModel } from '../../model/model-file.ts';
-import { encodeInput } from '../../model/encoding.ts';
 import { loadCsvFile } from '../../platform/node-csv.ts';
 import { BACKEND_HELP, BACKEND_KINDS, withRuntime } from '../backend.ts';
 import { readTextFile } from '../io.ts';
 import { withOutputs } from '../outputs.ts';
 import { choiceArg } from '../options.ts';
-import { assertFinitePredictions, checkModelFeatures, PREDICTION_COLUMN, predictionsCsv, rangeReport } from '../../train/predictions.ts';
+import { assertFinitePredictions, checkModelFeatures, PREDICTION_COLUMN, predictionsCsv, predictPoints, rangeReport } from '../../train/predictions.ts';
 
 /** The options of `spotify-mlp predict` after parsing. */
 export interface PredictCommandOptions {
@@ -59,12 +58,8 @@ export async function runPredict(options: PredictCommandOptions): Promise<void> 
     const identity = Int32Array.from({ length: table.rows }, (_, i) => i);
     const X = scaleX(gatherFeatures(table, identity), scaler);
     const outside = rangeReport(X, scaler.features);
-    const input = encodeInput(model.encoder, X);
-    const predictions = await withRuntime(options.backend, async (runtime) => {
-      // An ensemble predicts the average of its members, all run in one dispatch on the GPU.
-      const backend = model.members ? await runtime.ensemble(model.members) : await runtime.backend(model.params);
-      return unscaleY((await backend.forward(input)).out.data, scaler);
-    });
+    // An ensemble predicts the average of its members, all run in one dispatch on the GPU.
+    const predictions = await withRuntime(options.backend, async (runtime) => predictPoints(await modelBackend(runtime, model), scaler, model.encoder, X));
     assertFinitePredictions(predictions, table, options.csv);
     // Printed only once the file is sure to be written, so a failed run says one thing: why it failed.
     if (outside) process.stderr.write(`predict: warning: ${outside}\n`);
