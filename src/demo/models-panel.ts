@@ -4,7 +4,6 @@ import { UserError } from '../errors.ts';
 import { parseModel } from '../model/model-file.ts';
 import { serializeEnsemble, serializeModel } from '../model/model-writer.ts';
 import type { App } from './app.ts';
-import { exportOnnx } from '../onnx/export.ts';
 import { byId, downloadBytes, downloadText, errorText, showError } from './dom.ts';
 import { demoStatus } from './status.ts';
 
@@ -31,25 +30,7 @@ export function initModelsPanel(app: App): void {
     const text = m.members ? serializeEnsemble(m.members, extras) : serializeModel(m.params, extras);
     downloadText(m.members ? 'ensemble.json' : 'model.json', text, 'application/json');
   });
-  byId('model-onnx').addEventListener('click', () => {
-    const m = app.model;
-    if (m === null) return;
-    try {
-      const scaler = m.scaler ?? app.dataset?.scaler;
-      const bytes = exportOnnx({
-        params: m.params,
-        ...(m.members ? { members: m.members } : {}),
-        ...(scaler ? { scaler } : {}),
-        ...(m.encoder ? { encoder: m.encoder } : {}),
-      });
-      showError(errorBox, null);
-      downloadBytes('model.onnx', bytes as Uint8Array<ArrayBuffer>, 'application/octet-stream');
-      const status = demoStatus();
-      status.onnx = { bytes: bytes.length, exports: (status.onnx?.exports ?? 0) + 1 };
-    } catch (err) {
-      showError(errorBox, errorText(err));
-    }
-  });
+  byId('model-onnx').addEventListener('click', () => void downloadOnnx(app, errorBox));
   input.addEventListener('change', () => {
     const file = input.files?.[0];
     input.value = '';
@@ -84,5 +65,30 @@ async function loadModel(app: App, file: File, errorBox: HTMLElement): Promise<v
     });
   } catch (err) {
     showError(errorBox, `${errorText(err)} The current model is unchanged.`);
+  }
+}
+
+/**
+ * Builds model.onnx for the current model and offers it. The ONNX writer (protobufjs and ONNX's schema) is loaded on
+ * the first click, not with the page.
+ */
+async function downloadOnnx(app: App, errorBox: HTMLElement): Promise<void> {
+  const m = app.model;
+  if (m === null) return;
+  try {
+    const { exportOnnx } = await import('../onnx/export.ts');
+    const scaler = m.scaler ?? app.dataset?.scaler;
+    const bytes = exportOnnx({
+      params: m.params,
+      ...(m.members ? { members: m.members } : {}),
+      ...(scaler ? { scaler } : {}),
+      ...(m.encoder ? { encoder: m.encoder } : {}),
+    });
+    showError(errorBox, null);
+    downloadBytes('model.onnx', bytes as Uint8Array<ArrayBuffer>, 'application/octet-stream');
+    const status = demoStatus();
+    status.onnx = { bytes: bytes.length, exports: (status.onnx?.exports ?? 0) + 1 };
+  } catch (err) {
+    showError(errorBox, errorText(err));
   }
 }
